@@ -1,0 +1,34 @@
+# The two commands of the quick start: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Open the front desk on the default SQLite database (a demo hotel is made on first run).
+run: $(STAMP)
+	$(BIN)/pms db upgrade
+	$(BIN)/pms demo --if-empty
+	$(BIN)/pms
+
+## Lint and run the whole suite on SQLite and on the local PostgreSQL server.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/booking.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,74 @@
+"""Engines and sessions for SQLite (one desk) and PostgreSQL (many desks).
+
+Nothing connects at import time: the app and the tests decide the URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+#: How long an SQLite writer waits for another desk's write lock before giving up (seconds).
+SQLITE_BUSY_TIMEOUT = 30.0
+
+#: Execution option that marks a connection as read-only, so SQLite need not take the write lock.
+READ_ONLY = "pms_read_only"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Use psycopg 3 for PostgreSQL whatever driver the URL names (or none)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """Create an engine set up for the dialect's locking rules.
+
+    SQLite runs in WAL mode with foreign keys on and takes its write lock at BEGIN
+    (`BEGIN IMMEDIATE`): pysqlite's default deferred transactions lose updates when two desks
+    write at once. PostgreSQL runs READ COMMITTED; the guarded updates keep it correct.
+    """
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}, **kwargs)
+        _set_up_sqlite(engine)
+        return engine
+    return create_engine(parsed, isolation_level="READ COMMITTED", pool_pre_ping=True, **kwargs)
+
+
+def _set_up_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from pysqlite so that our BEGIN is the one that runs.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """A session factory bound to the engine; read-only sessions never take a write lock."""
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    return sessionmaker(bind=bind, expire_on_commit=False)
+
+
+def describe(engine: Engine) -> str:
+    """A short tag for the header: 'SQLite' or 'PostgreSQL host'."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return "SQLite"
+    return f"PostgreSQL {url.host or 'local'}"

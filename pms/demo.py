@@ -1,0 +1,206 @@
+"""A realistic demo hotel: room types over several floors, a few thousand guests, and stays in
+every state around today, so every screen has something true to show on first run.
+
+Bookings go through the real services (inventory, room-nights, audit), with the business date
+wound back to the start of the history and brought to today at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from faker import Faker
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from db.models import Guest, HousekeepingStatus, Property, ReservationStatus, Role, Room
+from pms.audit import record
+from pms.inventory import release, stay_nights
+from pms.properties import add_room, add_room_type
+from pms.reservation_views import load_reservation
+from pms.reservations import BookingRequest, book, cancel
+from pms.rooms import assign_room, drop_room_nights
+from pms.setup import initialise
+from pms.users import create_user
+
+DEMO_CODE = "SEA"
+HISTORY_DAYS = 45
+FUTURE_DAYS = 75
+DEMO_PASSWORD = "demo"
+
+
+@dataclass(frozen=True)
+class _Type:
+    code: str
+    name: str
+    share: float
+    max_occupancy: int
+    price: int
+    features: tuple[str, ...]
+    allowance: int
+
+
+_TYPES = [
+    _Type("DBL", "Double", 0.40, 3, 11900, ("double bed",), 2),
+    _Type("TWN", "Twin", 0.25, 2, 10900, ("twin beds",), 1),
+    _Type("KNG", "Deluxe King", 0.15, 3, 16900, ("king bed", "sea view"), 0),
+    _Type("FAM", "Family", 0.10, 4, 18900, ("double bed", "sofa bed"), 0),
+    _Type("SUI", "Suite", 0.10, 4, 29900, ("king bed", "sea view", "balcony", "bathtub"), 0),
+]
+_USERS = [
+    ("ana", "Ana Ribeiro", Role.CLERK),
+    ("sam", "Sam Okafor", Role.SUPERVISOR),
+    ("maria", "Maria Costa", Role.MANAGER),
+]
+
+Progress = Callable[[int, int], None]
+
+
+def build_demo(
+    session: Session, *, rooms: int = 120, seed: int = 7, progress: Progress | None = None
+) -> int:
+    """Create the demo hotel in this transaction; returns the number of reservations made."""
+    rng = random.Random(seed)
+    fake = Faker(["en_GB", "pt_PT", "es_ES", "de_DE", "fr_FR", "it_IT"])
+    fake.seed_instance(seed)
+    today = dt.date.today()
+    start = today - dt.timedelta(days=HISTORY_DAYS)
+    initialise(
+        session,
+        code=DEMO_CODE,
+        name="Seaside Demo Hotel",
+        currency="EUR",
+        timezone="Europe/Lisbon",
+        city="Lisbon",
+        admin_username="admin",
+        admin_password=DEMO_PASSWORD,
+    )
+    prop = session.scalar(select(Property).where(Property.code == DEMO_CODE))
+    assert prop is not None
+    prop.business_date = start
+    for username, full_name, role in _USERS:
+        create_user(session, username, DEMO_PASSWORD, role, full_name)
+    room_numbers = _build_rooms(session, rng, rooms)
+    guest_ids = _build_guests(session, fake, rooms * 25)
+    stays = _plan_stays(rng, room_numbers, start, today + dt.timedelta(days=FUTURE_DAYS))
+    for done, (number, room_type, arrival, departure) in enumerate(stays, start=1):
+        _book_stay(session, rng, prop, today, guest_ids, number, room_type, arrival, departure)
+        if progress and done % 50 == 0:
+            progress(done, len(stays))
+    prop.business_date = today
+    _dirty_rooms(session, rng)
+    record(session, "demo", "property", prop.id, after={"reservations": len(stays)})
+    if progress:
+        progress(len(stays), len(stays))
+    return len(stays)
+
+
+def _build_rooms(session: Session, rng: random.Random, count: int) -> dict[str, str]:
+    for kind in _TYPES:
+        add_room_type(
+            session,
+            DEMO_CODE,
+            kind.code,
+            kind.name,
+            max_occupancy=kind.max_occupancy,
+            base_occupancy=2,
+            price=kind.price,
+            features=list(kind.features),
+            overbooking_allowance=kind.allowance,
+        )
+    kinds = [k.code for k in _TYPES for _ in range(max(1, round(k.share * count)))][:count]
+    kinds += [_TYPES[0].code] * (count - len(kinds))
+    numbers: dict[str, str] = {}
+    for index, code in enumerate(kinds):
+        floor, slot = divmod(index, 20)
+        number = f"{floor + 1}{slot + 1:02d}"
+        extras = [f for f, p in (("quiet", 0.2), ("accessible", 0.05)) if rng.random() < p]
+        add_room(session, DEMO_CODE, number, code, floor=floor + 1, features=extras)
+        numbers[number] = code
+    return numbers
+
+
+def _build_guests(session: Session, fake: Faker, count: int) -> list[int]:
+    rows = [
+        {
+            "first_name": fake.first_name(),
+            "last_name": fake.last_name(),
+            "email": f"guest{i:05d}@{fake.free_email_domain()}",
+            "phone": fake.phone_number(),
+        }
+        for i in range(count)
+    ]
+    session.execute(insert(Guest), rows)
+    return list(session.scalars(select(Guest.id).order_by(Guest.id)))
+
+
+def _plan_stays(
+    rng: random.Random, rooms: dict[str, str], start: dt.date, end: dt.date
+) -> list[tuple[str, str, dt.date, dt.date]]:
+    """Back-to-back stays per room, with gaps, about 75 % full; in arrival order."""
+    stays = []
+    for number, code in rooms.items():
+        day = start + dt.timedelta(days=rng.randint(0, 3))
+        while day < end:
+            nights = rng.choice([1, 1, 2, 2, 2, 3, 3, 4, 5, 7])
+            stays.append((number, code, day, day + dt.timedelta(days=nights)))
+            day += dt.timedelta(days=nights + rng.choice([0, 0, 0, 1, 1, 2, 4]))
+    stays.sort(key=lambda s: (s[2], s[0]))
+    return stays
+
+
+def _book_stay(
+    session: Session,
+    rng: random.Random,
+    prop: Property,
+    today: dt.date,
+    guest_ids: list[int],
+    number: str,
+    room_type: str,
+    arrival: dt.date,
+    departure: dt.date,
+) -> None:
+    if prop.business_date < arrival:
+        prop.business_date = arrival
+    party = rng.choice([1, 2, 2, 2, 3])
+    adults = min(party, 2)
+    children = 0 if room_type == "TWN" else party - adults
+    view = book(
+        session,
+        BookingRequest(
+            arrival=arrival,
+            departure=departure,
+            room_type=room_type,
+            guest=rng.choice(guest_ids),
+            adults=adults,
+            children=children,
+            tentative=arrival > today and rng.random() < 0.05,
+            source=rng.choice(["desk", "phone", "web", "web", "agent"]),
+        ),
+    )
+    roll = rng.random()
+    if arrival > today + dt.timedelta(days=10) and roll < 0.6:
+        return  # far-off stays wait for a room
+    if arrival >= today and roll > 0.93:
+        cancel(session, view.confirmation, reason=rng.choice(["change of plans", "illness"]))
+        return
+    assign_room(session, view.confirmation, number)
+    reservation = load_reservation(session, view.confirmation)
+    if arrival < today and roll > 0.97:
+        release(session, reservation.room_type_id, stay_nights(arrival, departure))
+        drop_room_nights(session, reservation)
+        reservation.status = ReservationStatus.NO_SHOW
+    elif departure < today or (departure == today and roll < 0.5):
+        reservation.status = ReservationStatus.CHECKED_OUT
+    elif arrival < today or (arrival == today and roll < 0.3):
+        reservation.status = ReservationStatus.CHECKED_IN
+
+
+def _dirty_rooms(session: Session, rng: random.Random) -> None:
+    for room in session.scalars(select(Room)):
+        room.housekeeping = rng.choice(
+            [HousekeepingStatus.CLEAN, HousekeepingStatus.INSPECTED, HousekeepingStatus.DIRTY]
+        )

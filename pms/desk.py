@@ -1,0 +1,194 @@
+"""The desk: one database connection pool and the signed-in user, running services as units of work.
+
+Both faces (CLI and TUI) call services only through `Desk.run` (one write transaction, retried
+on serialization failures and deadlocks) and `Desk.read` (one read-only transaction), so they
+commit the same way and neither ever builds a query.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from db import migrate
+from db.engine import describe, make_engine, make_session_factory
+from db.models import Property, Role, User
+from pms.config import RuleSettings
+from pms.errors import (
+    ConcurrentChange,
+    DatabaseUnavailable,
+    NotFound,
+    PermissionDenied,
+    RetryableConflict,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: How many times a write is tried when the database reports a transient conflict.
+MAX_ATTEMPTS = 8
+
+_RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+_ROLE_RANK = {Role.CLERK: 0, Role.SUPERVISOR: 1, Role.MANAGER: 2, Role.ADMIN: 3}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: every audit row names them and every service checks their role."""
+
+    username: str
+    role: Role
+
+    def can(self, role: Role) -> bool:
+        """True when this actor's role is at least `role`."""
+        return _ROLE_RANK[self.role] >= _ROLE_RANK[role]
+
+
+#: The actor used for set-up before any user exists (init, migrations, demo).
+SYSTEM = Actor("system", Role.ADMIN)
+
+
+def actor_of(session: Session) -> Actor:
+    """The actor the unit of work runs for."""
+    return session.info.get("actor", SYSTEM)
+
+
+def rules_of(session: Session) -> RuleSettings:
+    """The business rules the desk was started with."""
+    return session.info.get("rules", RuleSettings())
+
+
+def require_role(session: Session, role: Role, doing: str) -> Actor:
+    """Refuse the action unless the acting user holds `role` (or a higher one)."""
+    actor = actor_of(session)
+    if not actor.can(role):
+        raise PermissionDenied(
+            f"{doing} needs a {role} or higher; {actor.username} is a {actor.role}"
+        )
+    return actor
+
+
+def _is_retryable(exc: DBAPIError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
+def safe_url(engine: Engine) -> str:
+    """The engine's URL with any password hidden, fit for messages."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+class Desk:
+    """A front desk's handle on the hotel database."""
+
+    def __init__(
+        self, engine: Engine, actor: Actor = SYSTEM, rules: RuleSettings | None = None
+    ) -> None:
+        self.engine = engine
+        self.actor = actor
+        self.rules = rules or RuleSettings()
+        self._writer = make_session_factory(engine)
+        self._reader = make_session_factory(engine, read_only=True)
+
+    @classmethod
+    def open(cls, url: str, rules: RuleSettings | None = None) -> Desk:
+        """A desk on the database at `url` (nothing connects until the first call)."""
+        return cls(make_engine(url), rules=rules)
+
+    @property
+    def database_tag(self) -> str:
+        """'SQLite' or 'PostgreSQL host', for the header."""
+        return describe(self.engine)
+
+    def run(
+        self, action: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run a service in one write transaction, retrying transient conflicts a bounded time."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with self._writer() as session, session.begin():
+                    session.info.update(actor=self.actor, rules=self.rules)
+                    return action(session, *args, **kwargs)
+            except RetryableConflict:
+                if attempt == MAX_ATTEMPTS:
+                    raise
+            except StaleDataError as exc:
+                raise ConcurrentChange(
+                    "this reservation was changed by someone else — reload it and try again"
+                ) from exc
+            except DBAPIError as exc:
+                if not _is_retryable(exc) or attempt == MAX_ATTEMPTS:
+                    raise self._unavailable(exc) from exc
+            time.sleep(0.005 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def read(
+        self, action: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run a service that only reads, in a transaction that never takes a write lock."""
+        try:
+            with self._reader() as session, session.begin():
+                session.info.update(actor=self.actor, rules=self.rules)
+                return action(session, *args, **kwargs)
+        except DBAPIError as exc:
+            raise self._unavailable(exc) from exc
+
+    def _unavailable(self, exc: DBAPIError) -> Exception:
+        if isinstance(exc, OperationalError):
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            return DatabaseUnavailable(
+                f"cannot use the database at {safe_url(self.engine)}: {reason}"
+            )
+        return exc
+
+    def check_ready(self) -> None:
+        """Fail with one clear sentence unless the database answers and is fully migrated."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            current = migrate.current_revision(self.engine)
+        except OperationalError as exc:
+            raise self._unavailable(exc) from exc
+        head = migrate.head_revision()
+        if current != head:
+            state = "is not migrated" if current is None else f"is at revision {current}"
+            raise DatabaseUnavailable(
+                f"the database at {safe_url(self.engine)} {state} (code needs {head}) "
+                "— run `pms db upgrade`"
+            )
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest revision."""
+        try:
+            migrate.upgrade(self.engine)
+        except OperationalError as exc:
+            raise self._unavailable(exc) from exc
+
+    def is_empty(self) -> bool:
+        """True when no property has been set up yet (first run)."""
+        return self.read(lambda session: session.scalar(select(Property.id).limit(1)) is None)
+
+    def sign_in(self, username: str) -> None:
+        """Act as `username` from now on; the user must exist and be active."""
+
+        def _load(session: Session) -> Actor:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None or not user.active:
+                raise NotFound(
+                    f"no active user named {username!r} — an admin adds one with `pms user add`"
+                )
+            return Actor(user.username, Role(user.role))
+
+        self.actor = self.read(_load)
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()

@@ -1,0 +1,58 @@
+"""Domain errors. Each carries one sentence a clerk can read and act on; never UI formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+class PmsError(Exception):
+    """Base of every error the services raise on purpose; `str()` is the clerk's message."""
+
+
+class ConfigError(PmsError):
+    """The configuration (file, environment or option) is not usable."""
+
+
+class DatabaseUnavailable(PmsError):
+    """The database cannot be reached, or it is not at the schema this code needs."""
+
+
+class InvalidInput(PmsError):
+    """A value a person typed is wrong; `field` names the field so a form can show it beside it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(PmsError):
+    """A property, room type, room, guest or reservation that does not exist."""
+
+
+class PermissionDenied(PmsError):
+    """The signed-in user's role does not allow the action."""
+
+
+class InvalidTransition(PmsError):
+    """The reservation is not in a state that allows the action (e.g. already cancelled)."""
+
+
+class SoldOut(PmsError):
+    """No room of the type is left to sell on a night of the stay."""
+
+    def __init__(self, room_type: str, night: dt.date) -> None:
+        super().__init__(f"{room_type} is sold out on {night:%a %Y-%m-%d}")
+        self.room_type = room_type
+        self.night = night
+
+
+class RoomUnavailable(PmsError):
+    """The room cannot be given to the stay: taken, out of order or of another type."""
+
+
+class ConcurrentChange(PmsError):
+    """Someone else changed the record since it was read; reload and try again."""
+
+
+class RetryableConflict(PmsError):
+    """A race the unit of work resolves by running the action again (not shown to users)."""

@@ -1,0 +1,146 @@
+"""Shared fixtures: every test runs on a real SQLite file and on a real PostgreSQL database.
+
+The PostgreSQL database is created for this test run on the local server and dropped at the end.
+If the server cannot be reached the PostgreSQL tests fail; set PMS_TEST_SKIP_POSTGRES=1 on a
+laptop without one (never in CI).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import create_engine, text
+
+from db.engine import make_engine
+from db.models import Base, Role, User
+from pms.desk import Actor, Desk
+from pms.properties import add_room, add_room_type, create_property
+
+@functools.cache
+def _hash() -> str:
+    return PasswordHasher().hash(PASSWORD)
+
+
+ADMIN_URL = os.environ.get(
+    "PMS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SKIP_POSTGRES = os.environ.get("PMS_TEST_SKIP_POSTGRES") == "1"
+BUSINESS_DATE = dt.date(2026, 12, 1)  # a Tuesday
+PASSWORD = "secret"
+
+CLERK = Actor("ana", Role.CLERK)
+SUPERVISOR = Actor("sam", Role.SUPERVISOR)
+MANAGER = Actor("maria", Role.MANAGER)
+
+BACKENDS = ["sqlite"] if SKIP_POSTGRES else ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Keep the user's own config, data and cache directories out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    for var in ("PMS_DATABASE_URL", "PMS_CONFIG", "PMS_USER"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file; each test gets a copy (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    desk = Desk.open(f"sqlite:///{path}")
+    desk.upgrade()
+    desk.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test run, dropped afterwards."""
+    name = f"pms_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 — any failure to reach the server fails the run
+        pytest.fail(
+            f"PostgreSQL at {ADMIN_URL} is not reachable ({exc.__class__.__name__}); start it "
+            "or set PMS_TEST_SKIP_POSTGRES=1 to run only the SQLite half"
+        )
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    desk = Desk.open(url)
+    desk.upgrade()
+    desk.close()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    engine = make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """The URL of an empty, migrated database of each kind."""
+    if request.param == "sqlite":
+        path = tmp_path / "pms.sqlite3"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def desk(db_url: str) -> Iterator[Desk]:
+    """A desk on the empty database, acting as the system administrator."""
+    desk = Desk.open(db_url)
+    yield desk
+    desk.close()
+
+
+def set_up_hotel(desk: Desk) -> None:
+    """The test hotel: 3 DBL (+1 overbooking), 2 TWN, 1 SUI; its staff; business date 1 Dec."""
+
+    def _build(session) -> None:  # type: ignore[no-untyped-def]
+        create_property(
+            session, "TST", "Test Harbour Hotel", currency="EUR",
+            timezone="Europe/Lisbon", city="Porto", business_date=BUSINESS_DATE,
+        )
+        add_room_type(session, "TST", "DBL", "Double", max_occupancy=3, price=10000,
+                      features=["double bed"], overbooking_allowance=1)
+        add_room_type(session, "TST", "TWN", "Twin", max_occupancy=2, price=9000,
+                      features=["twin beds"])
+        add_room_type(session, "TST", "SUI", "Suite", max_occupancy=4, price=25000,
+                      features=["sea view"])
+        for number, kind in [("101", "DBL"), ("102", "DBL"), ("103", "DBL"),
+                             ("201", "TWN"), ("202", "TWN"), ("301", "SUI")]:
+            add_room(session, "TST", number, kind)
+        # One argon2 hash for all the staff: hashing is slow on purpose, and tests add many hotels.
+        for actor in (CLERK, SUPERVISOR, MANAGER, Actor("admin", Role.ADMIN)):
+            session.add(User(username=actor.username, role=actor.role, password_hash=_hash()))
+
+    desk.run(_build)
+
+
+@pytest.fixture
+def hotel(desk: Desk) -> Desk:
+    """A desk on the small test hotel, signed in as the clerk Ana."""
+    set_up_hotel(desk)
+    desk.actor = CLERK
+    return desk
