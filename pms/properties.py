@@ -217,18 +217,14 @@ def property_view(session: Session, code: str | None = None) -> PropertyView:
             select(Room.room_type_id, func.count())
             .where(Room.property_id == prop.id)
             .group_by(Room.room_type_id)
-        )
-        
-        .all()
+        ).all()
     )
     prices = dict(
         session.execute(
             select(RatePlanPrice.room_type_id, RatePlanPrice.amount)
             .join(RatePlan)
             .where(RatePlan.property_id == prop.id, RatePlan.code == BASE_PLAN)
-        )
-        
-        .all()
+        ).all()
     )
     return PropertyView(
         code=prop.code,

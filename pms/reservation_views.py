@@ -248,17 +248,13 @@ def _first_rooms(session: Session, reservation_ids: list[int]) -> dict[int, str]
         .group_by(RoomNight.reservation_id)
         .subquery()
     )
-    rows = (
-        session.execute(
-            select(RoomNight.reservation_id, Room.number)
-            .join(Room, Room.id == RoomNight.room_id)
-            .join(
-                first_night,
-                (first_night.c.reservation_id == RoomNight.reservation_id)
-                & (first_night.c.night == RoomNight.night),
-            )
+    rows = session.execute(
+        select(RoomNight.reservation_id, Room.number)
+        .join(Room, Room.id == RoomNight.room_id)
+        .join(
+            first_night,
+            (first_night.c.reservation_id == RoomNight.reservation_id)
+            & (first_night.c.night == RoomNight.night),
         )
-        
-        .all()
-    )
+    ).all()
     return dict(rows)

@@ -1,0 +1,30 @@
+"""How a desk starts: read the configuration, open the database, check it, sign the user in.
+
+The CLI and the TUI both start here, so they agree on which database and which user.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pms.config import Settings, load_settings
+from pms.desk import Desk
+
+
+def open_desk(
+    database_url: str | None = None, username: str | None = None, *, ready: bool = True
+) -> tuple[Desk, Settings]:
+    """A desk on the configured database.
+
+    Args:
+        database_url: the --db option; wins over PMS_DATABASE_URL and the config files.
+        username: the --user option; else PMS_USER; else the configured default user.
+        ready: check the database answers and is migrated, and sign the user in. Commands that
+            create or migrate the database pass False and act as the system.
+    """
+    settings = load_settings(database_url)
+    desk = Desk.open(settings.database_url, rules=settings.rules)
+    if ready:
+        desk.check_ready()
+        desk.sign_in(username or os.environ.get("PMS_USER") or settings.rules.default_user)
+    return desk, settings
