@@ -24,6 +24,7 @@ from db.models import Base, Role, User
 from pms.desk import Actor, Desk
 from pms.properties import add_room, add_room_type, create_property
 
+
 @functools.cache
 def _hash() -> str:
     return PasswordHasher().hash(PASSWORD)
@@ -71,7 +72,7 @@ def postgres_url() -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 — any failure to reach the server fails the run
+    except Exception as exc:
         pytest.fail(
             f"PostgreSQL at {ADMIN_URL} is not reachable ({exc.__class__.__name__}); start it "
             "or set PMS_TEST_SKIP_POSTGRES=1 to run only the SQLite half"
@@ -119,17 +120,38 @@ def set_up_hotel(desk: Desk) -> None:
 
     def _build(session) -> None:  # type: ignore[no-untyped-def]
         create_property(
-            session, "TST", "Test Harbour Hotel", currency="EUR",
-            timezone="Europe/Lisbon", city="Porto", business_date=BUSINESS_DATE,
+            session,
+            "TST",
+            "Test Harbour Hotel",
+            currency="EUR",
+            timezone="Europe/Lisbon",
+            city="Porto",
+            business_date=BUSINESS_DATE,
         )
-        add_room_type(session, "TST", "DBL", "Double", max_occupancy=3, price=10000,
-                      features=["double bed"], overbooking_allowance=1)
-        add_room_type(session, "TST", "TWN", "Twin", max_occupancy=2, price=9000,
-                      features=["twin beds"])
-        add_room_type(session, "TST", "SUI", "Suite", max_occupancy=4, price=25000,
-                      features=["sea view"])
-        for number, kind in [("101", "DBL"), ("102", "DBL"), ("103", "DBL"),
-                             ("201", "TWN"), ("202", "TWN"), ("301", "SUI")]:
+        add_room_type(
+            session,
+            "TST",
+            "DBL",
+            "Double",
+            max_occupancy=3,
+            price=10000,
+            features=["double bed"],
+            overbooking_allowance=1,
+        )
+        add_room_type(
+            session, "TST", "TWN", "Twin", max_occupancy=2, price=9000, features=["twin beds"]
+        )
+        add_room_type(
+            session, "TST", "SUI", "Suite", max_occupancy=4, price=25000, features=["sea view"]
+        )
+        for number, kind in [
+            ("101", "DBL"),
+            ("102", "DBL"),
+            ("103", "DBL"),
+            ("201", "TWN"),
+            ("202", "TWN"),
+            ("301", "SUI"),
+        ]:
             add_room(session, "TST", number, kind)
         # One argon2 hash for all the staff: hashing is slow on purpose, and tests add many hotels.
         for actor in (CLERK, SUPERVISOR, MANAGER, Actor("admin", Role.ADMIN)):

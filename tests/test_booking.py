@@ -106,7 +106,9 @@ def test_a_change_that_does_not_fit_leaves_the_stay_as_it_was(hotel: Desk) -> No
         hotel.run(modify, stay.confirmation, StayChanges(departure=d(8)))
     unchanged = hotel.read(get_reservation, stay.confirmation)
     assert (unchanged.arrival, unchanged.departure, unchanged.version) == (
-        d(3), d(5), stay.version,
+        d(3),
+        d(5),
+        stay.version,
     )
     assert [sold(hotel, "SUI", day) for day in (3, 4, 5, 6)] == [1, 1, 0, 1]
 
@@ -145,7 +147,5 @@ def test_a_tentative_hold_counts_until_confirmed(hotel: Desk) -> None:
 def test_lists_find_stays_by_arrival_and_name(hotel: Desk) -> None:
     hotel.run(book, booking())
     hotel.run(book, booking(guest=GuestInput("Chidi Okafor"), arrival=d(4), departure=d(6)))
-    assert [r.guest_name for r in hotel.read(list_reservations, arriving=d(4))] == [
-        "Okafor, Chidi"
-    ]
+    assert [r.guest_name for r in hotel.read(list_reservations, arriving=d(4))] == ["Okafor, Chidi"]
     assert [r.guest_name for r in hotel.read(list_reservations, text="garc")] == ["García, Lucía"]
