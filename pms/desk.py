@@ -76,9 +76,9 @@ def require_role(session: Session, role: Role, doing: str) -> Actor:
 
 
 def _is_retryable(exc: DBAPIError) -> bool:
-    if getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES:
-        return True
-    return "database is locked" in str(exc.orig)
+    # SQLite needs no retry: BEGIN IMMEDIATE queues writers, and "database is locked" after the
+    # busy timeout means something held the lock far too long — say so rather than wait again.
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
 
 
 def safe_url(engine: Engine) -> str:
@@ -124,7 +124,7 @@ class Desk:
                 raise ConcurrentChange(
                     "this reservation was changed by someone else — reload it and try again"
                 ) from exc
-            except DBAPIError as exc:
+            except OperationalError as exc:  # psycopg reports 40001 / 40P01 as these
                 if not _is_retryable(exc) or attempt == MAX_ATTEMPTS:
                     raise self._unavailable(exc) from exc
             time.sleep(0.005 * attempt)
@@ -138,16 +138,12 @@ class Desk:
             with self._reader() as session, session.begin():
                 session.info.update(actor=self.actor, rules=self.rules)
                 return action(session, *args, **kwargs)
-        except DBAPIError as exc:
+        except OperationalError as exc:
             raise self._unavailable(exc) from exc
 
-    def _unavailable(self, exc: DBAPIError) -> Exception:
-        if isinstance(exc, OperationalError):
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            return DatabaseUnavailable(
-                f"cannot use the database at {safe_url(self.engine)}: {reason}"
-            )
-        return exc
+    def _unavailable(self, exc: OperationalError) -> DatabaseUnavailable:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        return DatabaseUnavailable(f"cannot use the database at {safe_url(self.engine)}: {reason}")
 
     def check_ready(self) -> None:
         """Fail with one clear sentence unless the database answers and is fully migrated."""
