@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -87,6 +88,12 @@ class Property(Base):
     currency: Mapped[str] = mapped_column(String(3))
     timezone: Mapped[str] = mapped_column(String(64))
     business_date: Mapped[dt.date] = mapped_column(Date)
+    # Derived rate plan prices are rounded to multiples of this many minor units (100: whole €).
+    rate_rounding: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Whether percentage taxes are inside the prices on the rate sheet (VAT-inclusive) or added.
+    taxes_inclusive: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Local hour a stay starts; cancellation deadlines count back from it.
+    check_in_hour: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
 
     room_types: Mapped[list[RoomType]] = relationship(
         back_populates="property", order_by="RoomType.code"
@@ -114,6 +121,8 @@ class RoomType(Base):
     base_occupancy: Mapped[int] = mapped_column(Integer)
     features: Mapped[list[str]] = mapped_column(JSON, default=list)
     overbooking_allowance: Mapped[int] = mapped_column(Integer, default=0)
+    extra_adult: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    extra_child: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     property: Mapped[Property] = relationship(back_populates="room_types")
 
@@ -149,15 +158,44 @@ class OutOfOrder(Base):
 
 
 class RatePlan(Base):
-    """A way of selling rooms (BAR, corporate …); here a flat nightly price per room type."""
+    """A way of selling rooms (BAR, corporate, non-refundable …) with its terms.
+
+    A base plan takes its prices from the rate sheet; a derived plan follows its parent:
+    parent × (1 + derive_percent_bp / 10 000) + derive_amount, rounded per the property.
+    """
 
     __tablename__ = "rate_plans"
-    __table_args__ = (UniqueConstraint("property_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("property_id", "code"),
+        CheckConstraint(
+            "cancel_penalty IN ('first_night', 'percent', 'full_stay')", name="penalty_known"
+        ),
+        CheckConstraint("guarantee IN ('none', 'card', 'deposit')", name="guarantee_known"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
     code: Mapped[str] = mapped_column(String(12))
     name: Mapped[str] = mapped_column(String(80))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("rate_plans.id"))
+    derive_percent_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    derive_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    meal_plan: Mapped[str] = mapped_column(String(4), default="RO", server_default="RO")
+    guarantee: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    members_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    sell_from: Mapped[dt.date | None] = mapped_column(Date)
+    sell_until: Mapped[dt.date | None] = mapped_column(Date)
+    min_advance_days: Mapped[int | None] = mapped_column(Integer)
+    max_advance_days: Mapped[int | None] = mapped_column(Integer)
+    non_refundable: Mapped[bool] = mapped_column(default=False, server_default=false())
+    cancel_free_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    cancel_penalty: Mapped[str] = mapped_column(
+        String(12), default="first_night", server_default="first_night"
+    )
+    cancel_penalty_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    parent: Mapped[RatePlan | None] = relationship(remote_side=[id])
 
 
 class RatePlanPrice(Base):
@@ -169,6 +207,74 @@ class RatePlanPrice(Base):
     rate_plan_id: Mapped[int] = mapped_column(ForeignKey("rate_plans.id"), primary_key=True)
     room_type_id: Mapped[int] = mapped_column(ForeignKey("room_types.id"), primary_key=True)
     amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class Rate(Base):
+    """One night on the rate sheet for a plan and room type: its price (base plans) and its
+    restrictions (min / max length of stay by arrival, closed to arrival / departure,
+    stop-sell)."""
+
+    __tablename__ = "rates"
+    __table_args__ = (
+        CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
+        CheckConstraint("min_los IS NULL OR min_los >= 1", name="min_los_positive"),
+        CheckConstraint(
+            "max_los IS NULL OR min_los IS NULL OR max_los >= min_los", name="los_range"
+        ),
+    )
+
+    rate_plan_id: Mapped[int] = mapped_column(ForeignKey("rate_plans.id"), primary_key=True)
+    room_type_id: Mapped[int] = mapped_column(ForeignKey("room_types.id"), primary_key=True)
+    night: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    price: Mapped[int | None] = mapped_column(BigInteger)
+    min_los: Mapped[int | None] = mapped_column(Integer)
+    max_los: Mapped[int | None] = mapped_column(Integer)
+    closed_to_arrival: Mapped[bool] = mapped_column(default=False)
+    closed_to_departure: Mapped[bool] = mapped_column(default=False)
+    stop_sell: Mapped[bool] = mapped_column(default=False)
+
+
+class PricingRule(Base):
+    """Dynamic pricing as data: at `threshold_pct` forecast occupancy the base price moves by
+    `adjust_bp`, kept within floor and ceiling. No room type means the whole property."""
+
+    __tablename__ = "pricing_rules"
+    __table_args__ = (
+        CheckConstraint("threshold_pct >= 0 AND threshold_pct <= 200", name="threshold_range"),
+        CheckConstraint(
+            "floor IS NULL OR ceiling IS NULL OR floor <= ceiling", name="floor_below_ceiling"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    room_type_id: Mapped[int | None] = mapped_column(ForeignKey("room_types.id"))
+    threshold_pct: Mapped[int] = mapped_column(Integer)
+    adjust_bp: Mapped[int] = mapped_column(Integer)
+    floor: Mapped[int | None] = mapped_column(BigInteger)
+    ceiling: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Tax(Base):
+    """A tax with its own code: a percentage of the room price, or a fixed amount per person
+    per night (city tax) — never both."""
+
+    __tablename__ = "taxes"
+    __table_args__ = (
+        UniqueConstraint("property_id", "code"),
+        CheckConstraint(
+            "(percent_bp > 0 AND per_person = 0) OR (percent_bp = 0 AND per_person > 0)",
+            name="one_kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    code: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(80))
+    percent_bp: Mapped[int] = mapped_column(Integer, default=0)
+    per_person: Mapped[int] = mapped_column(BigInteger, default=0)
+    children_exempt: Mapped[bool] = mapped_column(default=True)
 
 
 class Guest(Base):
@@ -235,6 +341,7 @@ class Reservation(Base):
     status: Mapped[str] = mapped_column(String(12))
     source: Mapped[str] = mapped_column(String(20), default="desk")
     overbooked: Mapped[bool] = mapped_column(default=False)
+    cancellation_fee: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=_utcnow, onupdate=_utcnow
@@ -246,6 +353,9 @@ class Reservation(Base):
     rate_plan: Mapped[RatePlan] = relationship()
     nights: Mapped[list[ReservationNight]] = relationship(
         order_by="ReservationNight.night", cascade="all, delete-orphan"
+    )
+    taxes: Mapped[list[ReservationTax]] = relationship(
+        order_by="ReservationTax.night", cascade="all, delete-orphan"
     )
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
@@ -260,6 +370,18 @@ class ReservationNight(Base):
     reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), primary_key=True)
     night: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     price: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReservationTax(Base):
+    """A tax line of one night of a stay as quoted; `included` lines are inside the price."""
+
+    __tablename__ = "reservation_taxes"
+
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), primary_key=True)
+    night: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    included: Mapped[bool] = mapped_column(default=False)
 
 
 class RoomNight(Base):

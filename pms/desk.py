@@ -70,7 +70,7 @@ def require_role(session: Session, role: Role, doing: str) -> Actor:
     actor = actor_of(session)
     if not actor.can(role):
         raise PermissionDenied(
-            f"{doing} needs a {role} or higher; {actor.username} is a {actor.role}"
+            f"{doing} needs the {role} role or higher; {actor.username} is {actor.role}"
         )
     return actor
 

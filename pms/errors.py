@@ -56,3 +56,11 @@ class ConcurrentChange(PmsError):
 
 class RetryableConflict(PmsError):
     """A race the unit of work resolves by running the action again (not shown to users)."""
+
+
+class Restricted(PmsError):
+    """The rate plan is closed for the stay: a restriction, sale window or members-only rule."""
+
+
+class StaleQuote(PmsError):
+    """The price changed since the guest was quoted; the message carries the new figures."""

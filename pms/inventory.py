@@ -26,6 +26,16 @@ def stay_nights(arrival: dt.date, departure: dt.date) -> list[dt.date]:
     return [arrival + dt.timedelta(days=i) for i in range((departure - arrival).days)]
 
 
+def room_counts(session: Session, room_type_ids: list[int]) -> dict[int, int]:
+    """Rooms per room type, out of order or not."""
+    rows = session.execute(
+        select(Room.room_type_id, func.count())
+        .where(Room.room_type_id.in_(room_type_ids))
+        .group_by(Room.room_type_id)
+    ).all()
+    return {type_id: count for type_id, count in rows}
+
+
 def _capacities(session: Session, room_type: RoomType, nights: list[dt.date]) -> dict[dt.date, int]:
     """Rooms of the type per night, less the ones out of order that night."""
     rooms = (

@@ -209,6 +209,28 @@ def add_room(
     record(session, "create", "room", room.id, after={"number": number, "type": room_type.code})
 
 
+def set_extra_charges(
+    session: Session,
+    property_code: str | None,
+    room_type_code: str,
+    *,
+    extra_adult: int,
+    extra_child: int,
+) -> None:
+    """Nightly charges for each adult and child above the room type's base occupancy."""
+    require_role(session, Role.MANAGER, "changing extra-person charges")
+    prop = resolve_property(session, property_code)
+    room_type = resolve_room_type(session, prop, room_type_code)
+    if extra_adult < 0 or extra_child < 0:
+        raise InvalidInput("extra_adult", "extra-person charges cannot be negative")
+    before = {"extra_adult": room_type.extra_adult, "extra_child": room_type.extra_child}
+    room_type.extra_adult, room_type.extra_child = extra_adult, extra_child
+    record(
+        session, "update", "room_type", room_type.id,
+        before=before, after={"extra_adult": extra_adult, "extra_child": extra_child},
+    )  # fmt: skip
+
+
 def property_view(session: Session, code: str | None = None) -> PropertyView:
     """The property with its room types, room counts and base prices."""
     prop = resolve_property(session, code)

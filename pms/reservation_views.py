@@ -13,6 +13,7 @@ from db.models import Guest, Reservation, ReservationStatus, Room, RoomNight, Ro
 from pms.errors import ConcurrentChange, InvalidInput, NotFound
 from pms.guests import display_name
 from pms.properties import resolve_property
+from pms.ratesheet import cancel_policy
 
 #: Statuses that hold a room of their type for their nights (sold in the inventory).
 HOLDING = frozenset(
@@ -36,6 +37,16 @@ class NightPrice:
 
 
 @dataclass(frozen=True)
+class TaxView:
+    """One tax line of one night; `included` lines are already inside the night's price."""
+
+    night: dt.date
+    code: str
+    amount: int
+    included: bool
+
+
+@dataclass(frozen=True)
 class ReservationView:
     """A reservation as the desk shows it; `version` goes back with any change to it."""
 
@@ -53,9 +64,13 @@ class ReservationView:
     adults: int
     children: int
     nightly: list[NightPrice]
+    taxes: list[TaxView]
     rooms: list[str]
     source: str
     overbooked: bool
+    meal_plan: str
+    policy: str
+    cancellation_fee: int
     version: int
 
     @property
@@ -64,9 +79,14 @@ class ReservationView:
         return (self.departure - self.arrival).days
 
     @property
-    def total(self) -> int:
+    def room_total(self) -> int:
         """The stay's room revenue: the sum of the nightly lines."""
         return sum(n.price for n in self.nightly)
+
+    @property
+    def total(self) -> int:
+        """What the guest pays: the nights plus the taxes not already inside them."""
+        return self.room_total + sum(t.amount for t in self.taxes if not t.included)
 
     @property
     def room(self) -> str:
@@ -100,7 +120,7 @@ def load_reservation(session: Session, confirmation: str) -> Reservation:
     reservation = session.scalar(
         select(Reservation)
         .where(Reservation.confirmation == wanted)
-        .options(selectinload(Reservation.nights))
+        .options(selectinload(Reservation.nights), selectinload(Reservation.taxes))
     )
     if reservation is None:
         raise NotFound(f"there is no reservation {confirmation.strip()!r}")
@@ -151,9 +171,13 @@ def reservation_view(session: Session, reservation: Reservation) -> ReservationV
         adults=reservation.adults,
         children=reservation.children,
         nightly=[NightPrice(n.night, n.price) for n in reservation.nights],
+        taxes=[TaxView(t.night, t.code, t.amount, t.included) for t in reservation.taxes],
         rooms=rooms_of(session, reservation.id),
         source=reservation.source,
         overbooked=reservation.overbooked,
+        meal_plan=reservation.rate_plan.meal_plan,
+        policy=cancel_policy(reservation.rate_plan).summary(),
+        cancellation_fee=reservation.cancellation_fee,
         version=reservation.version,
     )
 
@@ -167,7 +191,8 @@ def snapshot(reservation: Reservation) -> dict[str, Any]:
         "room_type_id": reservation.room_type_id,
         "adults": reservation.adults,
         "children": reservation.children,
-        "total": sum(n.price for n in reservation.nights),
+        "total": sum(n.price for n in reservation.nights)
+        + sum(t.amount for t in reservation.taxes if not t.included),
     }
 
 

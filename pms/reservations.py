@@ -2,12 +2,15 @@
 
 Inventory moves with guarded updates (see `pms.inventory`); a double-submitted booking with the
 same idempotency key returns the first reservation; a change made from a stale copy fails.
+Prices come from the rate sheet (`pms.ratesheet`) exactly as a quote shows them, and are
+stored per night with their tax lines: later rate changes never touch an existing booking.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+import zoneinfo
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,22 +18,31 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Property,
     RatePlan,
-    RatePlanPrice,
     Reservation,
     ReservationNight,
     ReservationStatus,
+    ReservationTax,
     Role,
     RoomType,
 )
 from pms.audit import record
-from pms.dates import parse_date
-from pms.desk import require_role, rules_of
-from pms.errors import InvalidInput, InvalidTransition, NotFound, RetryableConflict, SoldOut
+from pms.desk import require_role
+from pms.errors import (
+    InvalidInput,
+    InvalidTransition,
+    Restricted,
+    RetryableConflict,
+    SoldOut,
+    StaleQuote,
+)
 from pms.guests import GuestInput, find_or_create_guest, load_guest
 from pms.inventory import release, stay_nights, take
+from pms.money import format_money
+from pms.pricing import NightQuote, Party, TaxLine, cancellation_fee, stay_total
 from pms.properties import BASE_PLAN, resolve_property, resolve_room_type
+from pms.rates import resolve_plan
+from pms.ratesheet import RateSheet, cancel_policy
 from pms.reservation_views import (
     CHANGEABLE,
     ReservationView,
@@ -40,13 +52,18 @@ from pms.reservation_views import (
     snapshot,
 )
 from pms.rooms import carry_room, drop_room_nights, touch
+from pms.stay_rules import check_party, read_date, resolve_stay
 
 _CONFIRMATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 
 
 @dataclass(frozen=True)
 class BookingRequest:
-    """A stay as the clerk asks for it. Dates may be typed text (`4.12`, `+3`, `fri`)."""
+    """A stay as the clerk asks for it. Dates may be typed text (`4.12`, `+3`, `fri`).
+
+    `expected_total` is the total the guest was quoted (minor units): if the price has changed
+    since, the booking is refused with the new figures instead of charging a surprise.
+    """
 
     arrival: dt.date | str
     room_type: str
@@ -61,6 +78,7 @@ class BookingRequest:
     tentative: bool = False
     source: str = "desk"
     overbook: bool = False
+    expected_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,75 +93,13 @@ class StayChanges:
     children: int | None = None
 
 
-def _date(value: dt.date | str, prop: Property, field: str) -> dt.date:
-    return (
-        value if isinstance(value, dt.date) else parse_date(value, prop.business_date, field=field)
-    )
-
-
-def _stay(
-    session: Session,
-    prop: Property,
-    arrival: dt.date,
-    departure: dt.date | str | None,
-    nights: int | None,
-    *,
-    new_arrival: bool,
-) -> tuple[dt.date, dt.date]:
-    """Check the stay's dates against the calendar and the hotel's rules."""
-    rules = rules_of(session)
-    if nights is not None:
-        if nights < 1:
-            raise InvalidInput("nights", "a stay needs at least one night")
-        departure = arrival + dt.timedelta(days=nights)
-    if departure is None:
-        raise InvalidInput("departure", "departure (or nights) is missing")
-    departure = _date(departure, prop, "departure")
-    if departure <= arrival:
-        raise InvalidInput("departure", "departure must be after arrival")
-    if (departure - arrival).days > rules.max_stay_nights:
-        raise InvalidInput("departure", f"a stay may last at most {rules.max_stay_nights} nights")
-    if new_arrival and arrival < prop.business_date:
-        raise InvalidInput(
-            "arrival", f"arrival {arrival} is before the business date {prop.business_date}"
-        )
-    last_open = prop.business_date + dt.timedelta(days=rules.max_advance_days)
-    if arrival > last_open:
-        raise InvalidInput("arrival", f"bookings are open only until {last_open}")
-    return arrival, departure
-
-
-def _check_party(room_type: RoomType, adults: int, children: int) -> None:
-    if adults < 1:
-        raise InvalidInput("adults", "a stay needs at least one adult")
-    if children < 0:
-        raise InvalidInput("children", "children cannot be a negative number")
-    if adults + children > room_type.max_occupancy:
-        raise InvalidInput(
-            "adults",
-            f"{room_type.code} holds at most {room_type.max_occupancy} guests; "
-            f"this party is {adults + children}",
-        )
-
-
-def _plan(session: Session, prop: Property, code: str) -> RatePlan:
-    plan = session.scalar(
-        select(RatePlan).where(RatePlan.property_id == prop.id, RatePlan.code == code.upper())
-    )
-    if plan is None:
-        raise NotFound(f"there is no rate plan {code!r} at {prop.code}")
-    return plan
-
-
-def _price(session: Session, plan: RatePlan, room_type: RoomType) -> int:
-    amount = session.scalar(
-        select(RatePlanPrice.amount).where(
-            RatePlanPrice.rate_plan_id == plan.id, RatePlanPrice.room_type_id == room_type.id
-        )
-    )
-    if amount is None:
+def _priced(
+    sheet: RateSheet, plan: RatePlan, room_type: RoomType, nights: list[dt.date], party: Party
+) -> list[NightQuote]:
+    quotes = sheet.price_stay(plan, room_type, nights, party)
+    if quotes is None:
         raise InvalidInput("rate_plan", f"rate plan {plan.code} has no price for {room_type.code}")
-    return amount
+    return quotes
 
 
 def _sell(session: Session, room_type: RoomType, nights: list[dt.date], overbook: bool) -> bool:
@@ -157,6 +113,24 @@ def _sell(session: Session, room_type: RoomType, nights: list[dt.date], overbook
     require_role(session, Role.MANAGER, "overbooking")
     take(session, room_type, nights, overbook=True)
     return True
+
+
+def _store_prices(reservation: Reservation, quotes: list[NightQuote]) -> None:
+    """Replace the stay's nights and tax lines with these quoted ones."""
+    reservation.nights = [ReservationNight(night=q.night, price=q.room) for q in quotes]
+    reservation.taxes = [
+        ReservationTax(night=q.night, code=t.code, amount=t.amount, included=t.included)
+        for q in quotes
+        for t in q.taxes
+    ]
+
+
+def stored_quotes(reservation: Reservation) -> list[NightQuote]:
+    """The nights as the guest accepted them, rebuilt from the stored lines."""
+    lines: dict[dt.date, list[TaxLine]] = {}
+    for tax in reservation.taxes:
+        lines.setdefault(tax.night, []).append(TaxLine(tax.code, tax.amount, tax.included))
+    return [NightQuote(n.night, n.price, tuple(lines.get(n.night, []))) for n in reservation.nights]
 
 
 def _new_confirmation() -> str:
@@ -178,20 +152,30 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
         if earlier is not None:
             return reservation_view(session, load_reservation(session, earlier))
     prop = resolve_property(session, request.property_code)
-    arrival = _date(request.arrival, prop, "arrival")
-    arrival, departure = _stay(
-        session, prop, arrival, request.departure, request.nights, new_arrival=True
+    arrival, departure = resolve_stay(
+        session, prop, request.arrival, request.departure, request.nights
     )
     room_type = resolve_room_type(session, prop, request.room_type)
-    _check_party(room_type, request.adults, request.children)
-    plan = _plan(session, prop, request.rate_plan)
-    price = _price(session, plan, room_type)
+    check_party(room_type, request.adults, request.children)
+    plan = resolve_plan(session, prop, request.rate_plan)
     guest = (
         find_or_create_guest(session, request.guest)
         if isinstance(request.guest, GuestInput)
         else load_guest(session, request.guest)
     )
+    sheet = RateSheet.load(session, prop, arrival, departure)
+    if reason := sheet.why_closed(
+        plan, room_type, arrival, departure, member=bool(guest.loyalty_number)
+    ):
+        raise Restricted(reason)
     nights = stay_nights(arrival, departure)
+    quotes = _priced(sheet, plan, room_type, nights, Party(request.adults, request.children))
+    total = stay_total(quotes)
+    if request.expected_total is not None and request.expected_total != total:
+        raise StaleQuote(
+            f"the price changed since the quote: now {format_money(total, prop.currency)} "
+            f"(quoted {format_money(request.expected_total, prop.currency)}) — quote again"
+        )
     overbooked = _sell(session, room_type, nights, request.overbook)
     reservation = Reservation(
         property_id=prop.id,
@@ -207,8 +191,8 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
         status=ReservationStatus.TENTATIVE if request.tentative else ReservationStatus.CONFIRMED,
         source=request.source,
         overbooked=overbooked,
-        nights=[ReservationNight(night=n, price=price) for n in nights],
     )
+    _store_prices(reservation, quotes)
     session.add(reservation)
     try:
         session.flush()
@@ -230,7 +214,10 @@ def modify(
 ) -> ReservationView:
     """Change dates, room type or party. Inventory is released and re-taken in this one
     transaction, so a stay that no longer fits fails and leaves the old one as it was.
-    Nights kept in the same room type keep their quoted price; new nights are priced now."""
+
+    Restrictions are checked again for the new stay. Nights kept in the same room type for the
+    same party keep their quoted price; only changed nights are priced from today's sheet.
+    """
     reservation = load_reservation(session, confirmation)
     check_version(reservation, expected_version)
     if reservation.status not in CHANGEABLE:
@@ -239,12 +226,14 @@ def modify(
             "only tentative or confirmed stays can be modified"
         )
     prop = reservation.room_type.property
-    arrival = _date(changes.arrival, prop, "arrival") if changes.arrival else reservation.arrival
+    arrival = (
+        read_date(changes.arrival, prop, "arrival") if changes.arrival else reservation.arrival
+    )
     departure: dt.date | str | None = changes.departure
     nights = changes.nights
     if departure is None and nights is None:
         nights = (reservation.departure - reservation.arrival).days
-    arrival, departure = _stay(
+    arrival, departure = resolve_stay(
         session, prop, arrival, departure, nights, new_arrival=arrival != reservation.arrival
     )
     room_type = (
@@ -254,19 +243,33 @@ def modify(
     )
     adults = reservation.adults if changes.adults is None else changes.adults
     children = reservation.children if changes.children is None else changes.children
-    _check_party(room_type, adults, children)
+    check_party(room_type, adults, children)
 
-    before = snapshot(reservation)
     old_nights = [n.night for n in reservation.nights]
     new_nights = stay_nights(arrival, departure)
     same_type = room_type.id == reservation.room_type_id
+    same_party = (adults, children) == (reservation.adults, reservation.children)
+    dates_changed = old_nights != new_nights
+    sheet = RateSheet.load(session, prop, arrival, departure)
+    if dates_changed or not same_type:
+        member = bool(reservation.guest.loyalty_number)
+        if reason := sheet.why_closed(
+            reservation.rate_plan, room_type, arrival, departure, member=member
+        ):
+            raise Restricted(reason)
+    kept = {q.night: q for q in stored_quotes(reservation)} if same_type and same_party else {}
+    fresh = [n for n in new_nights if n not in kept]
+    priced = {
+        q.night: q
+        for q in _priced(sheet, reservation.rate_plan, room_type, fresh, Party(adults, children))
+    }
+
+    before = snapshot(reservation)
     touch(session, reservation)
-    if old_nights != new_nights or not same_type:
+    if dates_changed or not same_type:
         release(session, reservation.room_type_id, old_nights)
         _sell(session, room_type, new_nights, overbook=False)
-    kept = {n.night: n.price for n in reservation.nights} if same_type else {}
-    price = _price(session, reservation.rate_plan, room_type)
-    reservation.nights = [ReservationNight(night=n, price=kept.get(n, price)) for n in new_nights]
+    _store_prices(reservation, [kept.get(n) or priced[n] for n in new_nights])
     reservation.arrival, reservation.departure = arrival, departure
     reservation.room_type = room_type
     reservation.adults, reservation.children = adults, children
@@ -284,9 +287,19 @@ def modify(
 
 
 def cancel(
-    session: Session, confirmation: str, reason: str = "", expected_version: int | None = None
+    session: Session,
+    confirmation: str,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> ReservationView:
-    """Cancel a stay that has not arrived: its nights go back on sale and its room is freed."""
+    """Cancel a stay that has not arrived: its nights go back on sale, its room is freed and
+    the fee its rate plan's policy sets for this moment is recorded on it.
+
+    Args:
+        now: when the guest cancels (an aware datetime); default the present moment. The policy
+            is read on the property's local clock.
+    """
     reservation = load_reservation(session, confirmation)
     check_version(reservation, expected_version)
     if reservation.status == ReservationStatus.CANCELLED:
@@ -296,12 +309,22 @@ def cancel(
             f"reservation {reservation.confirmation} is {reservation.status}"
             " and cannot be cancelled"
         )
+    prop = reservation.room_type.property
+    local_now = (now or dt.datetime.now(dt.UTC)).astimezone(zoneinfo.ZoneInfo(prop.timezone))
+    fee = cancellation_fee(
+        cancel_policy(reservation.rate_plan),
+        stored_quotes(reservation),
+        reservation.arrival,
+        local_now.replace(tzinfo=None),
+        prop.check_in_hour,
+    )
     before = snapshot(reservation)
     reservation.status = ReservationStatus.CANCELLED
+    reservation.cancellation_fee = fee
     touch(session, reservation)
     release(session, reservation.room_type_id, [n.night for n in reservation.nights])
     drop_room_nights(session, reservation)
-    after = snapshot(reservation) | {"reason": reason.strip()}
+    after = snapshot(reservation) | {"reason": reason.strip(), "fee": fee}
     record(session, "cancel", "reservation", reservation.id, before=before, after=after)
     return reservation_view(session, reservation)
 

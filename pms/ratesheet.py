@@ -1,0 +1,228 @@
+"""The rate sheet of a property for some nights: prices, restrictions, inventory, taxes, rules.
+
+Everything a quote or a booking needs is read once into a `RateSheet`; pricing itself is the
+pure arithmetic of `pms.pricing`. Quotes and bookings use the same sheet, so a booking is
+stored at exactly the price a quote showed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Inventory,
+    PricingRule,
+    Property,
+    Rate,
+    RatePlan,
+    RatePlanPrice,
+    RoomType,
+    Tax,
+)
+from pms.inventory import room_counts, stay_nights
+from pms.pricing import (
+    CancelPolicy,
+    DynamicRule,
+    NightQuote,
+    Occupancy,
+    Party,
+    PlanTerms,
+    TaxRule,
+    price_night,
+)
+
+
+def plan_terms(plan: RatePlan) -> PlanTerms:
+    """The derivation chain of a plan, as plain values."""
+    parent = plan_terms(plan.parent) if plan.parent else None
+    return PlanTerms(plan.code, plan.derive_percent_bp, plan.derive_amount, parent)
+
+
+def cancel_policy(plan: RatePlan) -> CancelPolicy:
+    """The plan's cancellation terms, as plain values."""
+    return CancelPolicy(
+        plan.non_refundable, plan.cancel_free_hours, plan.cancel_penalty, plan.cancel_penalty_bp
+    )
+
+
+def base_plan(plan: RatePlan) -> RatePlan:
+    """The plan at the root of a derivation chain (whose prices are on the sheet)."""
+    return base_plan(plan.parent) if plan.parent else plan
+
+
+def occupancy_of(room_type: RoomType) -> Occupancy:
+    """The room type's occupancy rules, as plain values."""
+    return Occupancy(
+        room_type.base_occupancy,
+        room_type.max_occupancy,
+        room_type.extra_adult,
+        room_type.extra_child,
+    )
+
+
+@dataclass
+class RateSheet:
+    """The rate sheet, inventory, taxes and pricing rules of one property for some nights."""
+
+    prop: Property
+    rates: dict[tuple[int, int, dt.date], Rate] = field(default_factory=dict)
+    defaults: dict[tuple[int, int], int] = field(default_factory=dict)
+    inventory: dict[tuple[int, dt.date], tuple[int, int]] = field(default_factory=dict)
+    capacity: dict[int, int] = field(default_factory=dict)
+    taxes: list[TaxRule] = field(default_factory=list)
+    rules: dict[int | None, list[DynamicRule]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session, prop: Property, first: dt.date, last: dt.date) -> RateSheet:
+        """Read the nights first..last (inclusive) of the property in a handful of queries."""
+        sheet = cls(prop)
+        type_ids = [rt.id for rt in prop.room_types]
+        for rate in session.scalars(
+            select(Rate).where(
+                Rate.room_type_id.in_(type_ids), Rate.night >= first, Rate.night <= last
+            )
+        ):
+            sheet.rates[(rate.rate_plan_id, rate.room_type_id, rate.night)] = rate
+        for plan_id, type_id, amount in session.execute(
+            select(RatePlanPrice.rate_plan_id, RatePlanPrice.room_type_id, RatePlanPrice.amount)
+            .join(RatePlan)
+            .where(RatePlan.property_id == prop.id)
+        ).all():
+            sheet.defaults[(plan_id, type_id)] = amount
+        for row in session.scalars(
+            select(Inventory).where(
+                Inventory.room_type_id.in_(type_ids),
+                Inventory.night >= first,
+                Inventory.night <= last,
+            )
+        ):
+            sheet.inventory[(row.room_type_id, row.night)] = (row.capacity, row.sold)
+        sheet.capacity = room_counts(session, type_ids)
+        sheet.taxes = [
+            TaxRule(t.code, t.name, t.percent_bp, t.per_person, t.children_exempt)
+            for t in session.scalars(
+                select(Tax).where(Tax.property_id == prop.id).order_by(Tax.code)
+            )
+        ]
+        rules: dict[int | None, list[DynamicRule]] = defaultdict(list)
+        for rule in session.scalars(select(PricingRule).where(PricingRule.property_id == prop.id)):
+            rules[rule.room_type_id].append(
+                DynamicRule(rule.threshold_pct, rule.adjust_bp, rule.floor, rule.ceiling)
+            )
+        sheet.rules = dict(rules)
+        return sheet
+
+    def counts(self, room_type: RoomType, night: dt.date) -> tuple[int, int]:
+        """(capacity, sold) of the room type on the night; unopened nights are all free."""
+        return self.inventory.get((room_type.id, night), (self.capacity.get(room_type.id, 0), 0))
+
+    def forecast_pct(self, room_type_id: int | None, night: dt.date) -> Decimal:
+        """Forecast occupancy in percent: of the room type, or of the whole property."""
+        types = [rt for rt in self.prop.room_types if room_type_id in (None, rt.id)]
+        capacity = sold = 0
+        for room_type in types:
+            cap, sold_ = self.counts(room_type, night)
+            capacity, sold = capacity + cap, sold + sold_
+        return Decimal(sold * 100) / capacity if capacity else Decimal(0)
+
+    def sheet_price(self, plan: RatePlan, room_type: RoomType, night: dt.date) -> int | None:
+        """The base plan's price for the night: the dated rate, else the plan's default."""
+        root = base_plan(plan)
+        rate = self.rates.get((root.id, room_type.id, night))
+        if rate is not None and rate.price is not None:
+            return rate.price
+        return self.defaults.get((root.id, room_type.id))
+
+    def restriction_row(self, plan: RatePlan, room_type: RoomType, night: dt.date) -> Rate | None:
+        """The restrictions in force: the plan's own row for the night, else its parent's."""
+        current: RatePlan | None = plan
+        while current is not None:
+            rate = self.rates.get((current.id, room_type.id, night))
+            if rate is not None:
+                return rate
+            current = current.parent
+        return None
+
+    def price_stay(
+        self, plan: RatePlan, room_type: RoomType, nights: list[dt.date], party: Party
+    ) -> list[NightQuote] | None:
+        """Each night priced, or None when a night has no price on the sheet."""
+        terms = plan_terms(plan)
+        type_rules = self.rules.get(room_type.id)
+        dynamic = type_rules if type_rules else self.rules.get(None, [])
+        scope = room_type.id if type_rules else None
+        quotes = []
+        for night in nights:
+            base = self.sheet_price(plan, room_type, night)
+            if base is None:
+                return None
+            quotes.append(
+                price_night(
+                    night,
+                    base,
+                    terms,
+                    occupancy_of(room_type),
+                    party,
+                    forecast_pct=self.forecast_pct(scope, night) if dynamic else Decimal(0),
+                    dynamic=dynamic,
+                    taxes=self.taxes,
+                    taxes_inclusive=self.prop.taxes_inclusive,
+                    rounding_step=self.prop.rate_rounding,
+                )
+            )
+        return quotes
+
+    def why_closed(
+        self,
+        plan: RatePlan,
+        room_type: RoomType,
+        arrival: dt.date,
+        departure: dt.date,
+        *,
+        member: bool,
+    ) -> str:
+        """Why this plan and room type cannot be sold for the stay, or '' when it can."""
+        today = self.prop.business_date
+        if plan.sell_from and today < plan.sell_from:
+            return f"{plan.code} goes on sale on {plan.sell_from}"
+        if plan.sell_until and today > plan.sell_until:
+            return f"{plan.code} was on sale until {plan.sell_until}"
+        ahead = (arrival - today).days
+        if plan.min_advance_days is not None and ahead < plan.min_advance_days:
+            return f"{plan.code} must be booked at least {plan.min_advance_days} days ahead"
+        if plan.max_advance_days is not None and ahead > plan.max_advance_days:
+            return f"{plan.code} can be booked at most {plan.max_advance_days} days ahead"
+        if plan.members_only and not member:
+            return f"{plan.code} is for loyalty members only"
+        nights = stay_nights(arrival, departure)
+        length = len(nights)
+        first = self.restriction_row(plan, room_type, arrival)
+        day = f"{arrival:%a %Y-%m-%d}"
+        if first is not None:
+            if first.closed_to_arrival:
+                return f"closed to arrival on {day}"
+            if first.min_los and length < first.min_los:
+                return f"minimum stay {first.min_los} nights for arrival {day}"
+            if first.max_los and length > first.max_los:
+                return f"maximum stay {first.max_los} nights for arrival {day}"
+        for night in nights:
+            row = self.restriction_row(plan, room_type, night)
+            if row is not None and row.stop_sell:
+                return f"stop-sell on {night:%a %Y-%m-%d}"
+        last = self.restriction_row(plan, room_type, departure)
+        if last is not None and last.closed_to_departure:
+            return f"closed to departure on {departure:%a %Y-%m-%d}"
+        return ""
+
+    def rooms_left(self, room_type: RoomType, nights: list[dt.date]) -> int:
+        """Rooms still sellable on every night of the stay (the allowance included)."""
+        return min(
+            cap + room_type.overbooking_allowance - sold
+            for cap, sold in (self.counts(room_type, n) for n in nights)
+        )
