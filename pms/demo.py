@@ -18,17 +18,20 @@ from sqlalchemy.orm import Session
 
 from db.models import Guest, HousekeepingStatus, Property, ReservationStatus, Role, Room
 from pms.audit import record
+from pms.dynamic_pricing import add_pricing_rule
 from pms.inventory import release, stay_nights
-from pms.properties import add_room, add_room_type
+from pms.properties import add_room, add_room_type, set_extra_charges
+from pms.rates import PlanTermsInput, create_rate_plan, set_rates
 from pms.reservation_views import load_reservation
 from pms.reservations import BookingRequest, book, cancel
 from pms.rooms import assign_room, drop_room_nights
 from pms.setup import initialise
+from pms.taxes import add_tax, set_taxes_inclusive
 from pms.users import create_user
 
 DEMO_CODE = "SEA"
-HISTORY_DAYS = 45
-FUTURE_DAYS = 75
+HISTORY_DAYS = 30
+FUTURE_DAYS = 60
 DEMO_PASSWORD = "demo"
 
 
@@ -84,6 +87,7 @@ def build_demo(
     for username, full_name, role in _USERS:
         create_user(session, username, DEMO_PASSWORD, role, full_name)
     room_numbers = _build_rooms(session, rng, rooms)
+    _build_rates(session, start, today + dt.timedelta(days=365))
     guest_ids = _build_guests(session, fake, rooms * 25)
     stays = _plan_stays(rng, room_numbers, start, today + dt.timedelta(days=FUTURE_DAYS))
     for done, (number, room_type, arrival, departure) in enumerate(stays, start=1):
@@ -121,6 +125,37 @@ def _build_rooms(session: Session, rng: random.Random, count: int) -> dict[str, 
         add_room(session, DEMO_CODE, number, code, floor=floor + 1, features=extras)
         numbers[number] = code
     return numbers
+
+
+_PLANS = [
+    PlanTermsInput("BB", "Bed & breakfast", "BAR", derive_amount=1800, meal_plan="BB"),
+    PlanTermsInput("CORP", "Corporate", "BAR", derive_percent_bp=-1000, guarantee="card"),
+    PlanTermsInput(
+        "NRF",
+        "Advance non-refundable",
+        "BAR",
+        derive_percent_bp=-1500,
+        min_advance_days=7,
+        non_refundable=True,
+        guarantee="card",
+    ),
+    PlanTermsInput("MEM", "Members", "BAR", derive_percent_bp=-1000, members_only=True),
+]
+
+
+def _build_rates(session: Session, first: dt.date, last: dt.date) -> None:
+    """A year of BAR with dearer weekends, derived plans, Lisbon's taxes, a busy-night rule."""
+    for kind in _TYPES:
+        set_rates(session, DEMO_CODE, "BAR", kind.code, first, last, kind.price)
+        weekend = kind.price * 6 // 5
+        set_rates(session, DEMO_CODE, "BAR", kind.code, first, last, weekend, ["fri", "sat"])
+        set_extra_charges(session, DEMO_CODE, kind.code, extra_adult=3000, extra_child=1500)
+    for terms in _PLANS:
+        create_rate_plan(session, DEMO_CODE, terms)
+    add_tax(session, DEMO_CODE, "VAT", "VAT 6 %", percent_bp=600)
+    add_tax(session, DEMO_CODE, "CITY", "Lisbon city tax", per_person=200)
+    set_taxes_inclusive(session, DEMO_CODE, True)
+    add_pricing_rule(session, DEMO_CODE, threshold_pct=85, adjust_bp=1500)
 
 
 def _build_guests(session: Session, fake: Faker, count: int) -> list[int]:
@@ -177,6 +212,7 @@ def _book_stay(
             guest=rng.choice(guest_ids),
             adults=adults,
             children=children,
+            rate_plan=rng.choice(["BAR", "BAR", "BB", "CORP"]),
             tentative=arrival > today and rng.random() < 0.05,
             source=rng.choice(["desk", "phone", "web", "web", "agent"]),
         ),

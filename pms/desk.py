@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, select, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,6 +23,7 @@ from db.models import Property, Role, User
 from pms.config import RuleSettings
 from pms.errors import (
     ConcurrentChange,
+    ConfigError,
     DatabaseUnavailable,
     NotFound,
     PermissionDenied,
@@ -101,7 +102,14 @@ class Desk:
     @classmethod
     def open(cls, url: str, rules: RuleSettings | None = None) -> Desk:
         """A desk on the database at `url` (nothing connects until the first call)."""
-        return cls(make_engine(url), rules=rules)
+        try:
+            engine = make_engine(url)
+        except ArgumentError as exc:  # NoSuchModuleError (an unknown dialect) is one too
+            raise ConfigError(
+                "the database URL is not one SQLAlchemy can use "
+                f"(e.g. sqlite:///path/pms.sqlite3 or postgresql://user@host/db): {exc}"
+            ) from exc
+        return cls(engine, rules=rules)
 
     @property
     def database_tag(self) -> str:
@@ -167,6 +175,15 @@ class Desk:
             migrate.upgrade(self.engine)
         except OperationalError as exc:
             raise self._unavailable(exc) from exc
+
+    def revisions(self) -> tuple[str | None, str | None]:
+        """The revision the database is at (None when never migrated) and the newest one the
+        code knows, for `pms db current`."""
+        try:
+            current = migrate.current_revision(self.engine)
+        except OperationalError as exc:
+            raise self._unavailable(exc) from exc
+        return current, migrate.head_revision()
 
     def is_empty(self) -> bool:
         """True when no property has been set up yet (first run)."""

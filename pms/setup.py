@@ -24,7 +24,9 @@ def initialise(
 ) -> PropertyView:
     """Set up the first property and its admin in one transaction (all or nothing)."""
     if session.scalar(select(Property.id).limit(1)) is not None:
-        raise InvalidInput("code", "this database is already set up; add properties as an admin")
+        raise InvalidInput(
+            "database", "this database is already set up; add properties as an admin"
+        )
     view = create_property(session, code, name, currency=currency, timezone=timezone, city=city)
     create_user(session, admin_username, admin_password, Role.ADMIN, "Administrator")
     return view

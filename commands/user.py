@@ -1,0 +1,55 @@
+"""The hotel's staff: `pms user add` and `pms user list` (adding users is for admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from commands import JsonOption, console, desk_for, print_json
+from pms.users import create_user, list_users
+
+app = typer.Typer(help="Who may sign in, and in which role.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Sign-in name: letters, digits or _.")],
+    *,  # keyword-only, so the required password may follow the options with defaults
+    role: Annotated[str, typer.Option(help="clerk, supervisor, manager or admin.")],
+    full_name: Annotated[str, typer.Option(help="Name shown in the header and audit.")] = "",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Asked for, hidden and twice, when left out (keeps it out of shell history).",
+        ),
+    ],
+    json_output: JsonOption = False,
+) -> None:
+    """Add a user who can sign in at a desk."""
+    view = desk_for(ctx).run(create_user, username, password, role, full_name)
+    if json_output:
+        print_json(view)
+        return
+    console().print(f"Added [bold]{escape(view.username)}[/] ({view.role}).")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """List every user with their role."""
+    users = desk_for(ctx).read(list_users)
+    if json_output:
+        print_json(users)
+        return
+    table = Table("user", "name", "role", "active")
+    for user in users:
+        table.add_row(
+            escape(user.username), escape(user.full_name), user.role, "yes" if user.active else "no"
+        )
+    console().print(table)
