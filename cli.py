@@ -12,7 +12,17 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from commands import GlobalOptions, desk_for, properties, reservation, setup, user
+from commands import (
+    GlobalOptions,
+    desk_for,
+    properties,
+    quote,
+    rates,
+    reservation,
+    revenue,
+    setup,
+    user,
+)
 from pms.errors import InvalidInput, PmsError
 
 
@@ -65,6 +75,12 @@ app.add_typer(properties.app, name="property")
 app.command("availability")(properties.availability)
 app.add_typer(reservation.app, name="reservation")
 app.add_typer(user.app, name="user")
+app.add_typer(rates.app, name="rates")
+app.add_typer(rates.plan_app, name="rateplan")
+app.add_typer(revenue.tax_app, name="tax")
+app.add_typer(revenue.rule_app, name="pricing-rule")
+app.add_typer(revenue.room_type_app, name="room-type")
+app.command("quote")(quote.quote)
 
 
 @app.callback(invoke_without_command=True)

@@ -26,10 +26,11 @@ from commands import (
     print_json,
     status_text,
 )
+from commands.rates import MEAL_PLANS
 from pms.dates import parse_date
 from pms.guests import GuestInput
-from pms.money import format_money
-from pms.properties import property_view
+from pms.money import format_money, to_minor
+from pms.properties import BASE_PLAN, property_view
 from pms.reservation_views import ReservationView, get_reservation, list_reservations
 from pms.reservations import BookingRequest, StayChanges, book, cancel, confirm, modify
 from pms.rooms import assign_room, free_rooms, unassign_room
@@ -85,12 +86,27 @@ def create(
     overbook: Annotated[
         bool, typer.Option("--overbook", help="Sell past the limit when sold out (managers).")
     ] = False,
+    rate_plan: Annotated[
+        str, typer.Option("--rate-plan", metavar="PLAN", help="Rate plan to book on, e.g. CORP.")
+    ] = BASE_PLAN,
+    expected_total: Annotated[
+        str | None,
+        typer.Option(
+            metavar="AMOUNT",
+            help="The total the guest was quoted; refuse the booking if the price has changed.",
+        ),
+    ] = None,
     property_code: PropertyOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Book a stay; prints its confirmation number."""
+    """Book a stay at the prices a quote shows; prints its confirmation number."""
     _end_given_once(departure, nights)
-    view = desk_for(ctx).run(
+    desk = desk_for(ctx)
+    quoted = None
+    if expected_total is not None:
+        currency = desk.read(property_view, property_code).currency
+        quoted = to_minor(expected_total, currency, field="expected total")
+    view = desk.run(
         book,
         BookingRequest(
             arrival=arrival,
@@ -104,6 +120,8 @@ def create(
             idempotency_key=idempotency_key,
             tentative=tentative,
             overbook=overbook,
+            rate_plan=rate_plan,
+            expected_total=quoted,
         ),
     )
     _print_stay(view, json_output, f"Booked [bold]{view.confirmation}[/].")
@@ -228,9 +246,15 @@ def cancel_(
     version: VersionOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Cancel a stay that has not arrived: its nights go back on sale, its room is freed."""
+    """Cancel a stay that has not arrived: its nights go back on sale, its room is freed, and
+    the fee its rate plan's cancellation policy sets for now is recorded and printed."""
     view = desk_for(ctx).run(cancel, confirmation, reason=reason, expected_version=version)
-    _print_stay(view, json_output, f"Cancelled [bold]{view.confirmation}[/].")
+    fee = (
+        f"Cancellation fee {format_money(view.cancellation_fee, view.currency)}."
+        if view.cancellation_fee
+        else "No cancellation fee."
+    )
+    _print_stay(view, json_output, f"Cancelled [bold]{view.confirmation}[/]. {fee}")
 
 
 @app.command("confirm")
@@ -318,14 +342,55 @@ def _print_stay(view: ReservationView, json_output: bool, headline: str = "") ->
     details.add_row(
         "party", f"{_count(view.adults, 'adult')}, {_count(view.children, 'child', 'children')}"
     )
-    details.add_row("rate", f"{view.rate_plan}, {format_money(view.total, view.currency)} in all")
+    meals = MEAL_PLANS.get(view.meal_plan, view.meal_plan)
+    details.add_row(
+        "rate", f"{view.rate_plan} ({meals}), {format_money(view.total, view.currency)} in all"
+    )
+    if view.taxes:
+        details.add_row("taxes", _tax_summary(view))
+    details.add_row("cancellation", view.policy)
+    if view.status == "cancelled":
+        details.add_row("fee", format_money(view.cancellation_fee, view.currency))
     details.add_row("booked via", f"{escape(view.source)} at {view.property_code}")
     out.print(details)
-    nightly = Table("night")
-    nightly.add_column("price", justify="right")
+    out.print(_nightly_table(view))
+
+
+def _tax_codes(view: ReservationView) -> dict[str, bool]:
+    """Each tax code of the stay, and whether it is inside the nightly price."""
+    return {tax.code: tax.included for tax in view.taxes}
+
+
+def _tax_summary(view: ReservationView) -> str:
+    """`CITY €12.00 added · VAT €23.77 included`: each tax of the stay, summed over its nights."""
+    parts = []
+    for code, included in _tax_codes(view).items():
+        amount = sum(t.amount for t in view.taxes if t.code == code)
+        how = "included" if included else "added"
+        parts.append(f"{code} {format_money(amount, view.currency)} {how}")
+    return " · ".join(parts)
+
+
+def _nightly_table(view: ReservationView) -> Table:
+    """A row per night: its price and, when the stay has taxes, each tax and the night's total."""
+    codes = _tax_codes(view)
+    table = Table("night")
+    table.add_column("price", justify="right")
+    for code, included in codes.items():
+        table.add_column(f"{code} incl." if included else code, justify="right")
+    if codes:
+        table.add_column("total", justify="right")
     for night in view.nightly:
-        nightly.add_row(day(night.night), format_money(night.price, view.currency))
-    out.print(nightly)
+        cells = [format_money(night.price, view.currency)]
+        lines = [t for t in view.taxes if t.night == night.night]
+        for code in codes:
+            amount = sum(t.amount for t in lines if t.code == code)
+            cells.append(format_money(amount, view.currency))
+        if codes:
+            added = sum(t.amount for t in lines if not t.included)
+            cells.append(format_money(night.price + added, view.currency))
+        table.add_row(day(night.night), *cells)
+    return table
 
 
 def _count(number: int, one: str, many: str = "") -> str:

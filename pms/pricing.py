@@ -141,22 +141,42 @@ class NightQuote:
 def taxes_for(
     room: int, party: Party, rules: list[TaxRule], *, inclusive: bool
 ) -> tuple[TaxLine, ...]:
-    """Tax lines for one night. Inclusive percentages are backed out of the price
-    (price − price / (1 + rate)); exclusive ones are added on top. Per-person taxes are
-    always added on top."""
+    """Tax lines for one night, in the order of the rules.
+
+    Exclusive percentages are added on top of the price. Inclusive ones are backed out of it
+    together — net = price / (1 + sum of rates) — and the tax inside the price is shared among
+    them in proportion to their rates, so the lines always add up to price − net.
+    Per-person taxes are always added on top.
+    """
+    percent_rules = [r for r in rules if r.percent_bp]
+    shares: dict[str, int] = {}
+    if inclusive and percent_rules:
+        combined = sum(r.percent_bp for r in percent_rules)
+        inside = room - round_half_up(Decimal(room) / (1 + Decimal(combined) / BASIS))
+        shares = _split(inside, {r.code: r.percent_bp for r in percent_rules})
+    else:
+        for rule in percent_rules:
+            shares[rule.code] = round_half_up(Decimal(room) * rule.percent_bp / BASIS)
     lines = []
     for rule in rules:
         if rule.percent_bp:
-            rate = Decimal(rule.percent_bp) / BASIS
-            if inclusive:
-                amount = room - round_half_up(Decimal(room) / (1 + rate))
-            else:
-                amount = round_half_up(Decimal(room) * rate)
-            lines.append(TaxLine(rule.code, amount, inclusive))
+            lines.append(TaxLine(rule.code, shares[rule.code], inclusive))
         if rule.per_person:
             persons = party.adults if rule.children_exempt else party.persons
             lines.append(TaxLine(rule.code, rule.per_person * persons, False))
     return tuple(lines)
+
+
+def _split(amount: int, weights: dict[str, int]) -> dict[str, int]:
+    """Share whole minor units in proportion to the weights (largest remainders get the odd
+    units), so the shares are never negative and always sum to `amount`."""
+    total = sum(weights.values())
+    exact = {code: Decimal(amount) * weight / total for code, weight in weights.items()}
+    shares = {code: int(value) for code, value in exact.items()}
+    by_remainder = sorted(weights, key=lambda code: exact[code] - shares[code], reverse=True)
+    for code in by_remainder[: amount - sum(shares.values())]:
+        shares[code] += 1
+    return shares
 
 
 def price_night(

@@ -31,6 +31,8 @@ class RoomTypeView:
     overbooking_allowance: int
     rooms: int
     price: int | None
+    extra_adult: int
+    extra_child: int
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class PropertyView:
     currency: str
     timezone: str
     business_date: dt.date
+    taxes_inclusive: bool
     room_types: list[RoomTypeView]
 
     @property
@@ -255,6 +258,7 @@ def property_view(session: Session, code: str | None = None) -> PropertyView:
         currency=prop.currency,
         timezone=prop.timezone,
         business_date=prop.business_date,
+        taxes_inclusive=prop.taxes_inclusive,
         room_types=[
             _room_type_view(rt, counts.get(rt.id, 0), prices.get(rt.id)) for rt in prop.room_types
         ],
@@ -277,4 +281,6 @@ def _room_type_view(room_type: RoomType, rooms: int, price: int | None) -> RoomT
         overbooking_allowance=room_type.overbooking_allowance,
         rooms=rooms,
         price=price,
+        extra_adult=room_type.extra_adult,
+        extra_child=room_type.extra_child,
     )

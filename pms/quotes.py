@@ -62,7 +62,7 @@ class Offer:
     arrival: dt.date
     departure: dt.date
     nights: list[NightQuote]
-    rooms_left: int
+    rooms_left: int  # free rooms of the type on the fullest night; 0 may still sell (allowance)
     closed: str = ""
 
     @property
@@ -102,6 +102,8 @@ def quote(session: Session, request: QuoteRequest) -> list[Offer]:
     """
     if request.max_total is not None and request.max_total < 0:
         raise InvalidInput("max_price", "a maximum price cannot be negative")
+    if request.max_nightly is not None and request.max_nightly < 0:
+        raise InvalidInput("max_nightly", "a maximum nightly price cannot be negative")
     offers: list[Offer] = []
     for prop in _properties(session, request):
         offers.extend(_offers_at(session, prop, request))
@@ -179,7 +181,7 @@ def _why_not(
     reason = sheet.why_closed(plan, room_type, arrival, departure, member=request.member)
     if reason:
         return reason
-    if sheet.rooms_left(room_type, stay_nights(arrival, departure)) <= 0:
+    if not sheet.sellable(room_type, stay_nights(arrival, departure)):
         return f"{room_type.code} is sold out"
     return ""
 

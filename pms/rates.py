@@ -157,6 +157,11 @@ def plan_view(plan: RatePlan) -> RatePlanView:
     )
 
 
+def get_rate_plan(session: Session, property_code: str | None, code: str) -> RatePlanView:
+    """One rate plan and its terms."""
+    return plan_view(resolve_plan(session, resolve_property(session, property_code), code))
+
+
 def list_rate_plans(session: Session, property_code: str | None = None) -> list[RatePlanView]:
     """Every rate plan of the property, by code."""
     prop = resolve_property(session, property_code)

@@ -221,8 +221,9 @@ class RateSheet:
         return ""
 
     def rooms_left(self, room_type: RoomType, nights: list[dt.date]) -> int:
-        """Rooms still sellable on every night of the stay (the allowance included)."""
-        return min(
-            cap + room_type.overbooking_allowance - sold
-            for cap, sold in (self.counts(room_type, n) for n in nights)
-        )
+        """Rooms still free on every night of the stay (negative when overbooked)."""
+        return min(cap - sold for cap, sold in (self.counts(room_type, n) for n in nights))
+
+    def sellable(self, room_type: RoomType, nights: list[dt.date]) -> bool:
+        """Whether one more stay fits every night, the overbooking allowance included."""
+        return self.rooms_left(room_type, nights) + room_type.overbooking_allowance > 0

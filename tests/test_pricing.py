@@ -166,3 +166,19 @@ def test_inclusive_and_exclusive_vat_agree_on_the_net(room: int, rate: int) -> N
     net = room - inside
     on_top = taxes_for(net, Party(1), [vat], inclusive=False)[0].amount
     assert abs((net + on_top) - room) <= 1
+
+
+def test_two_inclusive_taxes_are_backed_out_together() -> None:
+    service = TaxRule("SVC", "Service 2.5 %", percent_bp=250)
+    lines = taxes_for(31400, Party(2), [VAT, service], inclusive=True)
+    assert sum(t.amount for t in lines) == 31400 - 28940  # 314.00 / 1.085 = 289.40
+    assert [t.amount for t in lines] == [1736, 724]  # 2,460 shared 6 : 2.5
+
+
+@given(room=prices, rates=st.lists(st.integers(1, 2500), min_size=1, max_size=3))
+def test_inclusive_taxes_never_exceed_what_is_inside_the_price(room: int, rates: list[int]) -> None:
+    rules = [TaxRule(f"T{i}", "tax", percent_bp=r) for i, r in enumerate(rates)]
+    lines = taxes_for(room, Party(1), rules, inclusive=True)
+    net = round(Decimal(room) / (1 + Decimal(sum(rates)) / 10_000))
+    assert abs(sum(t.amount for t in lines) - (room - net)) <= 1
+    assert all(t.included and t.amount >= 0 for t in lines)
