@@ -1,0 +1,166 @@
+"""The front desk: a Textual app over one `Desk`, opened by `pms` with no sub-command.
+
+The app only holds what every screen shares — the desk, the property, the header's state — and
+the function keys that lead to the main areas. Each area is a screen in its own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import var
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from pms.desk import Desk
+from pms.errors import DatabaseUnavailable
+from pms.properties import PropertyView, property_view
+from pms.reservation_views import ReservationView
+from screens.availability import AvailabilityScreen
+from screens.dashboard import DashboardScreen
+from screens.dialogs import ConfirmDialog
+from screens.messages import DatabaseDown, ListKind, PropertyLoaded
+from screens.reservation_detail import ReservationDetailScreen
+from screens.reservation_form import ReservationFormScreen
+from screens.reservation_list import ReservationListScreen
+
+#: Seconds between checks that the database still answers (and the business date is current).
+HEARTBEAT_SECONDS = 20.0
+
+
+class FrontDeskApp(App[None]):
+    """The clerk's full-screen front desk."""
+
+    CSS_PATH = "app.tcss"
+    # The dashboard is the bottom of the one mode's stack (a mode, unlike get_default_screen,
+    # loads the screen's own stylesheet).
+    MODES: ClassVar[dict[str, Callable[[], Screen]]] = {"desk": DashboardScreen}
+    DEFAULT_MODE = "desk"
+    TITLE = "Front desk"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "new_reservation", "New", key_display="F2", tooltip="New reservation"),
+        Binding("f4", "open_list('arrivals')", "Arrivals", key_display="F4"),
+        Binding("f5", "open_list('in_house')", "In-house", key_display="F5"),
+        Binding("f6", "open_list('departures')", "Departures", key_display="F6"),
+        Binding("f9", "availability", "Availability", key_display="F9"),
+        # Not in the footer (80 columns hold only so much); in the command palette by name.
+        Binding("ctrl+l", "open_list('all')", "All reservations", show=False),
+    ]
+
+    #: The property as last read; None until the database first answers.
+    hotel: var[PropertyView | None] = var(None)
+    #: Why the database cannot be reached, or "" while it answers.
+    offline: var[str] = var("")
+
+    def __init__(self, desk: Desk, property_code: str | None = None) -> None:
+        super().__init__()
+        self.desk = desk
+        self.property_code = property_code
+        self._last_problem = ""
+
+    def on_mount(self) -> None:
+        self.check_database()
+        self.set_interval(HEARTBEAT_SECONDS, self.check_database)
+
+    @work(thread=True, exclusive=True, group="heartbeat", exit_on_error=False)
+    def check_database(self) -> None:
+        """Read the property: keeps the header's business date current (the night audit moves
+        it) and notices when the database goes away or comes back."""
+        self.post_message(PropertyLoaded(self.desk.read(property_view, self.property_code)))
+
+    @on(PropertyLoaded)
+    def _property_loaded(self, message: PropertyLoaded) -> None:
+        self.hotel = message.property
+        self.offline = ""
+
+    @on(DatabaseDown)
+    def _database_down(self, message: DatabaseDown) -> None:
+        self.offline = message.reason
+
+    @on(Worker.StateChanged)
+    def _heartbeat_failed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, DatabaseUnavailable):
+            self.offline = str(error)
+        elif str(error) != self._last_problem:  # say it once, not at every heartbeat
+            self._last_problem = str(error)
+            self.notify(str(error), severity="error", timeout=8)
+
+    def open_area(self, screen: Screen) -> None:
+        """Go to a main area. From another area it replaces it (areas sit side by side, so
+        `escape` still goes back to where the clerk came from); from anywhere else it opens on
+        top, so a half-filled form is still there after a look at availability."""
+        if isinstance(self.screen, ReservationListScreen | AvailabilityScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def action_open_list(self, kind: ListKind) -> None:
+        """F4 arrivals, F5 in-house, F6 departures, ctrl+l everything."""
+        current = self.screen
+        if isinstance(current, ReservationListScreen) and current.kind == kind:
+            return
+        self.open_area(ReservationListScreen(kind))
+
+    def action_availability(self) -> None:
+        """F9: rooms left per room type for the next 14 nights."""
+        if not isinstance(self.screen, AvailabilityScreen):
+            self.open_area(AvailabilityScreen())
+
+    def action_new_reservation(self) -> None:
+        """F2: an empty booking form; once it is booked, the new reservation's detail."""
+        if isinstance(self.screen, ReservationFormScreen) and self.screen.creating:
+            return
+
+        def _booked(view: ReservationView | None) -> None:
+            if view is not None:
+                self.push_screen(ReservationDetailScreen(view.confirmation, view))
+
+        self.push_screen(ReservationFormScreen(), _booked)
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when a form holds input that would be lost."""
+        unsaved = any(
+            isinstance(s, ReservationFormScreen) and s.has_input for s in self.screen_stack
+        )
+        if not unsaved:
+            self.exit()
+            return
+
+        def _answer(discard: bool | None) -> None:
+            if discard:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog("A form holds unsaved input. Quit anyway?", "Quit", "Keep working"),
+            _answer,
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette: Textual's own commands, then every key binding of this app and
+        of the current screen by name (Textual's stock screen keys, like tab, stay out)."""
+        commands = list(super().get_system_commands(screen))
+        yield from commands
+        named = {command.title for command in commands}
+        ours = {
+            node: {b.action for b in Binding.make_bindings(type(node).BINDINGS)}
+            for node in (self, screen)
+        }
+        for active in screen.active_bindings.values():
+            node, binding = active.node, active.binding
+            name = binding.tooltip or binding.description
+            if not active.enabled or binding.action not in ours.get(node, ()) or name in named:
+                continue
+            named.add(name)
+            yield SystemCommand(
+                name,
+                f"{self.get_key_display(binding)} — {name}",
+                partial(node.run_action, binding.action),
+            )

@@ -1,0 +1,207 @@
+"""Availability (F9): rooms left per room type for 14 nights, from the business date on.
+
+`←`/`→` move a day, `pgup`/`pgdn` a week, `g` goes to a date typed the way the desk types
+dates (`4.12`, `+10`, `fri`). Each cell is capacity − sold; `+` marks a night sold out but
+with overbooking allowance left, `!` a night already sold past capacity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from pms.dates import parse_date
+from pms.errors import InvalidInput
+from pms.inventory import NightCount, RoomTypeAvailability, availability
+from pms.properties import property_view
+from screens.messages import AvailabilityLoaded, PropertyLoaded
+from screens.widgets import DeskHeader, DeskScreen, long_date, short_date
+
+#: Nights shown at once: two weeks fit 80 columns.
+NIGHTS = 14
+
+LEGEND = "rooms left (capacity − sold) · 0+ overbooking allowance only · -1! overbooked"
+DAY = Binding.Group("Day")
+WEEK = Binding.Group("Week")
+
+
+class AvailabilityTable(DataTable[Text]):
+    """The grid itself: not focusable, so the arrow keys move the dates, not a cell cursor."""
+
+    can_focus = False
+    _shown: tuple[list[RoomTypeAvailability], dt.date | None] = ([], None)
+    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
+        "night--open",
+        "night--low",
+        "night--allowance",
+        "night--over",
+        "night--full",
+    }
+
+    def on_mount(self) -> None:
+        # Cells carry the theme's colours from when they were made: remake them on a new theme.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show(*self._shown))
+
+    def show(self, grid: list[RoomTypeAvailability], business_date: dt.date) -> None:
+        """Lay the grid out again: one row per room type and one for the whole hotel."""
+        self._shown = (grid, business_date)
+        self.clear(columns=True)
+        self.add_column(Text("Type\n"), key="type")
+        for night in grid[0].nights if grid else []:
+            today = "•" if night.night == business_date else " "
+            label = Text(f"{night.night:%a}\n{today}{night.night:%d}", justify="right")
+            self.add_column(label, key=night.night.isoformat(), width=3)
+        for room_type in grid:
+            self.add_row(
+                Text(room_type.code), *map(self._cell, room_type.nights), key=room_type.code
+            )
+        if len(grid) > 1:
+            totals = [
+                NightCount(
+                    nights[0].night,
+                    sum(n.capacity for n in nights),
+                    sum(n.sold for n in nights),
+                    sum(n.allowance for n in nights),
+                )
+                for nights in zip(*(rt.nights for rt in grid), strict=True)
+            ]
+            self.add_row(Text("All", style="bold"), *map(self._cell, totals), key="all")
+
+    def _cell(self, night: NightCount) -> Text:
+        left = night.available
+        if left < 0:
+            text, kind = f"{left}!", "over"
+        elif left == 0 and night.sold < night.capacity + night.allowance:
+            text, kind = "0+", "allowance"
+        elif left == 0:
+            text, kind = "0", "full"
+        else:
+            text, kind = str(left), "low" if left <= 2 else "open"
+        return Text(
+            text,
+            style=self.get_component_rich_style(f"night--{kind}", partial=True),
+            justify="right",
+        )
+
+
+class AvailabilityScreen(DeskScreen[None]):
+    """Room types × 14 nights, moving by day, week or to a date."""
+
+    CSS_PATH = "availability.tcss"
+    AUTO_FOCUS = ""  # nothing to focus: the keys move the dates (the date box is hidden)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("left", "move(-1)", "Day earlier", tooltip="One day earlier", group=DAY),
+        Binding("right", "move(1)", "Day later", tooltip="One day later", group=DAY),
+        Binding("pageup", "move(-7)", "Week earlier", tooltip="One week earlier", group=WEEK),
+        Binding("pagedown", "move(7)", "Week later", tooltip="One week later", group=WEEK),
+        Binding("g", "go_to", "Go to", tooltip="Go to a date"),
+        Binding("r", "refresh", "Refresh", tooltip="Read availability again"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.start: dt.date | None = None
+        self.business_date: dt.date | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        yield Static(Text("Availability"), id="range")
+        yield AvailabilityTable(id="grid", cursor_type="none", header_height=2)
+        yield Static(Text(LEGEND), id="legend")
+        with Horizontal(id="goto-bar"):
+            yield Input(placeholder="date: 2026-12-04, 4.12, +3, fri", id="goto", compact=True)
+            yield Static(id="goto-note")
+        yield Footer(compact=True)
+
+    @property
+    def grid(self) -> AvailabilityTable:
+        """The availability grid."""
+        return self.query_one("#grid", AvailabilityTable)
+
+    def on_mount(self) -> None:
+        self.grid.loading = True
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_back(self) -> None:
+        """Close the date box if open, else go back a screen."""
+        goto = self.query_one("#goto-bar")
+        if goto.display:
+            self._close_goto()
+        else:
+            self.dismiss()
+
+    def action_refresh(self) -> None:
+        """Read the window shown again."""
+        self._load(self.start)
+
+    def action_move(self, days: int) -> None:
+        """Move the window by `days` nights."""
+        if self.start is not None:
+            self.start += dt.timedelta(days=days)
+            self._load(self.start)
+
+    def action_go_to(self) -> None:
+        """Open the date box."""
+        self.query_one("#goto-bar").display = True
+        self.query_one("#goto-note", Static).update("")
+        self.query_one("#goto", Input).focus()
+
+    @on(Input.Submitted, "#goto")
+    def _go(self, event: Input.Submitted) -> None:
+        if self.business_date is None:
+            return
+        try:
+            day = parse_date(event.value, self.business_date, field="date")
+        except InvalidInput as error:
+            self.query_one("#goto-note", Static).update(Text(f"✗ {error}"))
+            return
+        event.input.value = ""
+        self._close_goto()
+        self.start = day
+        self._load(day)
+
+    def _close_goto(self) -> None:
+        self.query_one("#goto-bar").display = False
+        self.set_focus(None)
+
+    @work(thread=True, exclusive=True, group="availability", exit_on_error=False)
+    def _load(self, start: dt.date | None) -> None:
+        hotel = self.desk.read(property_view, self.property_code)
+        self.post_message(PropertyLoaded(hotel))
+        first = start or hotel.business_date
+        grid = self.desk.read(
+            availability, self.property_code, first, first + dt.timedelta(days=NIGHTS)
+        )
+        self.post_message(AvailabilityLoaded(first, hotel.business_date, grid))
+
+    @on(AvailabilityLoaded)
+    def _show(self, message: AvailabilityLoaded) -> None:
+        if self.start not in (None, message.start):
+            return  # the clerk has moved on; the answer for the new window is coming
+        self.start, self.business_date = message.start, message.business_date
+        self.grid.loading = False
+        self.grid.show(message.grid, message.business_date)
+        last = message.start + dt.timedelta(days=NIGHTS - 1)
+        self.query_one("#range", Static).update(
+            Text.assemble(
+                ("Availability", "bold"),
+                f"  {short_date(message.start)} – {long_date(last)}   • business date",
+            )
+        )
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.grid.loading = False
+            self.report_failure(event.worker.error)

@@ -1,0 +1,104 @@
+"""The home screen: the business date's arrivals, in-house, departures and tonight's occupancy.
+
+Everything comes from one `pms.dashboard.dashboard` call, read again whenever the clerk comes
+back to this screen (a booking made meanwhile shows at once) or presses `r`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
+
+from pms.dashboard import Dashboard, dashboard
+from pms.properties import property_view
+from screens.messages import DashboardLoaded, PropertyLoaded
+from screens.reservation_detail import ReservationDetailScreen
+from screens.widgets import DeskHeader, DeskScreen, ReservationTable, TonightBars
+
+
+class DashboardScreen(DeskScreen[None]):
+    """What the desk sees first; the only screen `q` quits from."""
+
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", "Quit"),
+        # Off the footer so that every F-key fits 80 columns; the dashboard also reads itself
+        # again whenever the clerk comes back to it.
+        Binding("r", "refresh", "Refresh", tooltip="Read the dashboard again", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        yield Static(id="stats")
+        with Horizontal(id="panels"):
+            with Vertical(id="arrivals-panel") as panel:
+                panel.border_title = "Arrivals"
+                yield ReservationTable(compact=True, id="arrivals")
+            with Vertical(id="tonight-panel") as panel:
+                panel.border_title = "Tonight by room type"
+                yield TonightBars(id="tonight")
+        yield Footer(compact=True)
+
+    @property
+    def arrivals(self) -> ReservationTable:
+        """Today's arrivals, one a row."""
+        return self.query_one("#arrivals", ReservationTable)
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        """Read the dashboard again."""
+        if not self.arrivals.row_count:
+            self.arrivals.loading = True
+        self._load()
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(PropertyLoaded(self.desk.read(property_view, self.property_code)))
+        self.post_message(DashboardLoaded(self.desk.read(dashboard, self.property_code)))
+
+    @on(DashboardLoaded)
+    def _show(self, message: DashboardLoaded) -> None:
+        board = message.dashboard
+        self.query_one("#stats", Static).update(_stats(board))
+        self.arrivals.loading = False
+        self.arrivals.show(board.arrivals, board.business_date)
+        self.query_one("#arrivals-panel").border_title = f"Arrivals {board.business_date:%a %d %b}"
+        self.query_one("#tonight", TonightBars).tonight = board.tonight
+
+    @on(DataTable.RowSelected, "#arrivals")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.push_screen(ReservationDetailScreen(event.row_key.value))
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.arrivals.loading = False
+            self.report_failure(event.worker.error)
+
+
+def _stats(board: Dashboard) -> Text:
+    """The counts line: `Arrivals 18 (6 in)  In-house 74  Departures 21 (9 out)  Occupancy …`."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    figures = [
+        ("Arrivals", f"{len(board.arrivals)}", f" ({board.arrivals_in} in)"),
+        ("In-house", f"{board.in_house}", ""),
+        ("Departures", f"{len(board.departures)}", f" ({board.departures_out} out)"),
+        ("Occupancy tonight", f"{board.occupancy_tonight:.0%}".replace("%", " %"), ""),
+    ]
+    for index, (label, figure, detail) in enumerate(figures):
+        if index:
+            line.append("  ")
+        line.append(f"{label} ")
+        line.append(figure, style="bold")
+        line.append(detail)
+    return line

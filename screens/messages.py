@@ -1,0 +1,101 @@
+"""Messages the front desk's workers post when a service call comes back.
+
+A worker runs one `pms` service in its own unit of work and reports with one of these; a separate
+handler on the screen fills the widgets. They carry plain data only (the `pms` view dataclasses,
+dates, strings), never ORM objects, so nothing here can touch the database from the UI thread.
+Every message bubbles: what a screen does not handle reaches the app (that is how the header
+learns the business date and the banner learns the database went away).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.message import Message
+
+from pms.dashboard import Dashboard
+from pms.inventory import RoomTypeAvailability
+from pms.properties import PropertyView
+from pms.reservation_views import ReservationSummary, ReservationView
+from pms.rooms import RoomChoice
+
+#: The reservation lists a clerk can open: F4, F5, F6 and the list of every reservation.
+ListKind = Literal["arrivals", "in_house", "departures", "all"]
+
+
+@dataclass
+class PropertyLoaded(Message):
+    """The property was read: its name, business date and room types.
+
+    Screens that need the room types handle it; it then bubbles to the app, which refreshes the
+    header line and, since the database just answered, clears the "unreachable" banner.
+    """
+
+    property: PropertyView
+
+
+@dataclass
+class DatabaseDown(Message):
+    """A worker found the database unreachable; the app shows `reason` in the header banner."""
+
+    reason: str
+
+
+@dataclass
+class DashboardLoaded(Message):
+    """The business date's arrivals, departures, in-house count and tonight's sales."""
+
+    dashboard: Dashboard
+
+
+@dataclass
+class AvailabilityLoaded(Message):
+    """Rooms left per room type for the nights from `start`.
+
+    `start` says which window was asked for: the grid ignores an answer for a window the clerk
+    has already scrolled away from.
+    """
+
+    start: dt.date
+    business_date: dt.date
+    grid: list[RoomTypeAvailability]
+
+
+@dataclass
+class ReservationsLoaded(Message):
+    """One reservation list as asked for: `kind` and filter `text` let the list drop an answer
+    to a question the clerk has since retyped."""
+
+    kind: ListKind
+    text: str
+    business_date: dt.date
+    rows: list[ReservationSummary]
+
+
+@dataclass
+class ReservationLoaded(Message):
+    """A reservation in full, after reading it or after a change made from its detail screen.
+
+    `done` is what just happened to it ("" after a plain read), for the clerk's notification.
+    """
+
+    view: ReservationView
+    done: str = ""
+
+
+@dataclass
+class FreeRoomsLoaded(Message):
+    """Rooms that could take the stay for all its nights, best first, for the room picker."""
+
+    confirmation: str
+    rooms: list[RoomChoice]
+
+
+@dataclass
+class ReservationSaved(Message):
+    """The form's booking or modification was stored; `created` is True for a new booking."""
+
+    view: ReservationView
+    created: bool
