@@ -136,10 +136,15 @@ def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[
         features = sorted(set(room_type.features) | room_features.get(room_type.id, set()))
         if wanted - {f.lower() for f in features}:
             continue
+        # Inventory is the same for every plan: count it once per room type.
+        rooms_left = max(0, sheet.rooms_left(room_type, nights))
+        sellable = sheet.sellable(room_type, nights)
         for plan in plans:
             if plan.members_only and not request.member and not request.include_closed:
                 continue
             closed = _why_not(sheet, plan, room_type, arrival, departure, party, request)
+            if not closed and not sellable:
+                closed = f"{room_type.code} is sold out"
             priced = sheet.price_stay(plan, room_type, nights, party) or []
             if not priced:
                 closed = closed or f"{plan.code} has no price for {room_type.code}"
@@ -158,7 +163,7 @@ def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[
                 arrival=arrival,
                 departure=departure,
                 nights=priced,
-                rooms_left=max(0, sheet.rooms_left(room_type, nights)),
+                rooms_left=rooms_left,
                 closed=closed,
             )
             if not offer.closed and not _within_budget(offer, request):
@@ -178,12 +183,7 @@ def _why_not(
 ) -> str:
     if party.persons > room_type.max_occupancy:
         return f"{room_type.code} holds at most {room_type.max_occupancy} guests"
-    reason = sheet.why_closed(plan, room_type, arrival, departure, member=request.member)
-    if reason:
-        return reason
-    if not sheet.sellable(room_type, stay_nights(arrival, departure)):
-        return f"{room_type.code} is sold out"
-    return ""
+    return sheet.why_closed(plan, room_type, arrival, departure, member=request.member)
 
 
 def _within_budget(offer: Offer, request: QuoteRequest) -> bool:

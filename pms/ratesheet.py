@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -66,43 +67,65 @@ def occupancy_of(room_type: RoomType) -> Occupancy:
     )
 
 
+class SheetNight(NamedTuple):
+    """One night of a plan and room type on the sheet: its price and restrictions."""
+
+    price: int | None
+    min_los: int | None
+    max_los: int | None
+    closed_to_arrival: bool
+    closed_to_departure: bool
+    stop_sell: bool
+
+
 @dataclass
 class RateSheet:
     """The rate sheet, inventory, taxes and pricing rules of one property for some nights."""
 
     prop: Property
-    rates: dict[tuple[int, int, dt.date], Rate] = field(default_factory=dict)
+    rates: dict[tuple[int, int, dt.date], SheetNight] = field(default_factory=dict)
     defaults: dict[tuple[int, int], int] = field(default_factory=dict)
     inventory: dict[tuple[int, dt.date], tuple[int, int]] = field(default_factory=dict)
     capacity: dict[int, int] = field(default_factory=dict)
     taxes: list[TaxRule] = field(default_factory=list)
     rules: dict[int | None, list[DynamicRule]] = field(default_factory=dict)
+    _forecasts: dict[tuple[int | None, dt.date], Decimal] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session, prop: Property, first: dt.date, last: dt.date) -> RateSheet:
         """Read the nights first..last (inclusive) of the property in a handful of queries."""
         sheet = cls(prop)
         type_ids = [rt.id for rt in prop.room_types]
-        for rate in session.scalars(
-            select(Rate).where(
-                Rate.room_type_id.in_(type_ids), Rate.night >= first, Rate.night <= last
+        # Plain rows, not ORM objects: a 14-night sheet is ~600 rows. The plan filter lets the
+        # primary key (rate_plan_id, room_type_id, night) serve the query instead of a scan.
+        for plan_id, type_id, night, *values in session.execute(
+            select(
+                Rate.rate_plan_id, Rate.room_type_id, Rate.night, Rate.price, Rate.min_los,
+                Rate.max_los, Rate.closed_to_arrival, Rate.closed_to_departure, Rate.stop_sell,
+            ).where(
+                Rate.rate_plan_id.in_(select(RatePlan.id).where(RatePlan.property_id == prop.id)),
+                Rate.room_type_id.in_(type_ids),
+                Rate.night >= first,
+                Rate.night <= last,
             )
-        ):
-            sheet.rates[(rate.rate_plan_id, rate.room_type_id, rate.night)] = rate
+        ):  # fmt: skip
+            sheet.rates[(plan_id, type_id, night)] = SheetNight(*values)
         for plan_id, type_id, amount in session.execute(
             select(RatePlanPrice.rate_plan_id, RatePlanPrice.room_type_id, RatePlanPrice.amount)
             .join(RatePlan)
             .where(RatePlan.property_id == prop.id)
         ).all():
             sheet.defaults[(plan_id, type_id)] = amount
-        for row in session.scalars(
-            select(Inventory).where(
+        for type_id, night, capacity, sold in session.execute(
+            select(
+                Inventory.room_type_id, Inventory.night, Inventory.capacity, Inventory.sold
+            ).where(
                 Inventory.room_type_id.in_(type_ids),
                 Inventory.night >= first,
                 Inventory.night <= last,
             )
         ):
-            sheet.inventory[(row.room_type_id, row.night)] = (row.capacity, row.sold)
+            sheet.inventory[(type_id, night)] = (capacity, sold)
         sheet.capacity = room_counts(session, type_ids)
         sheet.taxes = [
             TaxRule(t.code, t.name, t.percent_bp, t.per_person, t.children_exempt)
@@ -123,23 +146,25 @@ class RateSheet:
         return self.inventory.get((room_type.id, night), (self.capacity.get(room_type.id, 0), 0))
 
     def forecast_pct(self, room_type_id: int | None, night: dt.date) -> Decimal:
-        """Forecast occupancy in percent: of the room type, or of the whole property."""
-        types = [rt for rt in self.prop.room_types if room_type_id in (None, rt.id)]
-        capacity = sold = 0
-        for room_type in types:
-            cap, sold_ = self.counts(room_type, night)
-            capacity, sold = capacity + cap, sold + sold_
-        return Decimal(sold * 100) / capacity if capacity else Decimal(0)
+        """Forecast occupancy in percent: of the room type, or of the whole property.
 
-    def sheet_price(self, plan: RatePlan, room_type: RoomType, night: dt.date) -> int | None:
-        """The base plan's price for the night: the dated rate, else the plan's default."""
-        root = base_plan(plan)
-        rate = self.rates.get((root.id, room_type.id, night))
-        if rate is not None and rate.price is not None:
-            return rate.price
-        return self.defaults.get((root.id, room_type.id))
+        Worked out once per night and scope: every plan and room type of a quote asks again.
+        """
+        key = (room_type_id, night)
+        found = self._forecasts.get(key)
+        if found is None:
+            types = [rt for rt in self.prop.room_types if room_type_id in (None, rt.id)]
+            capacity = sold = 0
+            for room_type in types:
+                cap, sold_ = self.counts(room_type, night)
+                capacity, sold = capacity + cap, sold + sold_
+            found = Decimal(sold * 100) / capacity if capacity else Decimal(0)
+            self._forecasts[key] = found
+        return found
 
-    def restriction_row(self, plan: RatePlan, room_type: RoomType, night: dt.date) -> Rate | None:
+    def restriction_row(
+        self, plan: RatePlan, room_type: RoomType, night: dt.date
+    ) -> SheetNight | None:
         """The restrictions in force: the plan's own row for the night, else its parent's."""
         current: RatePlan | None = plan
         while current is not None:
@@ -157,9 +182,15 @@ class RateSheet:
         type_rules = self.rules.get(room_type.id)
         dynamic = type_rules if type_rules else self.rules.get(None, [])
         scope = room_type.id if type_rules else None
+        # Read the ORM attributes once per stay, not once per night.
+        root_id, type_id = base_plan(plan).id, room_type.id
+        default = self.defaults.get((root_id, type_id))
+        occupancy = occupancy_of(room_type)
+        inclusive, step = self.prop.taxes_inclusive, self.prop.rate_rounding
         quotes = []
         for night in nights:
-            base = self.sheet_price(plan, room_type, night)
+            rate = self.rates.get((root_id, type_id, night))
+            base = rate.price if rate is not None and rate.price is not None else default
             if base is None:
                 return None
             quotes.append(
@@ -167,13 +198,13 @@ class RateSheet:
                     night,
                     base,
                     terms,
-                    occupancy_of(room_type),
+                    occupancy,
                     party,
                     forecast_pct=self.forecast_pct(scope, night) if dynamic else Decimal(0),
                     dynamic=dynamic,
                     taxes=self.taxes,
-                    taxes_inclusive=self.prop.taxes_inclusive,
-                    rounding_step=self.prop.rate_rounding,
+                    taxes_inclusive=inclusive,
+                    rounding_step=step,
                 )
             )
         return quotes
