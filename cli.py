@@ -15,11 +15,13 @@ from typer.core import TyperGroup
 from commands import (
     GlobalOptions,
     desk_for,
+    guest,
     properties,
     quote,
     rates,
     reservation,
     revenue,
+    search,
     setup,
     user,
 )
@@ -81,6 +83,8 @@ app.add_typer(revenue.tax_app, name="tax")
 app.add_typer(revenue.rule_app, name="pricing-rule")
 app.add_typer(revenue.room_type_app, name="room-type")
 app.command("quote")(quote.quote)
+app.add_typer(search.app, name="search")
+app.add_typer(guest.app, name="guest")
 
 
 @app.callback(invoke_without_command=True)
