@@ -22,9 +22,12 @@ from pms.errors import DatabaseUnavailable
 from pms.properties import PropertyView, property_view
 from pms.reservation_views import ReservationView
 from screens.availability import AvailabilityScreen
+from screens.booking_confirm import ConfirmBookingScreen
 from screens.dashboard import DashboardScreen
 from screens.dialogs import ConfirmDialog
 from screens.messages import DatabaseDown, ListKind, PropertyLoaded
+from screens.offers import OffersScreen
+from screens.rate_calendar import RateCalendarScreen
 from screens.reservation_detail import ReservationDetailScreen
 from screens.reservation_form import ReservationFormScreen
 from screens.reservation_list import ReservationListScreen
@@ -47,9 +50,11 @@ class FrontDeskApp(App[None]):
         Binding("f4", "open_list('arrivals')", "Arrivals", key_display="F4"),
         Binding("f5", "open_list('in_house')", "In-house", key_display="F5"),
         Binding("f6", "open_list('departures')", "Departures", key_display="F6"),
-        Binding("f9", "availability", "Availability", key_display="F9"),
+        Binding("f9", "rates", "Rates", key_display="F9", tooltip="Rate calendar"),
         # Not in the footer (80 columns hold only so much); in the command palette by name.
         Binding("ctrl+l", "open_list('all')", "All reservations", show=False),
+        # Shift+F9 beside the rates; most terminals report it as F21.
+        Binding("shift+f9,f21", "availability", "Availability", key_display="⇧F9", show=False),
     ]
 
     #: The property as last read; None until the database first answers.
@@ -97,7 +102,7 @@ class FrontDeskApp(App[None]):
         """Go to a main area. From another area it replaces it (areas sit side by side, so
         `escape` still goes back to where the clerk came from); from anywhere else it opens on
         top, so a half-filled form is still there after a look at availability."""
-        if isinstance(self.screen, ReservationListScreen | AvailabilityScreen):
+        if isinstance(self.screen, ReservationListScreen | AvailabilityScreen | RateCalendarScreen):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
@@ -110,14 +115,23 @@ class FrontDeskApp(App[None]):
         self.open_area(ReservationListScreen(kind))
 
     def action_availability(self) -> None:
-        """F9: rooms left per room type for the next 14 nights."""
+        """Shift+F9: rooms left per room type for the next 14 nights."""
         if not isinstance(self.screen, AvailabilityScreen):
             self.open_area(AvailabilityScreen())
 
+    def action_rates(self) -> None:
+        """F9: the rate calendar (prices, rooms left, restrictions; managers edit it)."""
+        if not isinstance(self.screen, RateCalendarScreen):
+            self.open_area(RateCalendarScreen())
+
     def action_new_reservation(self) -> None:
-        """F2: an empty booking form; once it is booked, the new reservation's detail."""
-        if isinstance(self.screen, ReservationFormScreen) and self.screen.creating:
-            return
+        """F2: a new booking (dates and party → offers → guest); once it is booked, the new
+        reservation's detail."""
+        current = self.screen
+        if isinstance(current, OffersScreen | ConfirmBookingScreen) or (
+            isinstance(current, ReservationFormScreen) and current.creating
+        ):
+            return  # a booking is under way: F2 again does not start another on top
 
         def _booked(view: ReservationView | None) -> None:
             if view is not None:

@@ -17,7 +17,9 @@ from textual.message import Message
 
 from pms.dashboard import Dashboard
 from pms.inventory import RoomTypeAvailability
-from pms.properties import PropertyView
+from pms.properties import PropertyView, RoomTypeView
+from pms.quotes import Offer, QuoteRequest
+from pms.rates import RatePlanView, RateRow
 from pms.reservation_views import ReservationSummary, ReservationView
 from pms.rooms import RoomChoice
 
@@ -99,3 +101,30 @@ class ReservationSaved(Message):
 
     view: ReservationView
     created: bool
+
+
+@dataclass
+class RatesLoaded(Message):
+    """The rate calendar of one plan for the nights from `start`, with what the grid needs to
+    label it (the room types, the currency) and every plan for the selector.
+
+    `plan` and `start` say which window was asked for: the screen ignores an answer for a plan or
+    window the clerk has already moved away from.
+    """
+
+    plan: str
+    start: dt.date
+    business_date: dt.date
+    currency: str
+    room_types: dict[str, RoomTypeView]
+    plans: list[RatePlanView]
+    rows: list[RateRow]
+
+
+@dataclass
+class OffersLoaded(Message):
+    """What the hotel can sell for the stay and party asked: open offers cheapest first, then the
+    closed ones with their reason."""
+
+    request: QuoteRequest
+    offers: list[Offer]

@@ -1,10 +1,16 @@
-"""The reservation form: F2 books a new stay, `m` on a reservation modifies it.
+"""The reservation form: F2 starts a new booking here, `m` on a reservation modifies it.
 
-Fields come in the order a clerk asks the caller — dates, party, room type, guest. Dates are
-typed the desk's way (`2026-12-04`, `4.12`, `+3`, `fri`) and sent to the services as typed;
-leaving a field checks it and says what it understood ("Fri 04 Dec 2026") or what is wrong,
-beside the field, keeping what was typed. `ctrl+s` saves; a form books at most once, however
-often it is saved, because its idempotency key is made once, with the form.
+A new booking is three steps, all on the keyboard: here the dates and party (and what the caller
+wants: features, a budget), then `enter` or `ctrl+s` shows the offers (`screens.offers`), then
+the guest and `ctrl+s` books (`screens.booking_confirm`). `escape` goes back a step with
+everything still typed; here it asks before throwing the booking away. A modification keeps
+the one form: dates, party and room type, and `ctrl+s` saves.
+
+Fields come in the order a clerk asks the caller. Dates are typed the desk's way (`2026-12-04`,
+`4.12`, `+3`, `fri`) and sent to the services as typed; leaving a field checks it and says what
+it understood ("Fri 04 Dec 2026") or what is wrong, beside the field, keeping what was typed.
+A booking happens at most once, however often it is confirmed: its idempotency key is made once,
+with the form, and goes along through the steps.
 """
 
 from __future__ import annotations
@@ -23,26 +29,25 @@ from textual.worker import Worker, WorkerState
 
 from pms.dates import parse_date
 from pms.errors import InvalidInput
-from pms.guests import GuestInput
+from pms.money import format_money, to_minor
 from pms.properties import RoomTypeView, property_view
+from pms.quotes import QuoteRequest, quote
 from pms.reservation_views import ReservationView
-from pms.reservations import BookingRequest, StayChanges, book, modify
+from pms.reservations import StayChanges, modify
+from screens.booking_confirm import BookingDraft, steps_line
 from screens.dialogs import ConfirmDialog
-from screens.messages import PropertyLoaded, ReservationSaved
+from screens.messages import OffersLoaded, PropertyLoaded, ReservationSaved
+from screens.offers import OffersScreen
 from screens.widgets import DeskHeader, DeskScreen, long_date
 
 #: The fields in the order the clerk asks for them; the ids the services name in InvalidInput.
-FIELDS = (
-    "arrival",
-    "departure",
-    "nights",
-    "adults",
-    "children",
-    "room_type",
-    "guest",
-    "email",
-    "phone",
-)
+STAY_FIELDS = ("arrival", "departure", "nights", "adults", "children")
+#: A new booking asks for the stay, the party and what the caller wants; the offers follow.
+NEW_FIELDS = (*STAY_FIELDS, "features", "max_total", "max_nightly")
+#: A modification changes the stay, the party or the room type; the guest is shown, fixed.
+MODIFY_FIELDS = (*STAY_FIELDS, "room_type", "guest", "email", "phone")
+#: What the quote service calls a field, where the form calls it otherwise.
+SERVICE_FIELDS = {"max_price": "max_total"}
 LABELS = {
     "arrival": "Arrival",
     "departure": "Departure",
@@ -53,34 +58,45 @@ LABELS = {
     "guest": "Guest name",
     "email": "E-mail",
     "phone": "Phone",
+    "features": "Features",
+    "max_total": "Max total",
+    "max_nightly": "or per night",
 }
 PLACEHOLDERS = {
     "arrival": "2026-12-04 · 4.12 · +3 · fri",
     "departure": "a date, or nights below",
     "nights": "instead of departure",
     "guest": "first and last name",
+    "features": "e.g. sea view, accessible",
+    "max_total": "any",
+    "max_nightly": "any",
 }
-#: Where the clerk's next question starts (party, room, guest): a spacer line above each.
-GROUP_STARTS = ("adults", "room_type", "guest")
+#: Where the clerk's next question starts (party, room, guest, wishes): a spacer line above each.
+GROUP_STARTS = ("adults", "room_type", "guest", "features")
 #: The guest is chosen when the stay is booked; a modification changes only the stay.
 GUEST_FIELDS = ("guest", "email", "phone")
 
 
 class ReservationFormScreen(DeskScreen[ReservationView | None]):
-    """Book a stay, or change one; dismissed with the saved reservation (None if left)."""
+    """Start a booking (dates and party, then the offers), or change a stay; dismissed with the
+    booked or saved reservation (None if left)."""
 
     CSS_PATH = "reservation_form.tcss"
     AUTO_FOCUS = "#arrival"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "offers", "Offers", priority=True, tooltip="See the offers"),
         Binding("escape", "leave", "Cancel", tooltip="Leave the form"),
     ]
 
     def __init__(self, view: ReservationView | None = None) -> None:
         super().__init__()
         self.view = view
-        self.idempotency_key = uuid.uuid4().hex
+        self.fields = MODIFY_FIELDS if view else NEW_FIELDS
+        self.draft = BookingDraft(idempotency_key=uuid.uuid4().hex)
         self.business_date: dt.date | None = None
+        self.hotel_code: str | None = None
+        self.currency = "EUR"
         self.room_types: dict[str, RoomTypeView] = {}
         self.length_from: str | None = None  # "departure" or "nights": whichever was typed last
         self.filled: dict[str, str] = {}  # what the form itself last put in departure / nights
@@ -93,14 +109,28 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
         return self.view is None
 
     @property
+    def idempotency_key(self) -> str:
+        """The booking's key, made once with the form."""
+        return self.draft.idempotency_key
+
+    @property
     def has_input(self) -> bool:
-        """True when anything differs from how the form opened (leaving would lose it)."""
-        return self.values() != self.initial
+        """True when anything differs from how the form opened, here or in a later step of the
+        booking (leaving would lose it)."""
+        return self.values() != self.initial or self.draft.has_guest
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`ctrl+s` shows the offers for a new booking and saves a modification."""
+        if action == "save":
+            return not self.creating
+        if action == "offers":
+            return self.creating
+        return True
 
     def _initial_values(self) -> dict[str, str]:
         view = self.view
         if view is None:
-            return {f: {"adults": "1", "children": "0"}.get(f, "") for f in FIELDS}
+            return {f: {"adults": "1", "children": "0"}.get(f, "") for f in self.fields}
         return {
             "arrival": view.arrival.isoformat(),
             "departure": view.departure.isoformat(),
@@ -116,10 +146,14 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         view = self.view
-        title = f"Modify {view.confirmation} · {view.guest_name}" if view else "New reservation"
-        yield Static(Text(title), id="form-title")
+        title = (
+            Text(f"Modify {view.confirmation} · {view.guest_name}", style="bold")
+            if view
+            else steps_line(0)
+        )
+        yield Static(title, id="form-title")
         with Grid(id="form-grid"):
-            for field in FIELDS:
+            for field in self.fields:
                 if field in GROUP_STARTS:
                     yield Static(classes="spacer")
                 yield Label(LABELS[field], classes="field-label")
@@ -143,7 +177,7 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
     def values(self) -> dict[str, str]:
         """What each field holds now, as typed."""
         values = {}
-        for field in FIELDS:
+        for field in self.fields:
             if field == "room_type":
                 choice = self.query_one("#room_type", Select).value
                 values[field] = choice if isinstance(choice, str) else ""
@@ -158,7 +192,10 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
     @on(PropertyLoaded)
     def _property_loaded(self, message: PropertyLoaded) -> None:
         self.business_date = message.property.business_date
+        self.hotel_code, self.currency = message.property.code, message.property.currency
         self.room_types = {rt.code: rt for rt in message.property.room_types}
+        if self.creating:
+            return  # the offers list the room types
         select = self.query_one("#room_type", Select)
         current = select.value
         select.set_options(
@@ -189,6 +226,13 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
         elif event.input.id in ("adults", "children"):
             self._note("adults", *self._check("adults"))
             self._note("children", *self._check("children"))
+        elif event.input.id in ("max_total", "max_nightly"):
+            self._note(event.input.id, *self._check(event.input.id))
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        if self.creating:
+            self.action_offers()  # enter anywhere in the booking's first step: the offers
 
     @on(Select.Changed, "#room_type")
     def _room_type_chosen(self) -> None:
@@ -223,10 +267,11 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
         if field == "adults":
             self._check_party()
             return ""
+        if field in ("max_total", "max_nightly"):
+            budget = self._money(field)
+            return "" if budget is None else format_money(budget, self.currency)
         if saving and not value and field == "room_type":
             raise InvalidInput(field, "pick a room type")
-        if saving and not value and field == "guest" and self.creating:
-            raise InvalidInput(field, "the guest's name is missing")
         return ""
 
     def _check_party(self) -> None:
@@ -235,11 +280,14 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
         adults = self._whole("adults")
         if adults < 1:
             raise InvalidInput("adults", "a stay needs at least one adult")
-        room_type = self.room_types.get(self.values()["room_type"])
+        room_type = self.room_types.get(self.values().get("room_type", ""))
         try:
             party = adults + self._whole("children")
         except InvalidInput:
             return  # the children field says what is wrong with it
+        largest = max((rt.max_occupancy for rt in self.room_types.values()), default=party)
+        if self.creating and party > largest:
+            raise InvalidInput("adults", f"no room type holds {party} guests (at most {largest})")
         if room_type and party > room_type.max_occupancy:
             raise InvalidInput(
                 "adults",
@@ -282,6 +330,16 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
         except InvalidInput:
             return None
 
+    def _money(self, field: str) -> int | None:
+        """A budget as typed (`400`, `150.50`), in minor units; blank is no limit."""
+        text = self.values()[field]
+        if not text:
+            return None
+        amount = to_minor(text, self.currency, field=field)
+        if amount < 0:
+            raise InvalidInput(field, "a maximum price cannot be negative")
+        return amount
+
     def _whole(self, field: str) -> int:
         """A count as typed (blank is 0)."""
         text = self.values()[field] or "0"
@@ -316,15 +374,15 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
         message.update(Text(text))
         message.set_class(bool(text), "error")
 
-    # Saving and leaving ---------------------------------------------------------------------
+    # Offers, saving and leaving -------------------------------------------------------------
 
-    def action_save(self) -> None:
-        """Check every field, then book or modify in a worker."""
+    def _all_fine(self) -> bool:
+        """Check every field as on save; say what is wrong beside each and go to the first."""
         if self.saving or self.business_date is None:
-            return
+            return False
         self._sync_length()
         problems = []
-        for field in FIELDS:
+        for field in self.fields:
             text, error = self._check(field, saving=True)
             self._note(field, text, error)
             if error:
@@ -332,12 +390,56 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
         if problems:
             self._message("check the marked fields")
             self.query_one(f"#{problems[0]}").focus()
-            return
+            return False
         self._message("")
-        if self.view is None:
+        return True
+
+    def action_offers(self) -> None:
+        """Check the stay and party, then quote it (in a worker) and show the offers."""
+        if self.creating and self._all_fine():
             self.saving = True
-            self._book(self._request())
-        elif changes := self._changes(self.view):
+            self._quote(self._quote_request())
+
+    def _quote_request(self) -> QuoteRequest:
+        values = self.values()
+        departure, nights = self._length()
+        return QuoteRequest(
+            arrival=values["arrival"],
+            departure=departure,
+            nights=nights,
+            adults=int(values["adults"] or 0),
+            children=int(values["children"] or 0),
+            property_code=self.hotel_code or self.property_code,
+            features=tuple(f.strip() for f in values["features"].split(",") if f.strip()),
+            max_total=self._money("max_total"),
+            max_nightly=self._money("max_nightly"),
+            include_closed=True,
+        )
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _quote(self, request: QuoteRequest) -> None:
+        self.post_message(OffersLoaded(request, self.desk.read(quote, request)))
+
+    @on(OffersLoaded)
+    def _quoted(self, message: OffersLoaded) -> None:
+        message.stop()
+        self.saving = False
+        if not self.is_current:
+            return  # the clerk left (or opened something else) while the quote was running
+
+        def _done(view: ReservationView | None) -> None:
+            if view is not None:
+                self.dismiss(view)
+
+        self.app.push_screen(
+            OffersScreen(self.draft, message.request, message.offers, self.currency), _done
+        )
+
+    def action_save(self) -> None:
+        """Check every field, then save the modification in a worker."""
+        if self.view is None or not self._all_fine():
+            return
+        if changes := self._changes(self.view):
             self.saving = True
             self._modify(self.view, changes)
         else:
@@ -350,24 +452,9 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
             return None, int(values["nights"])
         return values["departure"], None
 
-    def _request(self) -> BookingRequest:
-        values = self.values()
-        departure, nights = self._length()
-        return BookingRequest(
-            arrival=values["arrival"],
-            departure=departure,
-            nights=nights,
-            room_type=values["room_type"],
-            guest=GuestInput(values["guest"], values["email"], values["phone"]),
-            adults=int(values["adults"] or 0),
-            children=int(values["children"] or 0),
-            property_code=self.property_code,
-            idempotency_key=self.idempotency_key,
-        )
-
     def _changes(self, view: ReservationView) -> StayChanges | None:
         values, was = self.values(), self.initial
-        changed = {f for f in FIELDS if values[f] != was[f]}
+        changed = {f for f in self.fields if values[f] != was[f]}
         if not changed:
             return None
         departure, nights = self._length() if changed & {"departure", "nights"} else (None, None)
@@ -379,10 +466,6 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
             adults=int(values["adults"]) if "adults" in changed else None,
             children=int(values["children"]) if "children" in changed else None,
         )
-
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def _book(self, request: BookingRequest) -> None:
-        self.post_message(ReservationSaved(self.desk.run(book, request), created=True))
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _modify(self, view: ReservationView, changes: StayChanges) -> None:
@@ -398,17 +481,20 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:
-        """A refused save keeps every typed value: a field's problem stands beside it,
-        anything else (sold out, changed by another desk…) above the footer."""
+        """A refused quote or save keeps every typed value: a field's problem stands beside
+        it, anything else (sold out, changed by another desk…) above the footer."""
         if event.worker.group == "save" and event.worker.is_finished:
             self.saving = False
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        if isinstance(error, InvalidInput) and error.field in FIELDS:
-            self._note(error.field, str(error), error=True)
+        field = (
+            SERVICE_FIELDS.get(error.field, error.field) if isinstance(error, InvalidInput) else ""
+        )
+        if field in self.fields:
+            self._note(field, str(error), error=True)
             self._message("check the marked field")
-            self.query_one(f"#{error.field}").focus()
+            self.query_one(f"#{field}").focus()
         else:
             self._message(f"✗ {self.report_failure(error, quiet=True)}")
 

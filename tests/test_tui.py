@@ -20,8 +20,11 @@ from pms.reservation_views import ReservationView, get_reservation, list_reserva
 from pms.reservations import BookingRequest, book
 from screens.app import FrontDeskApp
 from screens.availability import AvailabilityScreen
+from screens.booking_confirm import ConfirmBookingScreen
 from screens.dashboard import DashboardScreen
 from screens.dialogs import CancelDialog, ConfirmDialog, RoomPicker
+from screens.offers import OffersScreen
+from screens.rate_calendar import RateCalendarScreen
 from screens.reservation_detail import ReservationDetailScreen
 from screens.reservation_form import ReservationFormScreen
 from screens.reservation_list import ReservationListScreen
@@ -73,11 +76,24 @@ async def open_form(pilot: Pilot) -> ReservationFormScreen:
     return screen
 
 
-async def pick_room_type(pilot: Pilot, code: str) -> None:
-    """Open the room type list and type the code to jump to it, as a clerk would."""
-    await pilot.click("#room_type")
-    await pilot.press(*code, "enter")
-    await pilot.pause()
+async def see_offers(pilot: Pilot) -> OffersScreen:
+    """Ask for the offers of the stay typed (ctrl+s on the booking's first step)."""
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, OffersScreen)
+    return screen
+
+
+async def pick_offer(pilot: Pilot, room_type: str, plan: str = "BAR") -> ConfirmBookingScreen:
+    """Walk the offer list down to the room type on the plan and press enter, as a clerk would."""
+    table = pilot.app.screen.query_one("#offers", DataTable)
+    steps = table.get_row_index(f"TST/{room_type}/{plan}") - table.cursor_row
+    await pilot.press(*(["down"] * steps), *(["up"] * -steps), "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ConfirmBookingScreen)
+    return screen
 
 
 async def test_the_header_shows_property_business_date_user_and_database(hotel: Desk) -> None:
@@ -121,7 +137,9 @@ async def test_a_clerk_books_a_stay_through_the_form(hotel: Desk) -> None:
         assert shown(pilot, "#arrival-note") == "Fri 04 Dec 2026"
         assert form.query_one("#nights", Input).value == "2"
         await type_into(pilot, "adults", "2")
-        await pick_room_type(pilot, "TWN")
+        await see_offers(pilot)
+        await pick_offer(pilot, "TWN")
+        assert pilot.app.focused is pilot.app.screen.query_one("#guest")
         await type_into(pilot, "guest", "Lucía García")
         await type_into(pilot, "email", "lucia@example.com")
         await pilot.press("ctrl+s", "ctrl+s")  # an impatient double save books once
@@ -138,6 +156,7 @@ async def test_a_clerk_books_a_stay_through_the_form(hotel: Desk) -> None:
     assert [r.confirmation for r in stored] == [confirmation]
     view = hotel.read(get_reservation, confirmation)
     assert (view.arrival, view.departure, view.room_type, view.adults) == (d(4), d(6), "TWN", 2)
+    assert view.rate_plan == "BAR"
 
 
 async def test_nights_can_be_typed_instead_of_the_departure(hotel: Desk) -> None:
@@ -146,7 +165,10 @@ async def test_nights_can_be_typed_instead_of_the_departure(hotel: Desk) -> None
         form = await open_form(pilot)
         await pilot.press(*"fri", "tab", "tab", "3", "tab")  # Fri 4 Dec, 3 nights
         assert form.query_one("#departure", Input).value == "2026-12-07"
-        await pick_room_type(pilot, "SUI")
+        await pilot.press("enter")  # enter in any field of the first step: the offers
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, OffersScreen)
+        await pick_offer(pilot, "SUI")
         await type_into(pilot, "guest", "Chidi Okafor")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -192,32 +214,40 @@ async def test_a_bad_departure_is_explained_beside_the_field_and_the_typing_stay
 async def test_a_refusal_from_the_service_stands_beside_its_field(hotel: Desk) -> None:
     async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        form = await open_form(pilot)
+        await open_form(pilot)
         await pilot.press(*"+2", "tab", *"+4", "tab")
-        await pick_room_type(pilot, "DBL")
+        await see_offers(pilot)
+        guest_step = await pick_offer(pilot, "DBL")
         await type_into(pilot, "guest", "Lucía García")
         await type_into(pilot, "email", "lucia-at-example")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert pilot.app.screen is form
+        assert pilot.app.screen is guest_step
         assert "is not an e-mail address" in shown(pilot, "#email-note")
-        assert form.query_one("#email", Input).value == "lucia-at-example"
+        assert guest_step.query_one("#email", Input).value == "lucia-at-example"
     assert hotel.read(list_reservations) == []
 
 
-async def test_a_sold_out_night_is_said_on_the_form_and_nothing_is_lost(hotel: Desk) -> None:
-    stay(hotel, "Someone Else", room_type="SUI", arrival=d(4), departure=d(5))
+async def test_a_room_sold_meanwhile_sends_the_clerk_back_to_fresh_offers(hotel: Desk) -> None:
     async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        form = await open_form(pilot)
+        await open_form(pilot)
         await pilot.press(*"3.12", "tab", *"6.12", "tab")
-        await pick_room_type(pilot, "SUI")
+        offers = await see_offers(pilot)
+        await pick_offer(pilot, "SUI")
         await type_into(pilot, "guest", "Lucía García")
+        stay(hotel, "Someone Else", room_type="SUI", arrival=d(4), departure=d(5))  # the last
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert pilot.app.screen is form
-        assert "SUI is sold out on Fri 2026-12-04" in shown(pilot, "#form-message")
-        assert form.query_one("#guest", Input).value == "Lucía García"
+
+        assert pilot.app.screen is offers
+        assert "SUI is sold out on Fri 2026-12-04" in shown(pilot, "#offers-message")
+        rows = row_texts(offers.query_one("#offers", DataTable))
+        [suite] = [row for row in rows if row.startswith("SUI BAR")]
+        assert "✗ SUI is sold out" in suite  # fresh figures: now closed, with the reason
+        await pick_offer(pilot, "DBL")  # the guest typed before is still there
+        assert pilot.app.screen.query_one("#guest", Input).value == "Lucía García"
+    assert [r.guest_name for r in hotel.read(list_reservations)] == ["Else, Someone"]
 
 
 async def test_escape_asks_before_throwing_away_what_was_typed(hotel: Desk) -> None:
@@ -344,7 +374,7 @@ async def test_the_availability_grid_counts_rooms_left_and_moves_by_day_week_and
     stay(hotel, arrival=d(3), departure=d(5))
     async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("shift+f9")
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, AvailabilityScreen)
@@ -382,7 +412,7 @@ async def test_the_allowance_and_overbooking_are_marked_in_the_grid(hotel: Desk)
         stay(hotel, arrival=d(3), departure=d(4))
     async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("shift+f9")
         await settle(pilot)
         grid = pilot.app.screen.query_one("#grid", DataTable)
         assert str(grid.get_row("DBL")[3]) == "-1!"
@@ -394,7 +424,7 @@ async def test_q_quits_only_from_the_dashboard(hotel: Desk) -> None:
         await settle(pilot)
         await pilot.press("f9", "q")
         await settle(pilot)
-        assert isinstance(app.screen, AvailabilityScreen) and app.is_running
+        assert isinstance(app.screen, RateCalendarScreen) and app.is_running
         await pilot.press("escape", "q")
         await pilot.pause()
     assert not app.is_running
@@ -411,13 +441,17 @@ async def test_every_action_is_in_the_command_palette_by_name(hotel: Desk) -> No
             "Departures",
             "All reservations",
             "Availability",
+            "Rate calendar",
             "Read the dashboard again",
             "Quit",
         } <= names
         await pilot.press("f9")
         await settle(pilot)
         names = {command.title for command in pilot.app.get_system_commands(pilot.app.screen)}
-        assert {"One day later", "One week earlier", "Go to a date"} <= names
+        assert {"One day later", "One week earlier", "Go to a date", "Choose the rate plan"} <= (
+            names
+        )
+        assert "Set the price of the block" not in names  # a clerk: greyed, so not offered
 
 
 async def test_an_unreachable_database_raises_the_banner() -> None:

@@ -76,7 +76,7 @@ def test_availability_grid(busy_hotel: Desk, snap_compare) -> None:  # type: ign
     """Two weeks of rooms left per type from the business date, the total row and the legend."""
 
     async def run_before(pilot: Pilot) -> None:
-        await _settle(pilot, "f9")
+        await _settle(pilot, "shift+f9")
 
     assert snap_compare(FrontDeskApp(busy_hotel), run_before=run_before)
 

@@ -1,0 +1,235 @@
+"""The last step of a new booking: who the guest is, then `ctrl+s` books the offer picked.
+
+The booking goes out with the offer's rate plan and, as `expected_total`, the total the caller
+was quoted: if the price or the inventory moved meanwhile (another desk, a manager's new rate),
+the service refuses, and this step goes back to the offers — read again, with the reason on top —
+instead of booking at a figure nobody agreed to. What was typed about the guest is kept in the
+booking's draft, so picking an offer again brings it back. The draft's idempotency key is made
+once per booking, so a double `ctrl+s` (or a retry after a lost answer) books one stay.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid
+from textual.widgets import Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from pms.errors import DatabaseUnavailable, InvalidInput, PmsError
+from pms.guests import GuestInput
+from pms.money import format_money
+from pms.quotes import Offer, QuoteRequest
+from pms.reservation_views import ReservationView
+from pms.reservations import BookingRequest, book
+from screens.messages import ReservationSaved
+from screens.widgets import DeskHeader, DeskScreen, long_date
+
+#: The guest's fields, in the order a clerk asks; the ids the services name in InvalidInput.
+GUEST_FIELDS = {"guest": "Guest name", "email": "E-mail", "phone": "Phone"}
+GUEST_PLACEHOLDERS = {"guest": "first and last name", "email": "optional", "phone": "optional"}
+#: The steps of a new booking, for the line under the header.
+STEPS = ("dates and party", "offer", "guest")
+MEALS = {
+    "RO": "room only",
+    "BB": "breakfast",
+    "HB": "half board",
+    "FB": "full board",
+    "AI": "all inclusive",
+}
+
+
+def steps_line(current: int) -> Text:
+    """`New reservation · dates and party › offer › guest`, the current step in bold."""
+    line = Text.assemble(("New reservation", "bold"), " · ")
+    for index, name in enumerate(STEPS):
+        if index:
+            line.append(" › ", style="dim")
+        line.append(name, style="bold reverse" if index == current else "dim")
+    return line
+
+
+def party_text(adults: int, children: int) -> str:
+    """`2 adults, 1 child`."""
+    text = f"{adults} adult{'s' if adults != 1 else ''}"
+    if children:
+        text += f", {children} child{'ren' if children != 1 else ''}"
+    return text
+
+
+def nights_text(count: int) -> str:
+    """`1 night`, `3 nights`."""
+    return f"{count} night{'s' if count != 1 else ''}"
+
+
+@dataclass
+class BookingDraft:
+    """What a new booking has gathered, shared by its steps: the idempotency key (made once, so
+    the booking happens at most once however often it is confirmed) and the guest as typed."""
+
+    idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    guest: dict[str, str] = field(default_factory=lambda: dict.fromkeys(GUEST_FIELDS, ""))
+
+    @property
+    def has_guest(self) -> bool:
+        """True when anything about the guest was typed."""
+        return any(value.strip() for value in self.guest.values())
+
+
+def _offer_moved(error: BaseException | None) -> bool:
+    """Whether a refusal means the offer itself is gone or changed (sold out, new price, new
+    restriction): then the clerk goes back to fresh offers."""
+    if isinstance(error, InvalidInput):
+        return error.field not in GUEST_FIELDS
+    return isinstance(error, PmsError) and not isinstance(error, DatabaseUnavailable)
+
+
+class ConfirmBookingScreen(DeskScreen[ReservationView | str | None]):
+    """Guest details for the offer picked, and the booking itself.
+
+    Dismissed with the new reservation; with a sentence when the offer moved (sold out, new
+    price, new restriction), so the offers are read again; with None when the clerk goes back.
+    """
+
+    CSS_PATH = "reservation_form.tcss"
+    AUTO_FOCUS = "#guest"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "book", "Book", priority=True, tooltip="Book this offer"),
+        Binding("escape", "back", "Back", tooltip="Back to the offers"),
+    ]
+
+    def __init__(self, draft: BookingDraft, request: QuoteRequest, offer: Offer) -> None:
+        super().__init__()
+        self.draft = draft
+        self.request = request
+        self.offer = offer
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        yield Static(steps_line(2), id="form-title")
+        yield Static(self._summary(), id="offer-summary")
+        with Grid(id="form-grid"):
+            for name, label in GUEST_FIELDS.items():
+                yield Label(label, classes="field-label")
+                yield Input(
+                    self.draft.guest[name],
+                    id=name,
+                    compact=True,
+                    placeholder=GUEST_PLACEHOLDERS[name],
+                )
+                yield Static(id=f"{name}-note", classes="note")
+        yield Static(id="form-message")
+        yield Footer(compact=True)
+
+    def _summary(self) -> Text:
+        offer, request = self.offer, self.request
+        money = offer.currency
+        meal = MEALS.get(offer.meal_plan, offer.meal_plan)
+        lines = Text()
+        lines.append(f"{offer.room_type} {offer.room_type_name}", style="bold")
+        lines.append(f" · {offer.rate_plan} {offer.rate_plan_name} · {meal}\n")
+        lines.append(
+            f"{long_date(offer.arrival)} → {long_date(offer.departure)} · "
+            f"{nights_text(len(offer.nights))} · {party_text(request.adults, request.children)}\n"
+        )
+        lines.append("Total ")
+        lines.append(format_money(offer.total, money), style="bold")
+        lines.append(f" (taxes {format_money(offer.tax_total, money)})")
+        if offer.guarantee != "none":
+            lines.append(f" · guarantee by {offer.guarantee}")
+        lines.append(f"\n{offer.policy}")
+        return lines
+
+    def values(self) -> dict[str, str]:
+        """The guest's fields as typed."""
+        return {name: self.query_one(f"#{name}", Input).value.strip() for name in GUEST_FIELDS}
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        if event.input.id in GUEST_FIELDS:
+            self.draft.guest[event.input.id] = event.value
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_book()
+
+    def _note(self, name: str, text: str = "") -> None:
+        note = self.query_one(f"#{name}-note", Static)
+        note.update(Text(f"✗ {text}" if text else ""))
+        note.set_class(bool(text), "error")
+        self.query_one(f"#{name}").set_class(bool(text), "-invalid")
+
+    def _message(self, text: str) -> None:
+        message = self.query_one("#form-message", Static)
+        message.update(Text(text))
+        message.set_class(bool(text), "error")
+
+    def action_book(self) -> None:
+        """Book the offer for the guest (in a worker), at the total quoted."""
+        if self.saving:
+            return
+        for name in GUEST_FIELDS:
+            self._note(name)
+        values = self.values()
+        if not values["guest"]:
+            self._note("guest", "the guest's name is missing")
+            self._message("check the marked field")
+            self.query_one("#guest").focus()
+            return
+        self._message("")
+        offer, request = self.offer, self.request
+        self.saving = True
+        self._book(
+            BookingRequest(
+                arrival=offer.arrival,
+                departure=offer.departure,
+                room_type=offer.room_type,
+                guest=GuestInput(values["guest"], values["email"], values["phone"]),
+                adults=request.adults,
+                children=request.children,
+                rate_plan=offer.rate_plan,
+                property_code=offer.property_code,
+                idempotency_key=self.draft.idempotency_key,
+                expected_total=offer.total,
+            )
+        )
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _book(self, request: BookingRequest) -> None:
+        self.post_message(ReservationSaved(self.desk.run(book, request), created=True))
+
+    @on(ReservationSaved)
+    def _booked(self, message: ReservationSaved) -> None:
+        message.stop()
+        view = message.view
+        self.notify(f"{view.confirmation} booked for {view.guest_name}")
+        self.dismiss(view)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        """A guest field the service refused stands beside it; an offer that moved goes back
+        to fresh offers with the reason; anything else (the database away) stays here to retry."""
+        if event.worker.group == "save" and event.worker.is_finished:
+            self.saving = False
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, InvalidInput) and error.field in GUEST_FIELDS:
+            self._note(error.field, str(error))
+            self._message("check the marked field")
+            self.query_one(f"#{error.field}").focus()
+        elif _offer_moved(error):
+            self.dismiss(str(error))
+        else:
+            self._message(f"✗ {self.report_failure(error, quiet=True)}")
+
+    def action_back(self) -> None:
+        """Back to the offers; what was typed stays in the draft."""
+        self.dismiss(None)
