@@ -31,6 +31,7 @@ from screens.rate_calendar import RateCalendarScreen
 from screens.reservation_detail import ReservationDetailScreen
 from screens.reservation_form import ReservationFormScreen
 from screens.reservation_list import ReservationListScreen
+from screens.search import SearchScreen
 
 #: Seconds between checks that the database still answers (and the business date is current).
 HEARTBEAT_SECONDS = 20.0
@@ -47,6 +48,9 @@ class FrontDeskApp(App[None]):
     TITLE = "Front desk"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "new_reservation", "New", key_display="F2", tooltip="New reservation"),
+        Binding(
+            "f3", "search", "Search", key_display="F3", tooltip="Find a guest, room or reservation"
+        ),
         Binding("f4", "open_list('arrivals')", "Arrivals", key_display="F4"),
         Binding("f5", "open_list('in_house')", "In-house", key_display="F5"),
         Binding("f6", "open_list('departures')", "Departures", key_display="F6"),
@@ -123,6 +127,11 @@ class FrontDeskApp(App[None]):
         """F9: the rate calendar (prices, rooms left, restrictions; managers edit it)."""
         if not isinstance(self.screen, RateCalendarScreen):
             self.open_area(RateCalendarScreen())
+
+    def action_search(self) -> None:
+        """F3: find a guest, room or reservation as you type."""
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
 
     def action_new_reservation(self) -> None:
         """F2: a new booking (dates and party → offers → guest); once it is booked, the new

@@ -6,6 +6,9 @@ the service refuses, and this step goes back to the offers — read again, with 
 instead of booking at a figure nobody agreed to. What was typed about the guest is kept in the
 booking's draft, so picking an offer again brings it back. The draft's idempotency key is made
 once per booking, so a double `ctrl+s` (or a retry after a lost answer) books one stay.
+
+`ctrl+f` finds the guest's existing profile through the search screen, so a returning guest's
+stays and history stay on one profile; editing the name afterwards books a new profile again.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pms.money import format_money
 from pms.quotes import Offer, QuoteRequest
 from pms.reservation_views import ReservationView
 from pms.reservations import BookingRequest, book
+from pms.search import SearchHit
 from screens.messages import ReservationSaved
 from screens.widgets import DeskHeader, DeskScreen, long_date
 
@@ -75,6 +79,8 @@ class BookingDraft:
 
     idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
     guest: dict[str, str] = field(default_factory=lambda: dict.fromkeys(GUEST_FIELDS, ""))
+    #: The existing profile picked through search, and the name it was picked under.
+    profile: SearchHit | None = None
 
     @property
     def has_guest(self) -> bool:
@@ -101,6 +107,7 @@ class ConfirmBookingScreen(DeskScreen[ReservationView | str | None]):
     AUTO_FOCUS = "#guest"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "book", "Book", priority=True, tooltip="Book this offer"),
+        Binding("ctrl+f", "find_guest", "Find guest", tooltip="Pick an existing guest profile"),
         Binding("escape", "back", "Back", tooltip="Back to the offers"),
     ]
 
@@ -155,6 +162,35 @@ class ConfirmBookingScreen(DeskScreen[ReservationView | str | None]):
     def _typed(self, event: Input.Changed) -> None:
         if event.input.id in GUEST_FIELDS:
             self.draft.guest[event.input.id] = event.value
+        profile = self.draft.profile
+        if event.input.id == "guest" and profile and event.value != profile.title:
+            self.draft.profile = None  # a different name: a new profile after all
+            self._note("guest")
+
+    def on_mount(self) -> None:
+        if self.draft.profile:
+            self._show_profile(self.draft.profile)
+
+    def action_find_guest(self) -> None:
+        """Pick the guest's existing profile, searching for what is typed so far."""
+
+        def _picked(hit: SearchHit | None) -> None:
+            if hit is not None:
+                self.draft.profile = hit
+                self.query_one("#guest", Input).value = hit.title
+                self._show_profile(hit)
+
+        # Imported here: the search screen opens profiles, which open stays, which open this
+        # booking flow — a cycle at import time, not at run time.
+        from screens.search import SearchScreen
+
+        typed = self.query_one("#guest", Input).value
+        self.app.push_screen(SearchScreen(kind="guest", pick=True, text=typed), _picked)
+
+    def _show_profile(self, hit: SearchHit) -> None:
+        note = self.query_one("#guest-note", Static)
+        note.update(Text(f"✓ profile {hit.ref} · {hit.detail}"))
+        note.set_class(False, "error")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -191,7 +227,9 @@ class ConfirmBookingScreen(DeskScreen[ReservationView | str | None]):
                 arrival=offer.arrival,
                 departure=offer.departure,
                 room_type=offer.room_type,
-                guest=GuestInput(values["guest"], values["email"], values["phone"]),
+                guest=self.draft.profile.id
+                if self.draft.profile
+                else GuestInput(values["guest"], values["email"], values["phone"]),
                 adults=request.adults,
                 children=request.children,
                 rate_plan=offer.rate_plan,

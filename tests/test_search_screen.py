@@ -157,3 +157,40 @@ async def test_merge_picks_the_duplicate_through_the_search(hotel: Desk) -> None
         assert isinstance(app.screen, GuestProfileScreen)
         assert "Porto" in shown(pilot, "#fact-city")
     assert hotel.read(show_guest, duplicate.id).id == kept.id
+
+
+async def test_f3_opens_search_from_the_dashboard(hotel: Desk) -> None:
+    hotel.run(create_guest, GuestDetails(name="Lucía García"))
+    async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SearchScreen)
+        await typed(pilot, "g", "a", "r")
+        assert rows(pilot)[0].startswith("guest García, Lucía")
+
+
+async def test_a_returning_guest_is_picked_through_search_when_booking(hotel: Desk) -> None:
+    from test_tui import open_form, pick_offer, see_offers, type_into
+
+    regular = hotel.run(create_guest, GuestDetails(name="Chidi Okafor", email="chidi@example.com"))
+    async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_form(pilot)
+        await pilot.press(*"4.12", "tab", *"6.12", "tab")
+        await type_into(pilot, "adults", "2")
+        await see_offers(pilot)
+        await pick_offer(pilot, "DBL", "BAR")
+        await type_into(pilot, "guest", "okaf")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SearchScreen)
+        await typed(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "profile #" in shown(pilot, "#guest-note")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    stays = hotel.read(show_guest, regular.id).upcoming
+    assert len(stays) == 1
