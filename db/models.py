@@ -140,6 +140,8 @@ class Room(Base):
     floor: Mapped[int] = mapped_column(Integer)
     features: Mapped[list[str]] = mapped_column(JSON, default=list)
     housekeeping: Mapped[str] = mapped_column(String(12), default=HousekeepingStatus.CLEAN)
+    # Out of service: still sellable, but kept empty for now (a smell, a broken lamp).
+    out_of_service: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     room_type: Mapped[RoomType] = relationship()
 
@@ -342,6 +344,8 @@ class Reservation(Base):
     source: Mapped[str] = mapped_column(String(20), default="desk")
     overbooked: Mapped[bool] = mapped_column(default=False)
     cancellation_fee: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_out_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=_utcnow, onupdate=_utcnow
