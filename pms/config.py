@@ -38,6 +38,12 @@ class RuleSettings(_Section):
     default_user: str = "admin"
 
 
+class PaymentSettings(_Section):
+    """Where card payments go (the key itself comes from STRIPE_API_KEY)."""
+
+    stripe_api_base: str = ""
+
+
 class DemoSettings(_Section):
     """Size of the demo hotel made on first run."""
 
@@ -50,6 +56,7 @@ class Settings(_Section):
 
     database: DatabaseSettings = DatabaseSettings()
     rules: RuleSettings = RuleSettings()
+    payments: PaymentSettings = PaymentSettings()
     demo: DemoSettings = DemoSettings()
 
     @property
