@@ -64,3 +64,7 @@ class Restricted(PmsError):
 
 class StaleQuote(PmsError):
     """The price changed since the guest was quoted; the message carries the new figures."""
+
+
+class WouldOverbook(PmsError):
+    """Taking a room out of sale would leave fewer rooms than are already sold on a night."""

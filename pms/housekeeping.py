@@ -1,0 +1,504 @@
+"""Housekeeping: room status (dirty, clean, inspected), out of order and out of service, the board.
+
+Out of order takes a room out of inventory for its nights with one guarded UPDATE of capacity,
+refused where it would leave fewer rooms than are already sold (beyond the overbooking
+allowance) unless a supervisor accepts the overbooking. Out of service keeps the room sellable
+but tells the desk not to give it for now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from db.models import (
+    HousekeepingStatus,
+    Inventory,
+    OutOfOrder,
+    Property,
+    Reservation,
+    ReservationStatus,
+    Role,
+    Room,
+    RoomNight,
+    RoomType,
+)
+from pms.audit import record
+from pms.desk import require_role
+from pms.errors import InvalidInput, NotFound, RoomUnavailable, WouldOverbook
+from pms.guests import display_name
+from pms.inventory import open_nights, stay_nights
+from pms.properties import resolve_property
+from pms.stay_rules import read_date
+
+#: Longest out-of-order window one call may set.
+MAX_WINDOW_NIGHTS = 366
+
+VACANT, OCCUPIED, ARRIVING, DUE_OUT = "vacant", "occupied", "arriving", "due out"
+_OCCUPANCIES = (VACANT, OCCUPIED, ARRIVING, DUE_OUT)
+_HOUSEKEEPING = tuple(s.value for s in HousekeepingStatus)
+_BOARD_FILTERS = (*_HOUSEKEEPING, *_OCCUPANCIES, "ooo", "oos")
+
+
+@dataclass(frozen=True)
+class RoomStatusView:
+    """One room on the housekeeping board, as of the business date.
+
+    `occupancy` is vacant, occupied (staying tonight), arriving (a stay due in tonight) or
+    due out (an in-house guest leaving today); `arriving` is also set on a due-out room that
+    someone else arrives in tonight, so housekeeping turns it first.
+    """
+
+    number: str
+    floor: int
+    room_type: str
+    housekeeping: str
+    occupancy: str
+    guest: str
+    arriving: bool
+    out_of_order: str
+    out_of_order_until: dt.date | None
+    out_of_service: str
+
+    @property
+    def ready(self) -> bool:
+        """Clean or inspected, nobody in it, in order and in service: a room to give now."""
+        return (
+            self.housekeeping != HousekeepingStatus.DIRTY
+            and self.occupancy in (VACANT, ARRIVING)
+            and not self.out_of_order
+            and not self.out_of_service
+        )
+
+
+@dataclass(frozen=True)
+class OutOfOrderView:
+    """A window in which a room is out of order; `overbooked` lists the nights a supervisor
+    accepted selling more rooms than the hotel has left."""
+
+    id: int
+    room: str
+    start: dt.date
+    end: dt.date
+    reason: str
+    overbooked: list[dt.date]
+
+
+def find_room(session: Session, property_id: int, number: str, *, lock: bool = False) -> Room:
+    """The room with this number at the property; `lock` makes other desks changing the same
+    room wait for this transaction (PostgreSQL; SQLite already runs one writer at a time)."""
+    query = select(Room).where(Room.property_id == property_id, Room.number == number.strip())
+    room = session.scalar(query.with_for_update() if lock else query)
+    if room is None:
+        raise NotFound(f"there is no room {number.strip()!r}")
+    return room
+
+
+def lock_room(session: Session, room: Room) -> None:
+    """Make a desk taking the room out of order wait until this transaction ends, so a room is
+    never given and put out of order at once (PostgreSQL; SQLite runs one writer anyway)."""
+    session.execute(select(Room.id).where(Room.id == room.id).with_for_update())
+
+
+def due_out_stays(session: Session, prop: Property) -> dict[int, Reservation]:
+    """In-house stays whose departure has come (today, or overdue), by the room they are in."""
+    rows = session.execute(
+        select(RoomNight.room_id, Reservation)
+        .join(Reservation, Reservation.id == RoomNight.reservation_id)
+        .where(
+            Reservation.property_id == prop.id,
+            Reservation.status == ReservationStatus.CHECKED_IN,
+            Reservation.departure <= prop.business_date,
+        )
+        .order_by(RoomNight.night)
+        .options(joinedload(Reservation.guest))
+    ).all()
+    last_room: dict[int, tuple[int, Reservation]] = {}
+    for room_id, reservation in rows:  # night order: the last row of a stay is its last night
+        last_room[reservation.id] = (room_id, reservation)
+    return {room_id: reservation for room_id, reservation in last_room.values()}
+
+
+def check_room_ready(
+    session: Session, room: Room, prop: Property, *, allow_dirty: bool, doing: str
+) -> None:
+    """Refuse a room a guest cannot walk into now: out of service, still occupied by a guest
+    due out, or dirty (unless a supervisor gives it anyway)."""
+    if room.out_of_service:
+        raise RoomUnavailable(
+            f"room {room.number} is out of service ({room.out_of_service}) "
+            "— return it to service first or pick another"
+        )
+    occupant = due_out_stays(session, prop).get(room.id)
+    if occupant is not None:
+        raise RoomUnavailable(
+            f"room {room.number} is still occupied by {display_name(occupant.guest)} "
+            f"({occupant.confirmation}, due out) — check them out first or pick another"
+        )
+    if room.housekeeping == HousekeepingStatus.DIRTY:
+        if not allow_dirty:
+            raise RoomUnavailable(f"room {room.number} is dirty — a supervisor can give it anyway")
+        require_role(session, Role.SUPERVISOR, f"{doing} a dirty room")
+
+
+def mark_dirty(session: Session, room: Room, why: str) -> None:
+    """The room needs cleaning (a guest left it); noted in the audit trail."""
+    if room.housekeeping == HousekeepingStatus.DIRTY:
+        return
+    before = room.housekeeping
+    room.housekeeping = HousekeepingStatus.DIRTY
+    record(
+        session, "housekeeping", "room", room.id,
+        before={"housekeeping": before}, after={"housekeeping": "dirty", "why": why},
+    )  # fmt: skip
+
+
+def set_housekeeping(
+    session: Session, room_number: str, status: str, *, property_code: str | None = None
+) -> RoomStatusView:
+    """Set a room's cleanliness as housekeeping reports it; 'inspected' needs a supervisor."""
+    wanted = status.strip().lower()
+    if wanted not in _HOUSEKEEPING:
+        raise InvalidInput("status", f"status {status!r} is not one of {', '.join(_HOUSEKEEPING)}")
+    if wanted == HousekeepingStatus.INSPECTED:
+        require_role(session, Role.SUPERVISOR, "passing a room as inspected")
+    prop = resolve_property(session, property_code)
+    room = find_room(session, prop.id, room_number)
+    before = room.housekeeping
+    room.housekeeping = wanted
+    record(
+        session, "housekeeping", "room", room.id,
+        before={"housekeeping": before}, after={"housekeeping": wanted},
+    )  # fmt: skip
+    session.flush()
+    return _board(session, prop, room_ids=[room.id])[0]
+
+
+def set_out_of_service(
+    session: Session, room_number: str, reason: str = "", *, property_code: str | None = None
+) -> RoomStatusView:
+    """Keep a room empty for now while it stays on sale (a smell, a broken lamp); an empty
+    reason puts it back in service."""
+    prop = resolve_property(session, property_code)
+    room = find_room(session, prop.id, room_number)
+    reason = reason.strip()
+    if len(reason) > 200:
+        raise InvalidInput("reason", "the reason may be at most 200 characters")
+    before = room.out_of_service
+    room.out_of_service = reason
+    record(
+        session, "out_of_service", "room", room.id,
+        before={"out_of_service": before}, after={"out_of_service": reason},
+    )  # fmt: skip
+    session.flush()
+    return _board(session, prop, room_ids=[room.id])[0]
+
+
+def _window_dates(
+    prop: Property, start: dt.date | str, end: dt.date | str
+) -> tuple[dt.date, dt.date]:
+    first = read_date(start, prop, "start")
+    back = read_date(end, prop, "end")
+    if back <= first:
+        raise InvalidInput("end", "the room must be back in order after the first night out")
+    if first < prop.business_date:
+        raise InvalidInput(
+            "start", f"the first night out of order {first} is before the business date"
+        )
+    if (back - first).days > MAX_WINDOW_NIGHTS:
+        raise InvalidInput("end", f"set at most {MAX_WINDOW_NIGHTS} nights out of order at once")
+    return first, back
+
+
+def _stays_in_window(
+    session: Session, room: Room, start: dt.date, end: dt.date
+) -> list[tuple[str, dt.date]]:
+    rows = session.execute(
+        select(Reservation.confirmation, RoomNight.night)
+        .join(Reservation, Reservation.id == RoomNight.reservation_id)
+        .where(RoomNight.room_id == room.id, RoomNight.night >= start, RoomNight.night < end)
+        .order_by(RoomNight.night)
+    ).all()
+    first_night: dict[str, dt.date] = {}
+    for confirmation, night in rows:
+        first_night.setdefault(confirmation, night)
+    return list(first_night.items())
+
+
+def _take_capacity(
+    session: Session, room_type: RoomType, nights: list[dt.date], *, guarded: bool
+) -> set[dt.date]:
+    """One room fewer to sell on each night; guarded, only where the rooms sold still fit."""
+    statement = (
+        update(Inventory)
+        .where(Inventory.room_type_id == room_type.id, Inventory.night.in_(nights))
+        .values(capacity=Inventory.capacity - 1)
+        .execution_options(synchronize_session=False)
+    )
+    if guarded:
+        allowance = (
+            select(RoomType.overbooking_allowance)
+            .where(RoomType.id == Inventory.room_type_id)
+            .scalar_subquery()
+        )
+        statement = statement.where(Inventory.capacity - 1 + allowance >= Inventory.sold)
+    return set(session.scalars(statement.returning(Inventory.night)))
+
+
+def _give_capacity(session: Session, room_type_id: int, nights: list[dt.date]) -> None:
+    if nights:
+        session.execute(
+            update(Inventory)
+            .where(Inventory.room_type_id == room_type_id, Inventory.night.in_(nights))
+            .values(capacity=Inventory.capacity + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def set_out_of_order(
+    session: Session,
+    room_number: str,
+    start: dt.date | str,
+    end: dt.date | str,
+    reason: str,
+    *,
+    accept_overbooking: bool = False,
+    property_code: str | None = None,
+) -> OutOfOrderView:
+    """Take a room out of order for the nights start..end (end = first night back in order).
+
+    The room leaves inventory for those nights. Refused when a stay is in the room on one of
+    them (move it first), or when it would oversell a night already booked — unless
+    `accept_overbooking` and the user is a supervisor.
+    """
+    prop = resolve_property(session, property_code)
+    room = find_room(session, prop.id, room_number, lock=True)
+    first, back = _window_dates(prop, start, end)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason", "say why the room is out of order")
+    if len(reason) > 200:
+        raise InvalidInput("reason", "the reason may be at most 200 characters")
+    overlap = session.scalar(
+        select(OutOfOrder)
+        .where(
+            OutOfOrder.room_id == room.id,
+            OutOfOrder.start_date < back,
+            OutOfOrder.end_date > first,
+        )
+        .limit(1)
+    )
+    if overlap is not None:
+        raise RoomUnavailable(
+            f"room {room.number} is already out of order {overlap.start_date} to "
+            f"{overlap.end_date} ({overlap.reason})"
+        )
+    if stays := _stays_in_window(session, room, first, back):
+        named = ", ".join(f"{conf} ({night:%a %Y-%m-%d})" for conf, night in stays)
+        raise RoomUnavailable(f"room {room.number} has stays in that window: {named} — move them")
+    nights = stay_nights(first, back)
+    room_type = room.room_type
+    # Rows opened now count the room (no window yet); the UPDATE below then takes it out.
+    open_nights(session, room_type, nights)
+    taken = _take_capacity(session, room_type, nights, guarded=True)
+    oversold = sorted(set(nights) - taken)
+    if oversold:
+        if not accept_overbooking:
+            _give_capacity(session, room_type.id, sorted(taken))
+            raise WouldOverbook(
+                f"taking room {room.number} out of order would oversell {room_type.code} on "
+                f"{oversold[0]:%a %Y-%m-%d} — a supervisor can accept the overbooking"
+            )
+        require_role(session, Role.SUPERVISOR, "accepting an overbooking for an out-of-order room")
+        _take_capacity(session, room_type, oversold, guarded=False)
+    window = OutOfOrder(room_id=room.id, start_date=first, end_date=back, reason=reason)
+    session.add(window)
+    session.flush()
+    record(
+        session, "out_of_order", "room", room.id,
+        after={"start": first.isoformat(), "end": back.isoformat(), "reason": reason,
+               "overbooked": [n.isoformat() for n in oversold]},
+    )  # fmt: skip
+    return OutOfOrderView(window.id, room.number, first, back, reason, oversold)
+
+
+def return_to_service(
+    session: Session,
+    room_number: str,
+    window: int | dt.date | str,
+    *,
+    property_code: str | None = None,
+) -> RoomStatusView:
+    """End an out-of-order window (named by its id, or by a date inside it): its nights from
+    the business date on go back on sale; nights already past stay on record. Returns the
+    room's line on the board."""
+    prop = resolve_property(session, property_code)
+    room = find_room(session, prop.id, room_number, lock=True)
+    query = select(OutOfOrder).where(OutOfOrder.room_id == room.id)
+    if isinstance(window, int):
+        query = query.where(OutOfOrder.id == window)
+    else:
+        day = read_date(window, prop, "date")
+        query = query.where(OutOfOrder.start_date <= day, OutOfOrder.end_date > day)
+    found = session.scalar(query.limit(1))
+    if found is None:
+        raise NotFound(f"room {room.number} has no out-of-order window {window}")
+    today = prop.business_date
+    if found.end_date <= today:
+        raise RoomUnavailable(f"room {room.number} has been back in order since {found.end_date}")
+    before = {"start": found.start_date.isoformat(), "end": found.end_date.isoformat()}
+    _give_capacity(
+        session, room.room_type_id, stay_nights(max(found.start_date, today), found.end_date)
+    )
+    if found.start_date >= today:
+        session.execute(delete(OutOfOrder).where(OutOfOrder.id == found.id))
+        after = None
+    else:
+        found.end_date = today
+        after = {"start": found.start_date.isoformat(), "end": today.isoformat()}
+    session.flush()
+    record(session, "return_to_service", "room", room.id, before=before, after=after)
+    return _board(session, prop, room_ids=[room.id])[0]
+
+
+def _board(
+    session: Session,
+    prop: Property,
+    *,
+    room_ids: list[int] | None = None,
+    floor: int | None = None,
+) -> list[RoomStatusView]:
+    today = prop.business_date
+    query = (
+        select(Room, RoomType.code)
+        .join(RoomType, RoomType.id == Room.room_type_id)
+        .where(Room.property_id == prop.id)
+        .order_by(Room.floor, Room.number)
+    )
+    if room_ids is not None:
+        query = query.where(Room.id.in_(room_ids))
+    if floor is not None:
+        query = query.where(Room.floor == floor)
+    rooms = session.execute(query).all()
+    tonight = {
+        room_id: reservation
+        for room_id, reservation in session.execute(
+            select(RoomNight.room_id, Reservation)
+            .join(Reservation, Reservation.id == RoomNight.reservation_id)
+            .where(
+                Reservation.property_id == prop.id,
+                RoomNight.night == today,
+                Reservation.status.in_(
+                    [
+                        ReservationStatus.CHECKED_IN,
+                        ReservationStatus.CONFIRMED,
+                        ReservationStatus.TENTATIVE,
+                    ]
+                ),
+            )
+            .options(joinedload(Reservation.guest))
+        ).all()
+    }
+    leaving = due_out_stays(session, prop)
+    windows = {
+        w.room_id: w
+        for w in session.scalars(
+            select(OutOfOrder)
+            .join(Room, Room.id == OutOfOrder.room_id)
+            .where(
+                Room.property_id == prop.id,
+                OutOfOrder.start_date <= today,
+                OutOfOrder.end_date > today,
+            )
+        )
+    }
+    board = []
+    for room, type_code in rooms:
+        stay = tonight.get(room.id)
+        arriving = stay is not None and stay.status != ReservationStatus.CHECKED_IN
+        if room.id in leaving:
+            occupancy, guest = DUE_OUT, display_name(leaving[room.id].guest)
+        elif stay is not None:
+            occupancy = ARRIVING if arriving else OCCUPIED
+            guest = display_name(stay.guest)
+        else:
+            occupancy, guest = VACANT, ""
+        window = windows.get(room.id)
+        board.append(
+            RoomStatusView(
+                number=room.number,
+                floor=room.floor,
+                room_type=type_code,
+                housekeeping=room.housekeeping,
+                occupancy=occupancy,
+                guest=guest,
+                arriving=arriving,
+                out_of_order=window.reason if window else "",
+                out_of_order_until=window.end_date if window else None,
+                out_of_service=room.out_of_service,
+            )
+        )
+    return board
+
+
+def housekeeping_board(
+    session: Session,
+    property_code: str | None = None,
+    floor: int | None = None,
+    status: str | None = None,
+) -> list[RoomStatusView]:
+    """Every room of the property by floor then number, with its status as of the business date.
+
+    Args:
+        status: keep only rooms that are dirty / clean / inspected, vacant / occupied /
+            arriving / due out, or out of order (`ooo`) / out of service (`oos`).
+    """
+    prop = resolve_property(session, property_code)
+    wanted = status.strip().lower().replace("_", " ") if status else None
+    if wanted is not None and wanted not in _BOARD_FILTERS:
+        raise InvalidInput("status", f"status {status!r} is not one of {', '.join(_BOARD_FILTERS)}")
+    board = _board(session, prop, floor=floor)
+    if wanted is None:
+        return board
+    if wanted == "ooo":
+        return [r for r in board if r.out_of_order]
+    if wanted == "oos":
+        return [r for r in board if r.out_of_service]
+    if wanted in _HOUSEKEEPING:
+        return [r for r in board if r.housekeeping == wanted]
+    return [r for r in board if r.occupancy == wanted or (wanted == ARRIVING and r.arriving)]
+
+
+def mark_stayovers_dirty(session: Session, property_code: str | None = None) -> list[str]:
+    """For the night audit: every room with an in-house guest tonight needs servicing
+    tomorrow. Returns the rooms newly marked dirty."""
+    prop = resolve_property(session, property_code)
+    occupied = (
+        select(RoomNight.room_id)
+        .join(Reservation, Reservation.id == RoomNight.reservation_id)
+        .where(
+            Reservation.property_id == prop.id,
+            Reservation.status == ReservationStatus.CHECKED_IN,
+            RoomNight.night == prop.business_date,
+        )
+    )
+    numbers = sorted(
+        session.scalars(
+            update(Room)
+            .where(
+                Room.id.in_(occupied),
+                Room.housekeeping != HousekeepingStatus.DIRTY,
+            )
+            .values(housekeeping=HousekeepingStatus.DIRTY)
+            .returning(Room.number)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    record(
+        session, "stayovers_dirty", "property", prop.id,
+        after={"business_date": prop.business_date.isoformat(), "rooms": numbers},
+    )  # fmt: skip
+    return numbers
