@@ -15,12 +15,16 @@ from typer.core import TyperGroup
 from commands import (
     GlobalOptions,
     desk_for,
+    folio,
+    frontdesk,
     guest,
+    payments,
     properties,
     quote,
     rates,
     reservation,
     revenue,
+    rooms,
     search,
     setup,
     user,
@@ -85,6 +89,12 @@ app.add_typer(revenue.room_type_app, name="room-type")
 app.command("quote")(quote.quote)
 app.add_typer(search.app, name="search")
 app.add_typer(guest.app, name="guest")
+app.command("checkin")(frontdesk.checkin)
+app.command("walkin")(frontdesk.walkin)
+app.command("checkout")(frontdesk.checkout)
+app.add_typer(rooms.app, name="room")
+app.add_typer(folio.app, name="folio")
+app.add_typer(payments.app, name="payments")
 
 
 @app.callback(invoke_without_command=True)
