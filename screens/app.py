@@ -25,13 +25,24 @@ from screens.availability import AvailabilityScreen
 from screens.booking_confirm import ConfirmBookingScreen
 from screens.dashboard import DashboardScreen
 from screens.dialogs import ConfirmDialog
+from screens.housekeeping import HousekeepingScreen
 from screens.messages import DatabaseDown, ListKind, PropertyLoaded
 from screens.offers import OffersScreen
 from screens.rate_calendar import RateCalendarScreen
 from screens.reservation_detail import ReservationDetailScreen
 from screens.reservation_form import ReservationFormScreen
 from screens.reservation_list import ReservationListScreen
+from screens.room_rack import RoomRackScreen
 from screens.search import SearchScreen
+
+#: The main areas: going from one to another replaces it rather than stacking it.
+AREAS = (
+    ReservationListScreen,
+    AvailabilityScreen,
+    RateCalendarScreen,
+    RoomRackScreen,
+    HousekeepingScreen,
+)
 
 #: Seconds between checks that the database still answers (and the business date is current).
 HEARTBEAT_SECONDS = 20.0
@@ -54,6 +65,8 @@ class FrontDeskApp(App[None]):
         Binding("f4", "open_list('arrivals')", "Arrivals", key_display="F4"),
         Binding("f5", "open_list('in_house')", "In-house", key_display="F5"),
         Binding("f6", "open_list('departures')", "Departures", key_display="F6"),
+        Binding("f7", "rack", "Rack", key_display="F7", tooltip="Room rack"),
+        Binding("f8", "housekeeping", "HK", key_display="F8", tooltip="Housekeeping board"),
         Binding("f9", "rates", "Rates", key_display="F9", tooltip="Rate calendar"),
         # Not in the footer (80 columns hold only so much); in the command palette by name.
         Binding("ctrl+l", "open_list('all')", "All reservations", show=False),
@@ -106,7 +119,7 @@ class FrontDeskApp(App[None]):
         """Go to a main area. From another area it replaces it (areas sit side by side, so
         `escape` still goes back to where the clerk came from); from anywhere else it opens on
         top, so a half-filled form is still there after a look at availability."""
-        if isinstance(self.screen, ReservationListScreen | AvailabilityScreen | RateCalendarScreen):
+        if isinstance(self.screen, AREAS):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
@@ -127,6 +140,16 @@ class FrontDeskApp(App[None]):
         """F9: the rate calendar (prices, rooms left, restrictions; managers edit it)."""
         if not isinstance(self.screen, RateCalendarScreen):
             self.open_area(RateCalendarScreen())
+
+    def action_rack(self) -> None:
+        """F7: the room rack (rooms × nights, stays as bars; assign, move, extend)."""
+        if not isinstance(self.screen, RoomRackScreen):
+            self.open_area(RoomRackScreen())
+
+    def action_housekeeping(self) -> None:
+        """F8: the housekeeping board (rooms by floor and status, changed in a keystroke)."""
+        if not isinstance(self.screen, HousekeepingScreen):
+            self.open_area(HousekeepingScreen())
 
     def action_search(self) -> None:
         """F3: find a guest, room or reservation as you type."""

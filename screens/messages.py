@@ -16,6 +16,8 @@ from typing import Literal
 from textual.message import Message
 
 from pms.dashboard import Dashboard
+from pms.folios import FolioView
+from pms.frontdesk import CheckInView, CheckOutView, RoomSuggestion
 from pms.inventory import RoomTypeAvailability
 from pms.properties import PropertyView, RoomTypeView
 from pms.quotes import Offer, QuoteRequest
@@ -128,3 +130,54 @@ class OffersLoaded(Message):
 
     request: QuoteRequest
     offers: list[Offer]
+
+
+@dataclass
+class RoomsSuggested(Message):
+    """Rooms that could take an arriving stay now, best first (ready rooms, the guest's
+    preferences), for the check-in room picker."""
+
+    confirmation: str
+    guest_name: str
+    room_type: str
+    rooms: list[RoomSuggestion]
+
+
+@dataclass
+class CheckedIn(Message):
+    """The stay is in-house: its room and folio, and whether a guarantee is still due."""
+
+    view: CheckInView
+
+
+@dataclass
+class FoliosLoaded(Message):
+    """The folios of a stay with their postings and balances, after a read or a change.
+
+    `done` is what just happened ("" after a plain read), for the clerk's notification;
+    `posting_id` the posting it made, for the cursor. `status` is the stay's.
+    """
+
+    confirmation: str
+    guest_name: str
+    currency: str
+    status: str
+    folios: list[FolioView]
+    done: str = ""
+    posting_id: int | None = None
+
+
+@dataclass
+class CheckedOut(Message):
+    """The stay has left: its invoices, each with its text as printed."""
+
+    view: CheckOutView
+    invoice_texts: list[str]
+
+
+@dataclass
+class InvoiceTextLoaded(Message):
+    """An issued invoice as printed, to read on the screen."""
+
+    number: str
+    text: str

@@ -1,4 +1,5 @@
-"""One reservation in full, and what a clerk can do to it: modify, cancel, assign a room.
+"""One reservation in full, and what a clerk can do to it: modify, cancel, assign a room, and
+at the desk check in (`c`), check out (`o`) and open the folios (`f`) when those apply.
 
 Every change goes back with the version the clerk saw, so a stay changed meanwhile at another
 desk fails with "changed by someone else — reload" instead of being overwritten.
@@ -20,9 +21,13 @@ from pms.money import format_money
 from pms.reservation_views import CHANGEABLE, ReservationView, get_reservation
 from pms.reservations import cancel
 from pms.rooms import assign_room, free_rooms
+from screens.check_in import CheckInScreen
+from screens.check_out import CheckOutScreen
 from screens.dialogs import CancelDialog, RoomPicker
+from screens.folio import FolioScreen
 from screens.messages import FreeRoomsLoaded, ReservationLoaded
 from screens.reservation_form import ReservationFormScreen
+from screens.stay_actions import STAY_KEYS, stay_actions
 from screens.widgets import STATES, DeskHeader, DeskScreen, long_date, short_date, stay_state
 
 #: The facts shown down the left, in the order a clerk reads them back to a caller.
@@ -39,6 +44,10 @@ class ReservationDetailScreen(DeskScreen[None]):
         Binding("x", "cancel_stay", "Cancel", tooltip="Cancel the stay"),
         Binding("a", "assign_room", "Assign room", tooltip="Assign a room"),
         Binding("r", "refresh", "Refresh", tooltip="Read the reservation again"),
+        *(
+            Binding(key, action, description, tooltip=tooltip)
+            for action, (key, description, tooltip) in STAY_KEYS.items()
+        ),
     ]
 
     def __init__(self, confirmation: str, view: ReservationView | None = None) -> None:
@@ -72,7 +81,30 @@ class ReservationDetailScreen(DeskScreen[None]):
         """Changes are offered only while the stay has not arrived; shown greyed out otherwise."""
         if action in {"modify", "cancel_stay", "assign_room"}:
             return (self.view is not None and self.view.status in CHANGEABLE) or None
+        if action in STAY_KEYS:
+            return action in self.stay_actions  # shown only when it applies
         return True
+
+    @property
+    def stay_actions(self) -> set[str]:
+        """Which of check in, check out and folio apply to the stay on the business date."""
+        view, hotel = self.view, self.front_desk.hotel
+        if view is None:
+            return set()
+        business_date = hotel.business_date if hotel else None
+        return stay_actions(view.status, view.arrival, view.departure, business_date)
+
+    def action_check_in(self) -> None:
+        """Pick a room and check the guest in; the stay is read again afterwards."""
+        self.app.push_screen(CheckInScreen(self.confirmation), lambda _: self._read())
+
+    def action_check_out(self) -> None:
+        """Settle the folios and check the guest out; the stay is read again afterwards."""
+        self.app.push_screen(CheckOutScreen(self.confirmation), lambda _: self._read())
+
+    def action_folio(self) -> None:
+        """The stay's folios: post, pay, reverse, transfer."""
+        self.app.push_screen(FolioScreen(self.confirmation), lambda _: self._read())
 
     def action_back(self) -> None:
         """Back to where the clerk came from."""

@@ -3,6 +3,9 @@ reservation (ctrl+l). `/` filters by guest name or confirmation number as the cl
 
 Each keystroke starts a new read (an exclusive worker); an answer that comes back for a filter
 the clerk has already changed is dropped, so the list always matches what the box says.
+
+On a row, `c` checks the arrival in, `o` checks the guest out and `f` opens the folios — each
+offered only when it applies to the stay under the cursor.
 """
 
 from __future__ import annotations
@@ -19,8 +22,12 @@ from textual.worker import Worker, WorkerState
 
 from pms.properties import property_view
 from pms.reservation_views import ReservationSummary, list_reservations
+from screens.check_in import CheckInScreen
+from screens.check_out import CheckOutScreen
+from screens.folio import FolioScreen
 from screens.messages import ListKind, PropertyLoaded, ReservationsLoaded
 from screens.reservation_detail import ReservationDetailScreen
+from screens.stay_actions import STAY_KEYS, stay_actions
 from screens.widgets import DeskHeader, DeskScreen, ReservationTable, long_date
 
 #: The lists by name, as the footer, the title and the command palette say them.
@@ -42,12 +49,17 @@ class ReservationListScreen(DeskScreen[None]):
         Binding("slash", "filter", "Filter", tooltip="Filter by guest or confirmation"),
         Binding("r", "refresh", "Refresh", tooltip="Read the list again"),
         Binding("n", "app.new_reservation", "New", tooltip="New reservation", show=False),
+        *(
+            Binding(key, action, description, tooltip=tooltip)
+            for action, (key, description, tooltip) in STAY_KEYS.items()
+        ),
     ]
 
     def __init__(self, kind: ListKind) -> None:
         super().__init__()
         self.kind: ListKind = kind
         self.business_date: dt.date | None = None
+        self.rows: dict[str, ReservationSummary] = {}
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
@@ -65,6 +77,43 @@ class ReservationListScreen(DeskScreen[None]):
     def filter_text(self) -> str:
         """What the clerk typed in the filter box."""
         return self.query_one("#filter", Input).value.strip()
+
+    @property
+    def highlighted(self) -> ReservationSummary | None:
+        """The reservation under the cursor."""
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(key or "")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`c`, `o` and `f` show only when they apply to the highlighted stay."""
+        if action not in STAY_KEYS:
+            return True
+        row = self.highlighted
+        if row is None:
+            return False
+        return action in stay_actions(row.status, row.arrival, row.departure, self.business_date)
+
+    def action_check_in(self) -> None:
+        """Pick a room for the highlighted arrival and check it in."""
+        if (row := self.highlighted) is not None:
+            self.app.push_screen(CheckInScreen(row.confirmation))
+
+    def action_check_out(self) -> None:
+        """Settle and check out the highlighted stay."""
+        if (row := self.highlighted) is not None:
+            self.app.push_screen(CheckOutScreen(row.confirmation))
+
+    def action_folio(self) -> None:
+        """The highlighted stay's folios."""
+        if (row := self.highlighted) is not None:
+            self.app.push_screen(FolioScreen(row.confirmation))
+
+    @on(DataTable.RowHighlighted, "#reservations")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
@@ -113,8 +162,10 @@ class ReservationListScreen(DeskScreen[None]):
         if message.text != self.filter_text:
             return  # the clerk typed on; a newer answer is on its way
         self.business_date = message.business_date
+        self.rows = {row.confirmation: row for row in message.rows}
         self.table.loading = False
         self.table.show(message.rows, message.business_date)
+        self.refresh_bindings()
         self.query_one("#list-title", Static).update(self._title(message.rows))
 
     def _title(self, rows: list[ReservationSummary]) -> Text:

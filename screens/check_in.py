@@ -1,0 +1,170 @@
+"""Check-in: the rooms that could take an arriving stay, best first, and one key to give one.
+
+Ready rooms (clean or inspected, vacant, in service) come first, with the guest's preferences
+they meet; each shows its housekeeping dot and word. A dirty room is offered only to a
+supervisor, who confirms the override; the service checks the role again. The screen closes with
+the `CheckInView` once the stay is in-house.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from pms.desk import Role
+from pms.frontdesk import CheckInView, RoomSuggestion, check_in, suggest_rooms
+from pms.reservation_views import get_reservation
+from screens.dialogs import ConfirmDialog
+from screens.messages import CheckedIn, RoomsSuggested
+from screens.widgets import DeskHeader, DeskScreen
+
+#: Housekeeping state as a coloured dot and a word (UX.md: dirty red, clean yellow, inspected
+#: green), so the choice never rests on colour alone.
+HOUSEKEEPING: dict[str, str] = {
+    "inspected": "[$text-success]●[/] inspected",
+    "clean": "[$text-warning]●[/] clean    ",
+    "dirty": "[$text-error]●[/] dirty    ",
+}
+
+
+def room_line(room: RoomSuggestion) -> Content:
+    """One room of the picker: number, floor, housekeeping dot, what else a clerk weighs."""
+    state = Content.from_markup(HOUSEKEEPING.get(room.housekeeping, "? unknown  "))
+    notes = []
+    if not room.vacant:
+        notes.append("guest still in (due out)")
+    if room.out_of_service:
+        notes.append(f"out of service: {room.out_of_service}")
+    if room.matches:
+        notes.append("✓ " + ", ".join(room.matches))
+    elif room.features:
+        notes.append(", ".join(room.features))
+    return (
+        Content(f"{room.number:<6} floor {room.floor:<3} ")
+        + state
+        + Content("  " + " · ".join(notes))
+    )
+
+
+class CheckInScreen(DeskScreen[CheckInView | None]):
+    """Pick a room for an arriving stay and check it in; `escape` leaves it as it was."""
+
+    CSS_PATH = "check_in.tcss"
+    AUTO_FOCUS = "#rooms"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "refresh", "Refresh", tooltip="Read the rooms again"),
+    ]
+
+    def __init__(self, confirmation: str) -> None:
+        super().__init__()
+        self.confirmation = confirmation
+        self.rooms: list[RoomSuggestion] = []
+        self.busy = False
+
+    @property
+    def supervisor(self) -> bool:
+        """Whether the clerk signed in may give a dirty room."""
+        return self.desk.actor.can(Role.SUPERVISOR)
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        yield Static(Text(f"Check in {self.confirmation}", style="bold"), id="check-in-title")
+        yield OptionList(id="rooms")
+        yield Static(id="check-in-note")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def action_back(self) -> None:
+        """Leave without checking in."""
+        self.dismiss(None)
+
+    def action_refresh(self) -> None:
+        """Read the rooms that could take the stay now."""
+        self.query_one("#rooms").loading = True
+        self._suggest()
+
+    @work(thread=True, exclusive=True, group="check-in", exit_on_error=False)
+    def _suggest(self) -> None:
+        view = self.desk.read(get_reservation, self.confirmation)
+        rooms = self.desk.read(suggest_rooms, self.confirmation)
+        self.post_message(RoomsSuggested(view.confirmation, view.guest_name, view.room_type, rooms))
+
+    @work(thread=True, exclusive=True, group="check-in", exit_on_error=False)
+    def _check_in(self, number: str, allow_dirty: bool) -> None:
+        done = self.desk.run(check_in, self.confirmation, number, allow_dirty=allow_dirty)
+        self.post_message(CheckedIn(done))
+
+    @on(RoomsSuggested)
+    def _rooms_found(self, message: RoomsSuggested) -> None:
+        picker = self.query_one("#rooms", OptionList)
+        picker.loading = False
+        # A clerk is not offered what only a supervisor may give.
+        self.rooms = [r for r in message.rooms if self.supervisor or r.housekeeping != "dirty"]
+        picker.clear_options()
+        picker.add_options(
+            Option(room_line(r), id=r.number, disabled=bool(r.out_of_service) or not r.vacant)
+            for r in self.rooms
+        )
+        title = f"Check in {message.guest_name} · {message.confirmation} · {message.room_type}"
+        self.query_one("#check-in-title", Static).update(Text(title, style="bold"))
+        hidden = len(message.rooms) - len(self.rooms)
+        note = "enter gives the highlighted room"
+        if not self.rooms:
+            note = f"no {message.room_type} room can be given now"
+        if hidden:
+            note += f" · {hidden} dirty room{'s' if hidden != 1 else ''} only a supervisor can give"
+        self.query_one("#check-in-note", Static).update(Text(note))
+        if self.rooms:
+            picker.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#rooms")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        number = event.option.id
+        room = next((r for r in self.rooms if r.number == number), None)
+        if room is None or self.busy:
+            return
+        if room.housekeeping != "dirty":
+            self._give(room.number, allow_dirty=False)
+            return
+
+        def _answer(yes: bool | None) -> None:
+            if yes:
+                self._give(room.number, allow_dirty=True)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Room {room.number} is dirty. Give it anyway?", "Give it", "Pick another"
+            ),
+            _answer,
+        )
+
+    def _give(self, number: str, *, allow_dirty: bool) -> None:
+        self.busy = True
+        self.query_one("#rooms").loading = True
+        self._check_in(number, allow_dirty)
+
+    @on(CheckedIn)
+    def _checked_in(self, message: CheckedIn) -> None:
+        view = message.view
+        self.notify(f"{view.reservation.guest_name} checked in to room {view.room}")
+        if view.guarantee_due:
+            self.notify(f"take the {view.guarantee_due} guarantee now", severity="warning")
+        self.dismiss(view)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.busy = False
+            self.query_one("#rooms").loading = False
+            self.report_failure(event.worker.error)

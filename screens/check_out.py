@@ -1,0 +1,187 @@
+"""Check-out: the stay's folios and what is owed, a payment if needed, then one key to let the
+guest go; the invoices issued stand on the screen with their numbers and text.
+
+The service closes every used folio into an invoice and refuses while any balance is not zero,
+so the screen offers `o` only when everything is settled and the refusal, if another desk posted
+meanwhile, is its sentence.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
+
+from pms.folios import FolioView, folios_of
+from pms.frontdesk import CheckOutView, check_out
+from pms.invoices import render_invoice_text
+from pms.money import format_money
+from pms.payments import take_cash, take_terminal
+from pms.reservation_views import get_reservation
+from screens.folio import FolioScreen
+from screens.folio_dialogs import PaymentDialog, PaymentInput
+from screens.messages import CheckedOut, FoliosLoaded
+from screens.widgets import DeskHeader, DeskScreen
+
+
+class CheckOutScreen(DeskScreen[CheckOutView | None]):
+    """Settle and check out one in-house stay."""
+
+    CSS_PATH = "check_out.tcss"
+    AUTO_FOCUS = "#check-out-folios"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("dollar_sign,y", "pay", "Pay", key_display="$", tooltip="Take a payment"),
+        Binding("f", "folio", "Folio", tooltip="Open the folios"),
+        Binding("o", "check_out", "Check out", tooltip="Check the guest out"),
+    ]
+
+    def __init__(self, confirmation: str) -> None:
+        super().__init__()
+        self.confirmation = confirmation
+        self.folios: list[FolioView] = []
+        self.guest_name = ""
+        self.currency = ""
+        self.status = ""
+        self.done: CheckOutView | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        yield Static(Text(f"Check out {self.confirmation}", style="bold"), id="check-out-title")
+        yield DataTable(id="check-out-folios", cursor_type="row", zebra_stripes=True)
+        yield Static(id="check-out-balance")
+        with VerticalScroll(id="invoices"):
+            yield Static(id="invoice-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#check-out-folios", DataTable).add_columns("Folio", "Status", "Balance")
+        self.query_one("#check-out-folios").loading = True
+        self._read()
+
+    @property
+    def owed(self) -> int:
+        """What the stay still owes on all its folios."""
+        return sum(f.balance for f in self.folios)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pay", "check_out", "folio") and (self.done or self.status != "checked_in"):
+            return action == "folio" or None
+        if action == "check_out":
+            return (not self.busy and all(f.balance == 0 for f in self.folios)) or None
+        return True
+
+    def action_back(self) -> None:
+        """Back, with the check-out if it happened."""
+        self.dismiss(self.done)
+
+    def action_folio(self) -> None:
+        """The folios in full (post, reverse, transfer); read again on the way back."""
+        self.app.push_screen(FolioScreen(self.confirmation), lambda _: self._read())
+
+    def action_pay(self) -> None:
+        """Take what the guest's folio owes (cash or the card terminal)."""
+        guest = next((f for f in self.folios if f.kind == "guest"), None)
+
+        def _typed(payment: PaymentInput | None) -> None:
+            if payment is not None:
+                self._pay(payment)
+
+        owed = guest.balance if guest is not None else 0
+        self.app.push_screen(PaymentDialog(self.currency or "EUR", owed, self.guest_name), _typed)
+
+    def action_check_out(self) -> None:
+        """Close the folios into invoices and let the guest go."""
+        if self.busy:
+            return
+        self.busy = True
+        self.refresh_bindings()
+        self._check_out()
+
+    def _reload(self, done: str = "") -> None:
+        view = self.desk.read(get_reservation, self.confirmation)
+        folios = self.desk.read(folios_of, self.confirmation)
+        self.post_message(
+            FoliosLoaded(
+                view.confirmation, view.guest_name, view.currency, view.status, folios, done
+            )
+        )
+
+    @work(thread=True, exclusive=True, group="check-out", exit_on_error=False)
+    def _read(self) -> None:
+        self._reload()
+
+    @work(thread=True, exclusive=True, group="check-out", exit_on_error=False)
+    def _pay(self, payment: PaymentInput) -> None:
+        if payment.method == "terminal":
+            taken = take_terminal(self.desk, self.confirmation, payment.amount, payment.reference)
+        else:
+            taken = take_cash(self.desk, self.confirmation, payment.amount)
+        self._reload(f"took {format_money(taken.amount, taken.currency)} by {payment.method}")
+
+    @work(thread=True, exclusive=True, group="check-out", exit_on_error=False)
+    def _check_out(self) -> None:
+        done = self.desk.run(check_out, self.confirmation)
+        self.post_message(CheckedOut(done, [render_invoice_text(i) for i in done.invoices]))
+
+    @on(FoliosLoaded)
+    def _loaded(self, message: FoliosLoaded) -> None:
+        if message.done:
+            self.notify(message.done)
+        self.folios = message.folios
+        self.guest_name, self.currency, self.status = (
+            message.guest_name,
+            message.currency,
+            message.status,
+        )
+        table = self.query_one("#check-out-folios", DataTable)
+        table.loading = False
+        table.clear()
+        for folio in self.folios:
+            table.add_row(
+                Text(folio.name),
+                Text(folio.status),
+                Text(folio.balance_text, justify="right"),
+                key=str(folio.id),
+            )
+        title = f"Check out {message.guest_name} · {message.confirmation}"
+        self.query_one("#check-out-title", Static).update(Text(title, style="bold"))
+        self.query_one("#check-out-balance", Static).update(self._balance())
+        self.refresh_bindings()
+
+    def _balance(self) -> Text:
+        if self.done is not None:
+            return Text("")
+        if self.status != "checked_in":
+            return Text(f"This stay is {self.status.replace('_', ' ')}, not in-house.")
+        owed = format_money(self.owed, self.currency or "EUR")
+        if self.owed:
+            return Text(f"Owed: {owed} — $ takes a payment, f opens the folios", style="bold")
+        return Text(f"Balance {owed} — o checks the guest out", style="bold")
+
+    @on(CheckedOut)
+    def _checked_out(self, message: CheckedOut) -> None:
+        view = message.view
+        self.done, self.busy = view, False
+        numbers = ", ".join(i.number_text for i in view.invoices) or "no invoice (nothing posted)"
+        room = f" · room {view.room} to clean" if view.room else ""
+        line = f"{view.reservation.guest_name} checked out · invoice {numbers}{room}"
+        self.query_one("#check-out-balance", Static).update(Text(line, style="bold"))
+        self.query_one("#invoice-text", Static).update(Text("\n\n".join(message.invoice_texts)))
+        self.notify(f"{view.reservation.guest_name} checked out · invoice {numbers}")
+        self.refresh_bindings()
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.busy = False
+            self.query_one("#check-out-folios").loading = False
+            self.report_failure(event.worker.error)
+            self.refresh_bindings()
