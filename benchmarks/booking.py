@@ -26,10 +26,13 @@ Before the timed runs the script books two probe stays both ways, captures the s
 sends (a `before_cursor_execute` listener) and the raw path's, and compares the sequences (modulo
 bind casts, placeholder style, quoting and table qualifiers) and the prices and tax lines stored.
 It prints the result, and a diff when they drift apart. The raw statements follow `book` with
-the rate sheet of issue 3 (fb846d6) and the guest lookup that skips merged and anonymised
-profiles (issue 5); column lists come from `db.models`, so new columns keep them in step, but a
-new or changed statement in `book` needs a matching line in `RawStatements` / `RawDesk._book` —
-until then the ratio is starred as comparing unlike work.
+the rate sheet of issue 3 (fb846d6), the guest lookup that skips merged and anonymised
+profiles (issue 5) and the leaner booking path of issue 2 (property, room type and plan in one
+query; a six-query rate sheet; the guarded update first, opening nights only when it missed
+some; Core INSERTs for the stay, its lines and its audit rows; no room lookup for a new stay);
+column lists come from `db.models`, so new columns keep them in step, but a new or changed
+statement in `book` needs a matching line in `RawStatements` / `RawDesk._book` — until then the
+ratio is starred as comparing unlike work.
 
 SQLite is a WAL file in a temporary directory; PostgreSQL is a database the script creates on
 the server named by `PMS_BENCH_POSTGRES_URL` (default `postgresql://postgres@127.0.0.1:5432/
@@ -382,11 +385,32 @@ def _select_all(model: type[Any], where: str, dialect: str) -> str:
     return f"SELECT {columns} FROM {table.name} WHERE {where}"
 
 
+def _select_columns(model: type[Any], names: Sequence[str], where: str, dialect: str) -> str:
+    table = model.__table__
+    quote = _quote(dialect)
+    columns = ", ".join(f"{table.name}.{quote(n)}" for n in names)
+    return f"SELECT {columns} FROM {table.name} WHERE {where}"
+
+
+def _select_joined(models: Sequence[type[Any]], joined: str, where: str, dialect: str) -> str:
+    """Whole rows of several tables side by side, a repeated column name labelled `name_1` …
+    as SQLAlchemy labels it."""
+    quote = _quote(dialect)
+    seen: Counter[str] = Counter()
+    columns = []
+    for model in models:
+        for c in model.__table__.columns:
+            label = f" AS {quote(f'{c.name}_{seen[c.name]}')}" if seen[c.name] else ""
+            columns.append(f"{model.__table__.name}.{quote(c.name)}{label}")
+            seen[c.name] += 1
+    return f"SELECT {', '.join(columns)} FROM {joined} WHERE {where}"
+
+
 @dataclass
 class InsertSpec:
-    """An ORM-style INSERT: every column but the generated key and server-only defaults.
-
-    Columns the booking does not set get their model default, as the unit of work gives them.
+    """An INSERT as SQLAlchemy spells it. The unit of work names every column but the generated
+    key and server-only defaults; a Core `insert()` names the columns given and those with a
+    Python-side default. Columns the booking does not set get their model default.
     """
 
     sql: str
@@ -407,6 +431,8 @@ def _insert(
     convert: Callable[[Any, Any], Any],
     returning: str = "",
     known: Sequence[str] = (),
+    *,
+    core: bool = False,
 ) -> InsertSpec:
     table = model.__table__
     quote = _quote(dialect)
@@ -417,6 +443,7 @@ def _insert(
         if not (c.primary_key and c.autoincrement is True)
         and not (c.primary_key and c.autoincrement == "auto" and len(table.primary_key) == 1)
         and not (c.server_default is not None and c.default is None and c.name not in known)
+        and not (core and c.default is None and c.name not in known)
     ]
     fixed: dict[str, Any] = {}
     dynamic: dict[str, Callable[[], Any]] = {}
@@ -449,19 +476,19 @@ class RawStatements:
         def columns(model: type[Any]) -> dict[str, int]:  # name → position in a whole row
             return {c.name: i for i, c in enumerate(model.__table__.columns)}
 
-        self.at = {m.__tablename__: columns(m) for m in (Property, RoomType, RatePlan, Guest,
-                                                          Tax, PricingRule)}  # fmt: skip
+        self.at = {m.__tablename__: columns(m) for m in (Property, RoomType, RatePlan, Guest)}
         self.idempotency = (
             "SELECT reservations.confirmation FROM reservations "
             f"WHERE reservations.idempotency_key = {mark}"
         )
-        # resolve_property, resolve_room_type, resolve_plan
-        self.property = _select_all(Property, f"properties.code = {mark}", dialect)
-        self.room_type = _select_all(
-            RoomType, f"room_types.property_id = {mark} AND room_types.code = {mark}", dialect
-        )
-        self.plan = _select_all(
-            RatePlan, f"rate_plans.property_id = {mark} AND rate_plans.code = {mark}", dialect
+        # property, room type and rate plan in one query (book's _SALE), whole rows side by side
+        self.sale_models = (Property, RoomType, RatePlan)
+        self.sale = _select_joined(
+            self.sale_models,
+            "properties JOIN room_types ON room_types.property_id = properties.id "
+            "JOIN rate_plans ON rate_plans.property_id = properties.id",
+            f"properties.code = {mark} AND room_types.code = {mark} AND rate_plans.code = {mark}",
+            dialect,
         )
         # find_or_create_guest
         self.guest = _select_all(
@@ -476,11 +503,14 @@ class RawStatements:
             Guest, dialect, convert, "" if lite else "guests.id",
             known=("first_name", "last_name", "email", "phone", "created_at"),
         )  # fmt: skip
-        self.audit = _insert(AuditLog, dialect, convert, returning("audit_log", "id", "at"))
-        self.change = _insert(ChangeLog, dialect, convert, returning("change_log", "id", "at"))
-        # RateSheet.load: the property's room types (a lazy load), then the sheet for the nights
-        self.room_types = _select_all(
-            RoomType, f"{mark} = room_types.property_id ORDER BY room_types.code", dialect
+        # pms.audit.record: Core INSERTs (on PostgreSQL Core returns the new key, as for guests)
+        self.audit = _insert(AuditLog, dialect, convert, "" if lite else "audit_log.id")
+        self.change = _insert(ChangeLog, dialect, convert, "" if lite else "change_log.id")
+        # RateSheet.load: room types with their room counts, then the sheet for the nights
+        self.room_types = (
+            "SELECT room_types.id, count(rooms.id) AS count_1 FROM room_types LEFT OUTER JOIN "
+            f"rooms ON rooms.room_type_id = room_types.id WHERE room_types.property_id = {mark} "
+            "GROUP BY room_types.id"
         )
         within = "{column} IN ({types}) AND {table}.night >= " + mark + " AND {table}.night <= "
         within += mark
@@ -503,15 +533,24 @@ class RawStatements:
             within.format(column="inventory.room_type_id", table="inventory", types="{types}"),
             dialect,
         )
-        self.room_counts = (
-            "SELECT rooms.room_type_id, count(*) AS count_1 FROM rooms WHERE rooms.room_type_id "
-            "IN ({types}) GROUP BY rooms.room_type_id"
+        self.taxes = _select_columns(
+            Tax, ("code", "name", "percent_bp", "per_person", "children_exempt"),
+            f"taxes.property_id = {mark} ORDER BY taxes.code", dialect,
+        )  # fmt: skip
+        self.pricing_rules = _select_columns(
+            PricingRule, ("room_type_id", "threshold_pct", "adjust_bp", "floor", "ceiling"),
+            f"pricing_rules.property_id = {mark}", dialect,
+        )  # fmt: skip
+        # pms.inventory.take: the guarded update, then (nights never sold) open_nights and the
+        # update again for the nights it opened
+        self.take = (
+            f"UPDATE inventory SET sold=(inventory.sold + {mark}) WHERE inventory.room_type_id = "
+            f"{mark} AND inventory.night >= {mark} AND inventory.night <= {mark} AND "
+            f"inventory.sold + {mark} <= inventory.capacity + (SELECT "
+            "room_types.overbooking_allowance FROM room_types WHERE room_types.id = "
+            "inventory.room_type_id){also} RETURNING " + returning("inventory", "night")
         )
-        self.taxes = _select_all(Tax, f"taxes.property_id = {mark} ORDER BY taxes.code", dialect)
-        self.pricing_rules = _select_all(
-            PricingRule, f"pricing_rules.property_id = {mark}", dialect
-        )
-        # pms.inventory.take (and open_nights for nights never sold)
+        self.take_opened = " AND inventory.night IN ({nights})"
         self.open_nights = (
             "SELECT inventory.night FROM inventory WHERE inventory.room_type_id = "
             f"{mark} AND inventory.night >= {mark} AND inventory.night <= {mark}"
@@ -527,29 +566,20 @@ class RawStatements:
             "INSERT INTO inventory (room_type_id, night, capacity, sold) VALUES {rows} "
             "ON CONFLICT DO NOTHING"
         )
-        self.take = (
-            f"UPDATE inventory SET sold=(inventory.sold + {mark}) WHERE inventory.room_type_id = "
-            f"{mark} AND inventory.night >= {mark} AND inventory.night <= {mark} AND "
-            f"inventory.sold + {mark} <= inventory.capacity + (SELECT "
-            "room_types.overbooking_allowance FROM room_types WHERE room_types.id = "
-            f"inventory.room_type_id) RETURNING {returning('inventory', 'night')}"
-        )
         self.release = (
             f"UPDATE inventory SET sold=(inventory.sold - {mark}) WHERE inventory.room_type_id = "
             f"{mark} AND inventory.night IN ({{nights}})"
         )
-        # the reservation, its nights and tax lines, as the unit of work flushes them
+        # the reservation, its nights and tax lines: Core INSERTs, the lines executemany (the
+        # lines, like the audit rows, give every column: both spellings of `_insert` agree)
         self.reservation = _insert(
-            Reservation, dialect, convert, returning("reservations", "id"),
-            known=("version",),
+            Reservation, dialect, convert, returning("reservations", "id"), core=True,
+            known=("property_id", "confirmation", "idempotency_key", "guest_id", "room_type_id",
+                   "rate_plan_id", "arrival", "departure", "adults", "children", "status",
+                   "source", "overbooked", "version"),
         )  # fmt: skip
         self.night = _insert(ReservationNight, dialect, convert)
         self.tax_line = _insert(ReservationTax, dialect, convert)
-        # reservation_view
-        self.rooms_of = (
-            "SELECT rooms.number FROM rooms JOIN room_nights ON room_nights.room_id = rooms.id "
-            f"WHERE room_nights.reservation_id = {mark} ORDER BY room_nights.night"
-        )
 
     def marks(self, count: int) -> str:
         return ", ".join([self.mark] * count)
@@ -642,7 +672,7 @@ class RawDesk:
         return found[0]
 
     def _record(self, entity: str, entity_id: int, after: dict[str, Any]) -> None:
-        """pms.audit.record: an audit row and a change-log row, as the session flushes them."""
+        """pms.audit.record: an audit row and a change-log row."""
         audit = {
             "username": CLERK.username, "action": "create", "entity": entity,
             "entity_id": entity_id, "before": self.json(None), "after": self.json(after),
@@ -656,12 +686,10 @@ class RawDesk:
         earlier = self.rows(sql.idempotency, (stay.key,))
         if earlier:
             return str(earlier[0][0])
-        prop = self._one(sql.property, (PROPERTY,))
-        p = at["properties"]
-        prop_id = prop[p["id"]]
-        room_type = self._one(sql.room_type, (prop_id, stay.room_type))
+        sale = self._one(sql.sale, (PROPERTY, stay.room_type, BASE_PLAN))
+        prop, room_type, plan = self._split(sale, sql.sale_models)
+        prop_id = prop[at["properties"]["id"]]
         room_type_id = room_type[at["room_types"]["id"]]
-        plan = self._one(sql.plan, (prop_id, BASE_PLAN))
         plan_id = plan[at["rate_plans"]["id"]]
         assert plan[at["rate_plans"]["parent_id"]] is None, "the benchmark books its base plan"
 
@@ -686,20 +714,7 @@ class RawDesk:
             raise Restricted(reason)
         quotes = self._price(prop, plan, room_type, nights, stay, sheet)
 
-        first_night, last_night = self.date(nights[0]), self.date(nights[-1])
-        opened = {row[0] for row in self.rows(sql.open_nights, (room_type_id, first_night,
-                                                               last_night))}  # fmt: skip
-        missing = [n for n in nights if self.date(n) not in opened]
-        if missing:
-            self._open(room_type_id, missing)
-        taken = self.rows(sql.take, (1, room_type_id, first_night, last_night, 1))
-        if len(taken) != len(nights):
-            sold = [row[0] for row in taken]
-            if sold:
-                self.rows(sql.release.format(nights=sql.marks(len(sold))),
-                          (1, room_type_id, *sold))  # fmt: skip
-            got = {self.parse_date(n) for n in sold}
-            raise SoldOut(stay.room_type, min(set(nights) - got))
+        self._take(stay, room_type_id, nights)
 
         now = self.stamp(dt.datetime.now(dt.UTC))
         code = "".join(secrets.choice(_CONFIRMATION_ALPHABET) for _ in range(8))
@@ -734,13 +749,42 @@ class RawDesk:
             + sum(t.amount for q in quotes for t in q.taxes if not t.included),
         }  # fmt: skip
         self._record("reservation", reservation_id, snapshot)
-        self.rows(sql.rooms_of, (reservation_id,))
         return confirmation
 
+    @staticmethod
+    def _split(row: tuple[Any, ...], models: Sequence[type[Any]]) -> list[tuple[Any, ...]]:
+        """A joined row cut back into the whole row of each table."""
+        parts, start = [], 0
+        for model in models:
+            width = len(model.__table__.columns)
+            parts.append(tuple(row[start : start + width]))
+            start += width
+        return parts
+
+    def _take(self, stay: Stay, room_type_id: int, nights: list[dt.date]) -> None:
+        """pms.inventory.take: the guarded update; nights it missed are opened and sold."""
+        sql = self.sql
+        params = (1, room_type_id, self.date(nights[0]), self.date(nights[-1]), 1)
+        taken = {self.parse_date(row[0]) for row in self.rows(sql.take.format(also=""), params)}
+        if len(taken) != len(nights):
+            opened = self._open(room_type_id, [n for n in nights if n not in taken])
+            if opened:
+                also = sql.take_opened.format(nights=sql.marks(len(opened)))
+                more = self.rows(sql.take.format(also=also),
+                                 (*params, *(self.date(n) for n in opened)))  # fmt: skip
+                taken |= {self.parse_date(row[0]) for row in more}
+        if len(taken) != len(nights):
+            if taken:
+                sold = sorted(taken)
+                self.rows(sql.release.format(nights=sql.marks(len(sold))),
+                          (1, room_type_id, *(self.date(n) for n in sold)))  # fmt: skip
+            raise SoldOut(stay.room_type, min(set(nights) - taken))
+
     def _sheet(self, prop_id: int, first: Any, last: Any) -> Sheet:
-        """RateSheet.load: seven queries for the whole property over the stay."""
+        """RateSheet.load: six queries for the whole property over the stay."""
         sql, at = self.sql, self.sql.at
-        type_ids = [row[0] for row in self.rows(sql.room_types, (prop_id,))]
+        capacity = dict(self.rows(sql.room_types, (prop_id,)))
+        type_ids = list(capacity)
         types = sql.marks(len(type_ids))
         r = at["rates"]
         rates = {
@@ -755,20 +799,15 @@ class RawDesk:
                 sql.inventory.format(types=types), (*type_ids, first, last)
             )
         }
-        capacity = dict(self.rows(sql.room_counts.format(types=types), type_ids))
-        t = at["taxes"]
         taxes = [
-            TaxRule(row[t["code"]], row[t["name"]], row[t["percent_bp"]], row[t["per_person"]],
-                    bool(row[t["children_exempt"]]))
-            for row in self.rows(sql.taxes, (prop_id,))
-        ]  # fmt: skip
+            TaxRule(code, name, percent_bp, per_person, bool(children_exempt))
+            for code, name, percent_bp, per_person, children_exempt in self.rows(
+                sql.taxes, (prop_id,)
+            )
+        ]
         rules: dict[int | None, list[DynamicRule]] = {}
-        g = at["pricing_rules"]
-        for row in self.rows(sql.pricing_rules, (prop_id,)):
-            rules.setdefault(row[g["room_type_id"]], []).append(
-                DynamicRule(row[g["threshold_pct"]], row[g["adjust_bp"]], row[g["floor"]],
-                            row[g["ceiling"]])
-            )  # fmt: skip
+        for type_id, threshold, adjust, floor, ceiling in self.rows(sql.pricing_rules, (prop_id,)):
+            rules.setdefault(type_id, []).append(DynamicRule(threshold, adjust, floor, ceiling))
         return Sheet(type_ids, rates, defaults, inventory, capacity, taxes, rules)
 
     def _why_closed(
@@ -856,9 +895,18 @@ class RawDesk:
             )  # fmt: skip
         return quotes
 
-    def _open(self, room_type_id: int, missing: list[dt.date]) -> None:
-        """pms.inventory.open_nights for nights never sold before."""
+    def _open(self, room_type_id: int, nights: list[dt.date]) -> list[dt.date]:
+        """pms.inventory.open_nights: rows for the nights that have none; returns those."""
         sql = self.sql
+        existing = {
+            self.parse_date(row[0])
+            for row in self.rows(
+                sql.open_nights, (room_type_id, self.date(nights[0]), self.date(nights[-1]))
+            )
+        }
+        missing = [n for n in nights if n not in existing]
+        if not missing:
+            return []
         rooms = self._one(sql.room_count, (room_type_id,))[0]
         out: Counter[dt.date] = Counter()
         windows = self.rows(
@@ -870,6 +918,7 @@ class RawDesk:
         rows = ", ".join([sql.open_row] * len(missing))
         params = [p for n in missing for p in (room_type_id, self.date(n), rooms - out[n], 0)]
         self.rows(sql.open.format(rows=rows), params)
+        return missing
 
 
 class RawSqlite(RawDesk):

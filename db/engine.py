@@ -31,14 +31,17 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
 
     SQLite runs in WAL mode with foreign keys on and takes its write lock at BEGIN
     (`BEGIN IMMEDIATE`): pysqlite's default deferred transactions lose updates when two desks
-    write at once. PostgreSQL runs READ COMMITTED; the guarded updates keep it correct.
+    write at once. PostgreSQL runs READ COMMITTED; the guarded updates keep it correct. Pooled
+    PostgreSQL connections are not pinged before use (a round trip per transaction): a dead one
+    fails its first statement, which invalidates it and the connections pooled with it, and
+    `pms.desk.Desk` runs the unit of work again on a fresh connection.
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}, **kwargs)
         _set_up_sqlite(engine)
         return engine
-    return create_engine(parsed, isolation_level="READ COMMITTED", pool_pre_ping=True, **kwargs)
+    return create_engine(parsed, isolation_level="READ COMMITTED", **kwargs)
 
 
 def _set_up_sqlite(engine: Engine) -> None:

@@ -1,13 +1,22 @@
-"""The audit trail and the change log, written in the same transaction as the change itself."""
+"""The audit trail and the change log, written in the same transaction as the change itself.
+
+Every write of the system ends here, so both rows go out as INSERTs built once and run as Core
+on the session's connection: nothing in the transaction reads them back, and flushing them as
+ORM objects took ~125 µs a row against ~15 µs for the statement (SQLite, measured for issue 2).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, ChangeLog
-from pms.desk import actor_of
+from pms.desk import actor_of, connection_of
+
+_AUDIT = insert(AuditLog)
+_CHANGE = insert(ChangeLog)
 
 
 def record(
@@ -20,15 +29,17 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Note who did `action` to an entity, and queue the entity for other desks to refresh."""
-    session.add(
-        AuditLog(
-            username=actor_of(session).username,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            before=before,
-            after=after,
-        )
-    )
     operation = {"create": "insert", "delete": "delete"}.get(action, "update")
-    session.add(ChangeLog(entity=entity, entity_id=entity_id, operation=operation))
+    connection = connection_of(session)
+    connection.execute(
+        _AUDIT,
+        {
+            "username": actor_of(session).username,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": before,
+            "after": after,
+        },
+    )
+    connection.execute(_CHANGE, {"entity": entity, "entity_id": entity_id, "operation": operation})

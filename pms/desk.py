@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -66,6 +66,15 @@ def rules_of(session: Session) -> RuleSettings:
     return session.info.get("rules", RuleSettings())
 
 
+def connection_of(session: Session) -> Connection:
+    """The unit of work's connection, for statements built once and run as Core (the hot paths
+    do; see `pms.reservations`). Pending ORM changes are flushed first, as an ORM statement
+    would flush them, so those statements see everything the session holds."""
+    if session.autoflush:
+        session.flush()
+    return session.connection()
+
+
 def require_role(session: Session, role: Role, doing: str) -> Actor:
     """Refuse the action unless the acting user holds `role` (or a higher one)."""
     actor = actor_of(session)
@@ -76,7 +85,13 @@ def require_role(session: Session, role: Role, doing: str) -> Actor:
     return actor
 
 
-def _is_retryable(exc: DBAPIError) -> bool:
+def _is_retryable(exc: DBAPIError, *, committing: bool) -> bool:
+    if exc.connection_invalidated:
+        # The connection died: the server restarted or dropped it while it sat in the pool (the
+        # pool does not ping it first, which would cost a round trip per transaction). Before
+        # COMMIT nothing was written, so the work runs again on a fresh connection; during
+        # COMMIT nobody knows whether it was written, so that is reported, never repeated.
+        return not committing
     # SQLite needs no retry: BEGIN IMMEDIATE queues writers, and "database is locked" after the
     # busy timeout means something held the lock far too long — say so rather than wait again.
     return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
@@ -119,12 +134,19 @@ class Desk:
     def run(
         self, action: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """Run a service in one write transaction, retrying transient conflicts a bounded time."""
+        """Run a service in one write transaction, retrying transient conflicts a bounded time.
+
+        A retry runs the whole service again in a new transaction, so services must not act
+        outside the database before their transaction commits.
+        """
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            committing = False
             try:
                 with self._writer() as session, session.begin():
                     session.info.update(actor=self.actor, rules=self.rules)
-                    return action(session, *args, **kwargs)
+                    result = action(session, *args, **kwargs)
+                    committing = True
+                return result
             except RetryableConflict:
                 if attempt == MAX_ATTEMPTS:
                     raise
@@ -133,7 +155,7 @@ class Desk:
                     "this reservation was changed by someone else — reload it and try again"
                 ) from exc
             except OperationalError as exc:  # psycopg reports 40001 / 40P01 as these
-                if not _is_retryable(exc) or attempt == MAX_ATTEMPTS:
+                if not _is_retryable(exc, committing=committing) or attempt == MAX_ATTEMPTS:
                     raise self._unavailable(exc) from exc
             time.sleep(0.005 * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -141,13 +163,19 @@ class Desk:
     def read(
         self, action: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """Run a service that only reads, in a transaction that never takes a write lock."""
-        try:
-            with self._reader() as session, session.begin():
-                session.info.update(actor=self.actor, rules=self.rules)
-                return action(session, *args, **kwargs)
-        except OperationalError as exc:
-            raise self._unavailable(exc) from exc
+        """Run a service that only reads, in a transaction that never takes a write lock.
+
+        A connection found dead is replaced and the read run again, once.
+        """
+        for attempt in (1, 2):
+            try:
+                with self._reader() as session, session.begin():
+                    session.info.update(actor=self.actor, rules=self.rules)
+                    return action(session, *args, **kwargs)
+            except OperationalError as exc:
+                if not exc.connection_invalidated or attempt == 2:
+                    raise self._unavailable(exc) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _unavailable(self, exc: OperationalError) -> DatabaseUnavailable:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

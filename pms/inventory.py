@@ -2,7 +2,8 @@
 
 Booking n nights is one UPDATE that adds one to `sold` on every night only where
 `sold + 1 <= capacity + allowance`; it succeeds only if all n rows changed. There is no
-read-then-write in Python, so two desks can never both sell the last room.
+read-then-write in Python, so two desks can never both sell the last room. Rows are created the
+first time a night is sold (`open_nights`); only then does a booking need more statements.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Update, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.models import Inventory, OutOfOrder, Room, RoomType
+from pms.desk import connection_of
 from pms.errors import InvalidInput, SoldOut
 from pms.properties import resolve_property
 
@@ -24,16 +26,6 @@ from pms.properties import resolve_property
 def stay_nights(arrival: dt.date, departure: dt.date) -> list[dt.date]:
     """The nights of a stay: arrival up to, not including, departure."""
     return [arrival + dt.timedelta(days=i) for i in range((departure - arrival).days)]
-
-
-def room_counts(session: Session, room_type_ids: list[int]) -> dict[int, int]:
-    """Rooms per room type, out of order or not."""
-    rows = session.execute(
-        select(Room.room_type_id, func.count())
-        .where(Room.room_type_id.in_(room_type_ids))
-        .group_by(Room.room_type_id)
-    ).all()
-    return {type_id: count for type_id, count in rows}
 
 
 def _capacities(session: Session, room_type: RoomType, nights: list[dt.date]) -> dict[dt.date, int]:
@@ -59,8 +51,11 @@ def _capacities(session: Session, room_type: RoomType, nights: list[dt.date]) ->
     return {night: rooms - out[night] for night in nights}
 
 
-def open_nights(session: Session, room_type: RoomType, nights: list[dt.date]) -> None:
-    """Create the inventory rows a stay needs; a row another desk just made is left alone."""
+def open_nights(session: Session, room_type: RoomType, nights: list[dt.date]) -> list[dt.date]:
+    """Create the inventory rows a stay needs; a row another desk just made is left alone.
+
+    Returns the nights that had no row.
+    """
     existing = set(
         session.scalars(
             select(Inventory.night).where(
@@ -72,7 +67,7 @@ def open_nights(session: Session, room_type: RoomType, nights: list[dt.date]) ->
     )
     missing = [n for n in nights if n not in existing]
     if not missing:
-        return
+        return []
     capacities = _capacities(session, room_type, missing)
     rows = [
         {"room_type_id": room_type.id, "night": n, "capacity": capacities[n], "sold": 0}
@@ -80,6 +75,34 @@ def open_nights(session: Session, room_type: RoomType, nights: list[dt.date]) ->
     ]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(Inventory).values(rows).on_conflict_do_nothing())
+    return missing
+
+
+def _selling(*, overbook: bool) -> Update:
+    """One more room sold on each night :first..:last of room type :type_id; unless
+    `overbook`, only on nights where that stays within capacity plus the type's allowance."""
+    statement = (
+        update(Inventory)
+        .where(
+            Inventory.room_type_id == bindparam("type_id"),
+            Inventory.night >= bindparam("first"),
+            Inventory.night <= bindparam("last"),
+        )
+        .values(sold=Inventory.sold + 1)
+        .returning(Inventory.night)
+    )
+    if overbook:
+        return statement
+    allowance = (
+        select(RoomType.overbooking_allowance)
+        .where(RoomType.id == Inventory.room_type_id)
+        .scalar_subquery()
+    )
+    return statement.where(Inventory.sold + 1 <= Inventory.capacity + allowance)
+
+
+# Built once and run as Core: every booking sends one (why: see `pms.reservations`).
+_SELL = {overbook: _selling(overbook=overbook) for overbook in (False, True)}
 
 
 def take(
@@ -89,25 +112,15 @@ def take(
 
     `overbook` (a manager's decision) sells past capacity and allowance.
     """
-    open_nights(session, room_type, nights)
-    statement = (
-        update(Inventory)
-        .where(
-            Inventory.room_type_id == room_type.id,
-            Inventory.night >= nights[0],
-            Inventory.night <= nights[-1],
-        )
-        .values(sold=Inventory.sold + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if not overbook:
-        allowance = (
-            select(RoomType.overbooking_allowance)
-            .where(RoomType.id == Inventory.room_type_id)
-            .scalar_subquery()
-        )
-        statement = statement.where(Inventory.sold + 1 <= Inventory.capacity + allowance)
-    taken = set(session.scalars(statement.returning(Inventory.night)))
+    connection = connection_of(session)
+    params = {"type_id": room_type.id, "first": nights[0], "last": nights[-1]}
+    taken = set(connection.execute(_SELL[overbook], params).scalars())
+    if len(taken) != len(nights):
+        # Nights never sold before have no row yet (the update missed them): open and sell those.
+        opened = open_nights(session, room_type, [n for n in nights if n not in taken])
+        if opened:
+            selling = _SELL[overbook].where(Inventory.night.in_(opened))
+            taken |= set(connection.execute(selling, params).scalars())
     if len(taken) != len(nights):
         # Undo the nights that did sell, so that whoever catches SoldOut finds nothing changed.
         release(session, room_type.id, sorted(taken))

@@ -3,6 +3,10 @@
 Everything a quote or a booking needs is read once into a `RateSheet`; pricing itself is the
 pure arithmetic of `pms.pricing`. Quotes and bookings use the same sheet, so a booking is
 stored at exactly the price a quote showed.
+
+Every booking loads a sheet, so its six queries are built once, read plain rows rather than ORM
+objects and run on the session's connection: built per call, each cost more Python than the
+database took to answer it (issue 2). Nothing is kept between transactions.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -23,10 +27,12 @@ from db.models import (
     Rate,
     RatePlan,
     RatePlanPrice,
+    Room,
     RoomType,
     Tax,
 )
-from pms.inventory import room_counts, stay_nights
+from pms.desk import connection_of
+from pms.inventory import stay_nights
 from pms.pricing import (
     CancelPolicy,
     DynamicRule,
@@ -78,9 +84,55 @@ class SheetNight(NamedTuple):
     stop_sell: bool
 
 
+# The sheet's queries; :property_id, :type_ids and the nights :first..:last are bound per load.
+_ROOM_TYPES = (
+    select(RoomType.id, func.count(Room.id))
+    .outerjoin(Room, Room.room_type_id == RoomType.id)
+    .where(RoomType.property_id == bindparam("property_id"))
+    .group_by(RoomType.id)
+)
+# The plan filter lets the primary key (rate_plan_id, room_type_id, night) serve the query
+# instead of a scan.
+_RATES = select(
+    Rate.rate_plan_id, Rate.room_type_id, Rate.night, Rate.price, Rate.min_los, Rate.max_los,
+    Rate.closed_to_arrival, Rate.closed_to_departure, Rate.stop_sell,
+).where(
+    Rate.rate_plan_id.in_(
+        select(RatePlan.id).where(RatePlan.property_id == bindparam("property_id"))
+    ),
+    Rate.room_type_id.in_(bindparam("type_ids", expanding=True)),
+    Rate.night >= bindparam("first"),
+    Rate.night <= bindparam("last"),
+)  # fmt: skip
+_DEFAULTS = (
+    select(RatePlanPrice.rate_plan_id, RatePlanPrice.room_type_id, RatePlanPrice.amount)
+    .join(RatePlan)
+    .where(RatePlan.property_id == bindparam("property_id"))
+)
+_INVENTORY = select(
+    Inventory.room_type_id, Inventory.night, Inventory.capacity, Inventory.sold
+).where(
+    Inventory.room_type_id.in_(bindparam("type_ids", expanding=True)),
+    Inventory.night >= bindparam("first"),
+    Inventory.night <= bindparam("last"),
+)
+_TAXES = (
+    select(Tax.code, Tax.name, Tax.percent_bp, Tax.per_person, Tax.children_exempt)
+    .where(Tax.property_id == bindparam("property_id"))
+    .order_by(Tax.code)
+)
+_RULES = select(
+    PricingRule.room_type_id, PricingRule.threshold_pct, PricingRule.adjust_bp,
+    PricingRule.floor, PricingRule.ceiling,
+).where(PricingRule.property_id == bindparam("property_id"))  # fmt: skip
+
+
 @dataclass
 class RateSheet:
-    """The rate sheet, inventory, taxes and pricing rules of one property for some nights."""
+    """The rate sheet, inventory, taxes and pricing rules of one property for some nights.
+
+    `capacity` has every room type of the property, with its number of rooms.
+    """
 
     prop: Property
     rates: dict[tuple[int, int, dt.date], SheetNight] = field(default_factory=dict)
@@ -93,48 +145,31 @@ class RateSheet:
 
     @classmethod
     def load(cls, session: Session, prop: Property, first: dt.date, last: dt.date) -> RateSheet:
-        """Read the nights first..last (inclusive) of the property in a handful of queries."""
+        """Read the nights first..last (inclusive) of the property in six queries."""
+        connection = connection_of(session)
         sheet = cls(prop)
-        type_ids = [rt.id for rt in prop.room_types]
-        # Plain rows, not ORM objects: a 14-night sheet is ~600 rows. The plan filter lets the
-        # primary key (rate_plan_id, room_type_id, night) serve the query instead of a scan.
-        for plan_id, type_id, night, *values in session.execute(
-            select(
-                Rate.rate_plan_id, Rate.room_type_id, Rate.night, Rate.price, Rate.min_los,
-                Rate.max_los, Rate.closed_to_arrival, Rate.closed_to_departure, Rate.stop_sell,
-            ).where(
-                Rate.rate_plan_id.in_(select(RatePlan.id).where(RatePlan.property_id == prop.id)),
-                Rate.room_type_id.in_(type_ids),
-                Rate.night >= first,
-                Rate.night <= last,
-            )
-        ):  # fmt: skip
+        sheet.capacity = {
+            type_id: rooms
+            for type_id, rooms in connection.execute(_ROOM_TYPES, {"property_id": prop.id})
+        }
+        params = {
+            "property_id": prop.id,
+            "type_ids": list(sheet.capacity),
+            "first": first,
+            "last": last,
+        }
+        for plan_id, type_id, night, *values in connection.execute(_RATES, params):
             sheet.rates[(plan_id, type_id, night)] = SheetNight(*values)
-        for plan_id, type_id, amount in session.execute(
-            select(RatePlanPrice.rate_plan_id, RatePlanPrice.room_type_id, RatePlanPrice.amount)
-            .join(RatePlan)
-            .where(RatePlan.property_id == prop.id)
-        ).all():
+        for plan_id, type_id, amount in connection.execute(_DEFAULTS, params):
             sheet.defaults[(plan_id, type_id)] = amount
-        for type_id, night, capacity, sold in session.execute(
-            select(
-                Inventory.room_type_id, Inventory.night, Inventory.capacity, Inventory.sold
-            ).where(
-                Inventory.room_type_id.in_(type_ids),
-                Inventory.night >= first,
-                Inventory.night <= last,
-            )
-        ):
+        for type_id, night, capacity, sold in connection.execute(_INVENTORY, params):
             sheet.inventory[(type_id, night)] = (capacity, sold)
-        sheet.capacity = room_counts(session, type_ids)
         sheet.taxes = [
             TaxRule(t.code, t.name, t.percent_bp, t.per_person, t.children_exempt)
-            for t in session.scalars(
-                select(Tax).where(Tax.property_id == prop.id).order_by(Tax.code)
-            )
+            for t in connection.execute(_TAXES, params)
         ]
         rules: dict[int | None, list[DynamicRule]] = defaultdict(list)
-        for rule in session.scalars(select(PricingRule).where(PricingRule.property_id == prop.id)):
+        for rule in connection.execute(_RULES, params):
             rules[rule.room_type_id].append(
                 DynamicRule(rule.threshold_pct, rule.adjust_bp, rule.floor, rule.ceiling)
             )
@@ -143,7 +178,10 @@ class RateSheet:
 
     def counts(self, room_type: RoomType, night: dt.date) -> tuple[int, int]:
         """(capacity, sold) of the room type on the night; unopened nights are all free."""
-        return self.inventory.get((room_type.id, night), (self.capacity.get(room_type.id, 0), 0))
+        return self._counts(room_type.id, night)
+
+    def _counts(self, type_id: int, night: dt.date) -> tuple[int, int]:
+        return self.inventory.get((type_id, night), (self.capacity.get(type_id, 0), 0))
 
     def forecast_pct(self, room_type_id: int | None, night: dt.date) -> Decimal:
         """Forecast occupancy in percent: of the room type, or of the whole property.
@@ -153,10 +191,9 @@ class RateSheet:
         key = (room_type_id, night)
         found = self._forecasts.get(key)
         if found is None:
-            types = [rt for rt in self.prop.room_types if room_type_id in (None, rt.id)]
             capacity = sold = 0
-            for room_type in types:
-                cap, sold_ = self.counts(room_type, night)
+            for type_id in self.capacity if room_type_id is None else [room_type_id]:
+                cap, sold_ = self._counts(type_id, night)
                 capacity, sold = capacity + cap, sold + sold_
             found = Decimal(sold * 100) / capacity if capacity else Decimal(0)
             self._forecasts[key] = found

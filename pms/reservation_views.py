@@ -9,9 +9,19 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Guest, Reservation, ReservationStatus, Room, RoomNight, RoomType
+from db.models import (
+    Guest,
+    Property,
+    RatePlan,
+    Reservation,
+    ReservationStatus,
+    Room,
+    RoomNight,
+    RoomType,
+)
 from pms.errors import ConcurrentChange, InvalidInput, NotFound
 from pms.guests import display_name
+from pms.pricing import NightQuote
 from pms.properties import resolve_property
 from pms.ratesheet import cancel_policy
 
@@ -182,17 +192,84 @@ def reservation_view(session: Session, reservation: Reservation) -> ReservationV
     )
 
 
+def new_stay_view(
+    *,
+    confirmation: str,
+    status: str,
+    prop: Property,
+    guest: Guest,
+    room_type: RoomType,
+    plan: RatePlan,
+    arrival: dt.date,
+    departure: dt.date,
+    adults: int,
+    children: int,
+    quotes: list[NightQuote],
+    source: str,
+    overbooked: bool,
+) -> ReservationView:
+    """The view of a stay just stored with these values and quoted nights — what
+    `reservation_view` would show after reading it back, without the queries: a new stay has no
+    room yet, owes no cancellation fee and is at version 1."""
+    return ReservationView(
+        confirmation=confirmation,
+        status=status,
+        property_code=prop.code,
+        currency=prop.currency,
+        guest_name=display_name(guest),
+        email=guest.email,
+        phone=guest.phone,
+        room_type=room_type.code,
+        rate_plan=plan.code,
+        arrival=arrival,
+        departure=departure,
+        adults=adults,
+        children=children,
+        nightly=[NightPrice(q.night, q.room) for q in quotes],
+        taxes=[TaxView(q.night, t.code, t.amount, t.included) for q in quotes for t in q.taxes],
+        rooms=[],
+        source=source,
+        overbooked=overbooked,
+        meal_plan=plan.meal_plan,
+        policy=cancel_policy(plan).summary(),
+        cancellation_fee=0,
+        version=1,
+    )
+
+
 def snapshot(reservation: Reservation) -> dict[str, Any]:
     """The fields an auditor compares before and after a change."""
-    return {
-        "status": reservation.status,
-        "arrival": reservation.arrival.isoformat(),
-        "departure": reservation.departure.isoformat(),
-        "room_type_id": reservation.room_type_id,
-        "adults": reservation.adults,
-        "children": reservation.children,
-        "total": sum(n.price for n in reservation.nights)
+    return stay_snapshot(
+        status=reservation.status,
+        arrival=reservation.arrival,
+        departure=reservation.departure,
+        room_type_id=reservation.room_type_id,
+        adults=reservation.adults,
+        children=reservation.children,
+        total=sum(n.price for n in reservation.nights)
         + sum(t.amount for t in reservation.taxes if not t.included),
+    )
+
+
+def stay_snapshot(
+    *,
+    status: str,
+    arrival: dt.date,
+    departure: dt.date,
+    room_type_id: int,
+    adults: int,
+    children: int,
+    total: int,
+) -> dict[str, Any]:
+    """`snapshot` of a stay given by its values (`total`: nights plus taxes not inside them)."""
+    return {
+        "status": status,
+        "arrival": arrival.isoformat(),
+        "departure": departure.isoformat(),
+        "room_type_id": room_type_id,
+        "adults": adults,
+        "children": children,
+        "total": total,
     }
 
 
