@@ -419,6 +419,7 @@ def load_only(session: Session, request: QuoteRequest) -> int:
         )
     )
     features = _room_features(session, prop)
+    prop.room_types  # noqa: B018 — the quote loads them here too
     return len(sheet.rates) + len(plans) + len(features)
 
 

@@ -31,6 +31,7 @@ from pms.dates import parse_date
 from pms.guests import GuestInput
 from pms.money import format_money, to_minor
 from pms.properties import BASE_PLAN, property_view
+from pms.repricing import reprice
 from pms.reservation_views import ReservationView, get_reservation, list_reservations
 from pms.reservations import BookingRequest, StayChanges, book, cancel, confirm, modify
 from pms.rooms import assign_room, free_rooms, unassign_room
@@ -267,6 +268,24 @@ def confirm_(
     """Turn a tentative hold into a confirmed booking."""
     view = desk_for(ctx).run(confirm, confirmation, expected_version=version)
     _print_stay(view, json_output, f"Confirmed [bold]{view.confirmation}[/].")
+
+
+@app.command("reprice")
+def reprice_(
+    ctx: typer.Context,
+    confirmation: Confirmation,
+    version: VersionOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Price every night again from today's rates (only when agreed with the guest)."""
+    repriced = desk_for(ctx).run(reprice, confirmation, expected_version=version)
+    view = repriced.reservation
+    if json_output:
+        print_json(repriced)
+        return
+    change = format_money(repriced.difference, view.currency)
+    was = format_money(repriced.old_total, view.currency)
+    _print_stay(view, False, f"Re-priced [bold]{view.confirmation}[/] (was {was}, {change}).")
 
 
 @app.command("assign")

@@ -4,6 +4,12 @@ Inventory moves with guarded updates (see `pms.inventory`); a double-submitted b
 same idempotency key returns the first reservation; a change made from a stale copy fails.
 Prices come from the rate sheet (`pms.ratesheet`) exactly as a quote shows them, and are
 stored per night with their tax lines: later rate changes never touch an existing booking.
+
+`book` is the desk's busiest write, so it sends statements built once — run as Core on the
+session's connection wherever it needs no ORM object back — and stores the new stay without the
+unit of work. Measured on SQLite for issue 2: an ORM select built per call took ~80 µs of Python
+against ~15 µs, and flushing the new reservation ~320 µs against ~40 µs for its INSERT. Changes
+to existing stays keep to the ORM: they load the reservation and its lines anyway.
 """
 
 from __future__ import annotations
@@ -12,12 +18,14 @@ import datetime as dt
 import secrets
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Property,
     RatePlan,
     Reservation,
     ReservationNight,
@@ -27,7 +35,7 @@ from db.models import (
     RoomType,
 )
 from pms.audit import record
-from pms.desk import require_role
+from pms.desk import connection_of, require_role
 from pms.errors import (
     InvalidInput,
     InvalidTransition,
@@ -36,7 +44,7 @@ from pms.errors import (
     SoldOut,
     StaleQuote,
 )
-from pms.guests import GuestInput, find_or_create_guest, load_guest
+from pms.guests import GuestInput, ensure_bookable, find_or_create_guest, load_guest
 from pms.inventory import release, stay_nights, take
 from pms.money import format_money
 from pms.pricing import NightQuote, Party, TaxLine, cancellation_fee, stay_total
@@ -48,13 +56,33 @@ from pms.reservation_views import (
     ReservationView,
     check_version,
     load_reservation,
+    new_stay_view,
     reservation_view,
     snapshot,
+    stay_snapshot,
 )
 from pms.rooms import carry_room, drop_room_nights, touch
 from pms.stay_rules import check_party, read_date, resolve_stay
 
 _CONFIRMATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+
+# The statements of `book`, built once (see the module docstring).
+_EARLIER = select(Reservation.confirmation).where(
+    Reservation.idempotency_key == bindparam("idempotency_key")
+)
+_SALE = (
+    select(Property, RoomType, RatePlan)
+    .join(RoomType, RoomType.property_id == Property.id)
+    .join(RatePlan, RatePlan.property_id == Property.id)
+    .where(
+        Property.code == bindparam("property_code"),
+        RoomType.code == bindparam("room_type_code"),
+        RatePlan.code == bindparam("plan_code"),
+    )
+)
+_NEW_STAY = insert(Reservation).returning(Reservation.id)
+_NEW_NIGHTS = insert(ReservationNight)
+_NEW_TAXES = insert(ReservationTax)
 
 
 @dataclass(frozen=True)
@@ -93,9 +121,10 @@ class StayChanges:
     children: int | None = None
 
 
-def _priced(
+def priced(
     sheet: RateSheet, plan: RatePlan, room_type: RoomType, nights: list[dt.date], party: Party
 ) -> list[NightQuote]:
+    """Every night priced from the sheet, or a clear refusal when a night has no price."""
     quotes = sheet.price_stay(plan, room_type, nights, party)
     if quotes is None:
         raise InvalidInput("rate_plan", f"rate plan {plan.code} has no price for {room_type.code}")
@@ -115,14 +144,31 @@ def _sell(session: Session, room_type: RoomType, nights: list[dt.date], overbook
     return True
 
 
-def _store_prices(reservation: Reservation, quotes: list[NightQuote]) -> None:
-    """Replace the stay's nights and tax lines with these quoted ones."""
-    reservation.nights = [ReservationNight(night=q.night, price=q.room) for q in quotes]
-    reservation.taxes = [
-        ReservationTax(night=q.night, code=t.code, amount=t.amount, included=t.included)
+def _price_lines(quotes: list[NightQuote]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The quoted nights as reservation night rows and reservation tax rows."""
+    nights = [{"night": q.night, "price": q.room} for q in quotes]
+    taxes = [
+        {"night": q.night, "code": t.code, "amount": t.amount, "included": t.included}
         for q in quotes
         for t in q.taxes
     ]
+    return nights, taxes
+
+
+def store_prices(reservation: Reservation, quotes: list[NightQuote]) -> None:
+    """Replace the stay's nights and tax lines with these quoted ones."""
+    nights, taxes = _price_lines(quotes)
+    reservation.nights = [ReservationNight(**night) for night in nights]
+    reservation.taxes = [ReservationTax(**tax) for tax in taxes]
+
+
+def _insert_prices(connection: Connection, reservation_id: int, quotes: list[NightQuote]) -> None:
+    """Store a new stay's quoted nights and tax lines (`store_prices` for a stay not loaded)."""
+    nights, taxes = _price_lines(quotes)
+    own = {"reservation_id": reservation_id}
+    connection.execute(_NEW_NIGHTS, [night | own for night in nights])
+    if taxes:
+        connection.execute(_NEW_TAXES, [tax | own for tax in taxes])
 
 
 def stored_quotes(reservation: Reservation) -> list[NightQuote]:
@@ -138,38 +184,62 @@ def _new_confirmation() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def _sale_of(
+    session: Session, request: BookingRequest
+) -> tuple[Property, RoomType, RatePlan] | tuple[None, None, None]:
+    """The property, room type and rate plan the request names, in one query; all None when
+    one of them does not exist (or no property is named), for the resolvers to say which."""
+    if request.property_code:
+        found = session.execute(
+            _SALE,
+            {
+                "property_code": request.property_code.upper(),
+                "room_type_code": request.room_type.upper(),
+                "plan_code": request.rate_plan.upper(),
+            },
+        ).first()
+        if found is not None:
+            prop, room_type, plan = found
+            return prop, room_type, plan
+    return None, None, None
+
+
 def book(session: Session, request: BookingRequest) -> ReservationView:
     """Book a stay: check it, sell its nights, store the nightly prices quoted.
 
     A request whose idempotency key was seen before returns that reservation unchanged.
     """
     if request.idempotency_key:
-        earlier = session.scalar(
-            select(Reservation.confirmation).where(
-                Reservation.idempotency_key == request.idempotency_key
-            )
+        earlier = (
+            connection_of(session)
+            .execute(_EARLIER, {"idempotency_key": request.idempotency_key})
+            .scalar()
         )
         if earlier is not None:
             return reservation_view(session, load_reservation(session, earlier))
-    prop = resolve_property(session, request.property_code)
+    # One query finds all three; when it finds nothing, the resolvers say what is missing, in
+    # the order these checks have always run.
+    prop, room_type, plan = _sale_of(session, request)
+    prop = prop or resolve_property(session, request.property_code)
     arrival, departure = resolve_stay(
         session, prop, request.arrival, request.departure, request.nights
     )
-    room_type = resolve_room_type(session, prop, request.room_type)
+    room_type = room_type or resolve_room_type(session, prop, request.room_type)
     check_party(room_type, request.adults, request.children)
-    plan = resolve_plan(session, prop, request.rate_plan)
+    plan = plan or resolve_plan(session, prop, request.rate_plan)
     guest = (
         find_or_create_guest(session, request.guest)
         if isinstance(request.guest, GuestInput)
         else load_guest(session, request.guest)
     )
+    ensure_bookable(session, guest)
     sheet = RateSheet.load(session, prop, arrival, departure)
     if reason := sheet.why_closed(
         plan, room_type, arrival, departure, member=bool(guest.loyalty_number)
     ):
         raise Restricted(reason)
     nights = stay_nights(arrival, departure)
-    quotes = _priced(sheet, plan, room_type, nights, Party(request.adults, request.children))
+    quotes = priced(sheet, plan, room_type, nights, Party(request.adults, request.children))
     total = stay_total(quotes)
     if request.expected_total is not None and request.expected_total != total:
         raise StaleQuote(
@@ -177,33 +247,61 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
             f"(quoted {format_money(request.expected_total, prop.currency)}) — quote again"
         )
     overbooked = _sell(session, room_type, nights, request.overbook)
-    reservation = Reservation(
-        property_id=prop.id,
-        confirmation=_new_confirmation(),
-        idempotency_key=request.idempotency_key or None,
-        guest=guest,
-        room_type=room_type,
-        rate_plan=plan,
-        arrival=arrival,
-        departure=departure,
-        adults=request.adults,
-        children=request.children,
-        status=ReservationStatus.TENTATIVE if request.tentative else ReservationStatus.CONFIRMED,
-        source=request.source,
-        overbooked=overbooked,
-    )
-    _store_prices(reservation, quotes)
-    session.add(reservation)
+    confirmation = _new_confirmation()
+    status = ReservationStatus.TENTATIVE if request.tentative else ReservationStatus.CONFIRMED
+    connection = connection_of(session)  # after the flush of anything pending, a new guest too
     try:
-        session.flush()
+        reservation_id = connection.execute(
+            _NEW_STAY,
+            {
+                "property_id": prop.id,
+                "confirmation": confirmation,
+                "idempotency_key": request.idempotency_key or None,
+                "guest_id": guest.id,
+                "room_type_id": room_type.id,
+                "rate_plan_id": plan.id,
+                "arrival": arrival,
+                "departure": departure,
+                "adults": request.adults,
+                "children": request.children,
+                "status": status,
+                "source": request.source,
+                "overbooked": overbooked,
+                "version": 1,  # the optimistic lock starts where the ORM starts it
+            },
+        ).scalar_one()
     except IntegrityError as exc:
         # Another desk stored the same idempotency key (or, rarely, confirmation) first:
         # run again, and the lookup above returns its reservation.
         if "idempotency_key" in str(exc.orig) or "confirmation" in str(exc.orig):
             raise RetryableConflict("booking raced with an identical one") from exc
         raise
-    record(session, "create", "reservation", reservation.id, after=snapshot(reservation))
-    return reservation_view(session, reservation)
+    _insert_prices(connection, reservation_id, quotes)
+    after = stay_snapshot(
+        status=status,
+        arrival=arrival,
+        departure=departure,
+        room_type_id=room_type.id,
+        adults=request.adults,
+        children=request.children,
+        total=total,
+    )
+    record(session, "create", "reservation", reservation_id, after=after)
+    return new_stay_view(
+        confirmation=confirmation,
+        status=status,
+        prop=prop,
+        guest=guest,
+        room_type=room_type,
+        plan=plan,
+        arrival=arrival,
+        departure=departure,
+        adults=request.adults,
+        children=request.children,
+        quotes=quotes,
+        source=request.source,
+        overbooked=overbooked,
+    )
 
 
 def modify(
@@ -259,9 +357,9 @@ def modify(
             raise Restricted(reason)
     kept = {q.night: q for q in stored_quotes(reservation)} if same_type and same_party else {}
     fresh = [n for n in new_nights if n not in kept]
-    priced = {
+    repriced = {
         q.night: q
-        for q in _priced(sheet, reservation.rate_plan, room_type, fresh, Party(adults, children))
+        for q in priced(sheet, reservation.rate_plan, room_type, fresh, Party(adults, children))
     }
 
     before = snapshot(reservation)
@@ -269,7 +367,7 @@ def modify(
     if dates_changed or not same_type:
         release(session, reservation.room_type_id, old_nights)
         _sell(session, room_type, new_nights, overbook=False)
-    _store_prices(reservation, [kept.get(n) or priced[n] for n in new_nights])
+    store_prices(reservation, [kept.get(n) or repriced[n] for n in new_nights])
     reservation.arrival, reservation.departure = arrival, departure
     reservation.room_type = room_type
     reservation.adults, reservation.children = adults, children

@@ -20,10 +20,12 @@ from typer.testing import Result
 
 from pms.desk import SYSTEM, Desk
 from pms.dynamic_pricing import list_pricing_rules
+from pms.guests import GuestInput
 from pms.properties import add_room, add_room_type, create_property
 from pms.quotes import QuoteRequest, quote
 from pms.rates import PlanTermsInput, create_rate_plan, list_rate_plans, rate_calendar, set_rates
 from pms.reservation_views import list_reservations
+from pms.reservations import BookingRequest, book
 from pms.taxes import add_tax, list_taxes
 
 
@@ -403,3 +405,17 @@ def test_options_that_do_not_go_together_are_usage_errors(tmp_path: Path, args: 
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_a_stay_is_repriced_only_on_purpose(hotel: Desk, db_url: str) -> None:
+    booked = hotel.run(
+        book,
+        BookingRequest(arrival="2026-12-03", nights=2, room_type="DBL", guest=GuestInput("A B")),
+    )
+    raised = pms(db_url, "--user", "maria", "rates", "set", "--plan", "BAR", "--room-type", "DBL",
+                 "--from", "2026-12-01", "--to", "2026-12-31", "--price", "80")  # fmt: skip
+    assert raised.exit_code == 0, raised.output
+    repriced = data(pms(db_url, "reservation", "reprice", booked.confirmation, "--json"))
+    assert (repriced["old_total"], repriced["difference"]) == (20000, -4000)
+    shown = pms(db_url, "reservation", "reprice", booked.confirmation)
+    assert "(was €160.00, €0.00)" in shown.output

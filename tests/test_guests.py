@@ -140,13 +140,16 @@ def test_only_a_supervisor_flags_do_not_rent_and_only_a_supervisor_books_such_a_
     flagged = hotel.run(update_guest, guest.id, flag)
     assert (flagged.do_not_rent, flagged.do_not_rent_reason) == (True, "damaged room 204")
 
-    def _check(session) -> None:  # type: ignore[no-untyped-def]
-        ensure_bookable(session, load_guest(session, guest.id))
+    def _booking() -> BookingRequest:
+        return BookingRequest(
+            arrival=dt.date(2026, 12, 3), nights=1, room_type="DBL", guest=guest.id
+        )
 
-    hotel.read(_check)  # a supervisor may book him
     hotel.actor = CLERK
     with pytest.raises(PermissionDenied, match=r"flagged do-not-rent \(damaged room 204\)"):
-        hotel.read(_check)
+        hotel.run(book, _booking())
+    hotel.actor = SUPERVISOR
+    assert hotel.run(book, _booking()).guest_name == "Ruffian, Rex"
 
 
 def test_the_profile_counts_nights_and_revenue_of_stays_and_lists_upcoming_ones(

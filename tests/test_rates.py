@@ -9,7 +9,7 @@ from conftest import CLERK, MANAGER
 
 from pms.desk import SYSTEM, Desk
 from pms.dynamic_pricing import add_pricing_rule
-from pms.errors import PermissionDenied, Restricted, StaleQuote
+from pms.errors import ConcurrentChange, PermissionDenied, Restricted, StaleQuote
 from pms.guests import GuestInput
 from pms.properties import add_room, add_room_type, create_property, set_extra_charges
 from pms.quotes import QuoteRequest, quote
@@ -21,6 +21,7 @@ from pms.rates import (
     restrict,
     set_rates,
 )
+from pms.repricing import reprice
 from pms.reservation_views import get_reservation
 from pms.reservations import BookingRequest, StayChanges, book, cancel, modify
 from pms.taxes import add_tax, set_taxes_inclusive
@@ -222,3 +223,17 @@ def test_a_clerk_sees_the_rate_calendar_but_cannot_change_it(sheet: Desk) -> Non
     assert [c.price for c in dbl.cells] == [12000, 15000, 15000]
     with pytest.raises(PermissionDenied, match="setting rates needs the manager role"):
         sheet.run(set_rates, "TST", "BAR", "DBL", d(3), d(3), 1)
+
+
+def test_a_clerk_reprices_a_stay_on_purpose_and_the_audit_says_so(sheet: Desk) -> None:
+    booked = sheet.run(
+        book, BookingRequest(arrival=d(3), departure=d(5), room_type="DBL", guest=GuestInput("A B"))
+    )
+    sheet.actor = MANAGER
+    sheet.run(set_rates, "TST", "BAR", "DBL", d(1), d(31), 9900)
+    sheet.actor = CLERK
+    assert sheet.read(get_reservation, booked.confirmation).total == 27000  # untouched
+    again = sheet.run(reprice, booked.confirmation, expected_version=booked.version)
+    assert (again.old_total, again.reservation.total, again.difference) == (27000, 19800, -7200)
+    with pytest.raises(ConcurrentChange):
+        sheet.run(reprice, booked.confirmation, expected_version=booked.version)
