@@ -27,6 +27,7 @@ from db.models import (
 )
 from pms.errors import InvalidInput
 from pms.guests import display_name
+from pms.housekeeping import RoomStatusView, housekeeping_board
 from pms.properties import resolve_property
 
 #: Longest window one read may cover (a quarter is more than any screen shows).
@@ -329,3 +330,28 @@ def _bars(
     for room_bars in bars.values():
         room_bars.sort(key=lambda b: b.first_night)
     return bars
+
+
+def changed_rack(
+    session: Session,
+    property_code: str | None,
+    start: dt.date | None,
+    days: int,
+    known: RackVersion,
+) -> RackView | None:
+    """The rack read again, or None when nothing has changed since version `known`."""
+    if rack_version(session) == known:
+        return None
+    return room_rack(session, property_code, start, days)
+
+
+def read_board(
+    session: Session, property_code: str | None, known: RackVersion | None = None
+) -> tuple[list[RoomStatusView], dt.date, RackVersion] | None:
+    """The board with the business date and the change-log position it was read at; None when
+    `known` is given and nothing has changed since."""
+    version = rack_version(session)
+    if known is not None and version == known:
+        return None
+    business_date = resolve_property(session, property_code).business_date
+    return housekeeping_board(session, property_code), business_date, version

@@ -18,7 +18,13 @@ from pms.desk import require_role
 from pms.errors import InvalidInput, NotFound
 from pms.inventory import stay_nights
 from pms.pricing import Party
-from pms.properties import resolve_property, resolve_room_type
+from pms.properties import (
+    BASE_PLAN,
+    PropertyView,
+    property_view,
+    resolve_property,
+    resolve_room_type,
+)
 from pms.ratesheet import RateSheet, base_plan, cancel_policy
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -371,3 +377,57 @@ def rate_calendar(
             )
         rows.append(RateRow(room_type.code, cells))
     return rows
+
+
+def load_calendar(
+    session: Session,
+    property_code: str | None,
+    plan: str | None,
+    start: dt.date | None,
+    nights: int,
+) -> tuple[PropertyView, list[RatePlanView], str, dt.date, list[RateRow]]:
+    """Everything the screen shows, in one read: the property, its plans, and the calendar of
+    `plan` (the base plan at first) for `nights` from `start` (the business date at first)."""
+    hotel = property_view(session, property_code)
+    plans = list_rate_plans(session, hotel.code)
+    codes = [p.code for p in plans]
+    code = plan if plan in codes else BASE_PLAN if BASE_PLAN in codes else codes[0]
+    first = start or hotel.business_date
+    rows = rate_calendar(session, hotel.code, code, first, first + dt.timedelta(days=nights))
+    return hotel, plans, code, first, rows
+
+
+def set_block_rates(
+    session: Session,
+    property_code: str | None,
+    plan_code: str,
+    room_type_codes: Iterable[str],
+    start: dt.date,
+    end: dt.date,
+    price: int,
+    days: Iterable[str] | None = None,
+) -> int:
+    """Put one price on several room types at once; returns the nights set (all or none)."""
+    days = list(days or [])
+    return sum(
+        set_rates(session, property_code, plan_code, code, start, end, price, days)
+        for code in room_type_codes
+    )
+
+
+def restrict_block(
+    session: Session,
+    property_code: str | None,
+    plan_code: str,
+    room_type_codes: Iterable[str],
+    start: dt.date,
+    end: dt.date,
+    change: RestrictionChange,
+    days: Iterable[str] | None = None,
+) -> int:
+    """Set restrictions on several room types at once; returns the nights changed."""
+    days = list(days or [])
+    return sum(
+        restrict(session, property_code, plan_code, code, start, end, change, days)
+        for code in room_type_codes
+    )

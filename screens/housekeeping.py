@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -25,19 +25,14 @@ from textual.worker import Worker, WorkerState
 
 from pms.housekeeping import (
     RoomStatusView,
-    housekeeping_board,
     set_housekeeping,
     set_out_of_order,
     set_out_of_service,
 )
-from pms.properties import resolve_property
-from pms.rack import RackVersion, rack_version
+from pms.rack import RackVersion, read_board
 from screens.rack_dialogs import OutOfOrderDialog, OutOfOrderRequest, ReasonDialog
 from screens.rack_grid import HOUSEKEEPING_MARKS
 from screens.widgets import DeskHeader, DeskScreen, short_date
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 #: Seconds between the questions "did anything change at another desk?".
 POLL_SECONDS = 2.0
@@ -59,18 +54,6 @@ class BoardChanged(Message):
     """A room's status was changed from the board: `done` says what, for the clerk."""
 
     done: str
-
-
-def read_board(
-    session: Session, property_code: str | None, known: RackVersion | None = None
-) -> tuple[list[RoomStatusView], dt.date, RackVersion] | None:
-    """The board with the business date and the change-log position it was read at; None when
-    `known` is given and nothing has changed since."""
-    version = rack_version(session)
-    if known is not None and version == known:
-        return None
-    business_date = resolve_property(session, property_code).business_date
-    return housekeeping_board(session, property_code), business_date, version
 
 
 def room_line(room: RoomStatusView, style: Callable[[str], Style] | None = None) -> list[Text]:

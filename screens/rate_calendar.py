@@ -16,7 +16,7 @@ again, whatever the screen offers.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -30,15 +30,12 @@ from pms.dates import parse_date
 from pms.desk import Role
 from pms.errors import InvalidInput
 from pms.money import format_money
-from pms.properties import BASE_PLAN, PropertyView, RoomTypeView, property_view
-from pms.rates import RateCell, RatePlanView, RateRow, list_rate_plans, rate_calendar
+from pms.properties import RoomTypeView
+from pms.rates import RateCell, RatePlanView, load_calendar
 from screens.messages import PropertyLoaded, RatesLoaded
 from screens.rate_dialogs import PriceDialog, RateBlock, RestrictionDialog
 from screens.rate_grid import STEP, GridCursor, GridSelection, RateGrid
 from screens.widgets import DeskHeader, DeskScreen, long_date, short_date
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 #: Nights shown: as many as the width holds (10 at 80 columns, 13 at 100), within these.
 FEWEST_NIGHTS, MOST_NIGHTS = 7, 31
@@ -46,24 +43,6 @@ FEWEST_NIGHTS, MOST_NIGHTS = 7, 31
 LEGEND = "price over rooms left · S stop-sell · A/D closed to arr./dep. · m/M min/max"
 WEEK = Binding.Group("Week")
 EDIT = Binding.Group("Edit")
-
-
-def load_calendar(
-    session: Session,
-    property_code: str | None,
-    plan: str | None,
-    start: dt.date | None,
-    nights: int,
-) -> tuple[PropertyView, list[RatePlanView], str, dt.date, list[RateRow]]:
-    """Everything the screen shows, in one read: the property, its plans, and the calendar of
-    `plan` (the base plan at first) for `nights` from `start` (the business date at first)."""
-    hotel = property_view(session, property_code)
-    plans = list_rate_plans(session, hotel.code)
-    codes = [p.code for p in plans]
-    code = plan if plan in codes else BASE_PLAN if BASE_PLAN in codes else codes[0]
-    first = start or hotel.business_date
-    rows = rate_calendar(session, hotel.code, code, first, first + dt.timedelta(days=nights))
-    return hotel, plans, code, first, rows
 
 
 def restrictions(cell: RateCell) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,11 +24,8 @@ from textual.worker import Worker, WorkerState
 
 from pms.errors import InvalidInput
 from pms.money import format_money, to_minor
-from pms.rates import RestrictionChange, restrict, set_rates
+from pms.rates import RestrictionChange, restrict_block, set_block_rates
 from screens.widgets import DeskScreen, long_date, short_date
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,11 @@ class RateBlock:
     last: dt.date
     currency: str
 
+    @property
+    def target(self) -> tuple[str | None, str, tuple[str, ...], dt.date, dt.date]:
+        """Property, plan, room types, first and last night: what the block services take."""
+        return self.property_code, self.plan, self.room_types, self.first, self.last
+
     def describe(self) -> str:
         """`DBL, TWN · Fri 04 Dec – Sun 06 Dec 2026 (3 nights)`."""
         nights = (self.last - self.first).days + 1
@@ -52,28 +54,6 @@ class RateBlock:
             else f"{short_date(self.first)} – {long_date(self.last)}"
         )
         return f"{', '.join(self.room_types)} · {when} ({nights} night{'s' if nights > 1 else ''})"
-
-
-def set_block_price(session: Session, block: RateBlock, price: int, days: list[str]) -> int:
-    """Put one price on every room type of the block; returns the nights set (all or none)."""
-    return sum(
-        set_rates(
-            session, block.property_code, block.plan, code, block.first, block.last, price, days
-        )
-        for code in block.room_types
-    )
-
-
-def restrict_block(
-    session: Session, block: RateBlock, change: RestrictionChange, days: list[str]
-) -> int:
-    """Set restrictions on every room type of the block; returns the nights changed."""
-    return sum(
-        restrict(
-            session, block.property_code, block.plan, code, block.first, block.last, change, days
-        )
-        for code in block.room_types
-    )
 
 
 def weekdays(text: str) -> list[str]:
@@ -231,7 +211,7 @@ class PriceDialog(_BlockDialog):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, price: int, days: list[str]) -> str:
-        nights = self.desk.run(set_block_price, self.block, price, days)
+        nights = self.desk.run(set_block_rates, *self.block.target, price, days)
         money = format_money(price, self.block.currency)
         return f"{self.block.plan} {money} set on {nights} night{'s' if nights != 1 else ''}"
 
@@ -294,5 +274,5 @@ class RestrictionDialog(_BlockDialog):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, change: RestrictionChange, days: list[str]) -> str:
-        nights = self.desk.run(restrict_block, self.block, change, days)
+        nights = self.desk.run(restrict_block, *self.block.target, change, days)
         return f"{self.block.plan} restrictions set on {nights} night{'s' if nights != 1 else ''}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -33,8 +33,8 @@ from pms.rack import (
     RackVersion,
     RackView,
     UnassignedStay,
+    changed_rack,
     rack_state,
-    rack_version,
     room_rack,
 )
 from pms.rooms import assign_room
@@ -43,9 +43,6 @@ from screens.rack_dialogs import ReasonDialog
 from screens.rack_grid import BAR_SYMBOLS, HOUSEKEEPING_MARKS, STEP, RackCursor, RackGrid
 from screens.reservation_detail import ReservationDetailScreen
 from screens.widgets import STATES, DeskHeader, DeskScreen, long_date, short_date
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 #: Seconds between the questions "did anything change at another desk?".
 POLL_SECONDS = 2.0
@@ -71,19 +68,6 @@ class RackChanged(Message):
     """A change made from the rack was stored: `done` says what, for the clerk."""
 
     done: str
-
-
-def changed_rack(
-    session: Session,
-    property_code: str | None,
-    start: dt.date | None,
-    days: int,
-    known: RackVersion,
-) -> RackView | None:
-    """The rack read again, or None when nothing has changed since version `known`."""
-    if rack_version(session) == known:
-        return None
-    return room_rack(session, property_code, start, days)
 
 
 class RoomRackScreen(DeskScreen[None]):
