@@ -52,8 +52,7 @@ from pms.ledger_views import (
     load_folio,
     posting_views,
 )
-from pms.reservation_views import load_reservation
-from pms.reservations import stored_quotes
+from pms.reservation_views import load_reservation, stored_quotes
 
 __all__ = [
     "ALL_TAXES",

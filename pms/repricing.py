@@ -24,8 +24,9 @@ from pms.reservation_views import (
     load_reservation,
     reservation_view,
     snapshot,
+    stored_quotes,
 )
-from pms.reservations import priced, store_prices, stored_quotes
+from pms.reservations import priced, store_prices
 from pms.rooms import touch
 
 

@@ -21,7 +21,7 @@ from db.models import (
 )
 from pms.errors import ConcurrentChange, InvalidInput, NotFound
 from pms.guests import display_name
-from pms.pricing import NightQuote
+from pms.pricing import NightQuote, TaxLine
 from pms.properties import resolve_property
 from pms.ratesheet import cancel_policy
 
@@ -360,3 +360,11 @@ def _first_rooms(session: Session, reservation_ids: list[int]) -> dict[int, str]
         )
     ).all()
     return dict(rows)
+
+
+def stored_quotes(reservation: Reservation) -> list[NightQuote]:
+    """The nights as the guest accepted them, rebuilt from the stored lines."""
+    lines: dict[dt.date, list[TaxLine]] = {}
+    for tax in reservation.taxes:
+        lines.setdefault(tax.night, []).append(TaxLine(tax.code, tax.amount, tax.included))
+    return [NightQuote(n.night, n.price, tuple(lines.get(n.night, []))) for n in reservation.nights]

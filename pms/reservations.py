@@ -44,10 +44,11 @@ from pms.errors import (
     SoldOut,
     StaleQuote,
 )
+from pms.folios import post_cancellation_fee
 from pms.guests import GuestInput, ensure_bookable, find_or_create_guest, load_guest
 from pms.inventory import release, stay_nights, take
 from pms.money import format_money
-from pms.pricing import NightQuote, Party, TaxLine, cancellation_fee, stay_total
+from pms.pricing import NightQuote, Party, cancellation_fee, stay_total
 from pms.properties import BASE_PLAN, resolve_property, resolve_room_type
 from pms.rates import resolve_plan
 from pms.ratesheet import RateSheet, cancel_policy
@@ -60,6 +61,7 @@ from pms.reservation_views import (
     reservation_view,
     snapshot,
     stay_snapshot,
+    stored_quotes,
 )
 from pms.rooms import carry_room, drop_room_nights, touch
 from pms.stay_rules import check_party, read_date, resolve_stay
@@ -169,14 +171,6 @@ def _insert_prices(connection: Connection, reservation_id: int, quotes: list[Nig
     connection.execute(_NEW_NIGHTS, [night | own for night in nights])
     if taxes:
         connection.execute(_NEW_TAXES, [tax | own for tax in taxes])
-
-
-def stored_quotes(reservation: Reservation) -> list[NightQuote]:
-    """The nights as the guest accepted them, rebuilt from the stored lines."""
-    lines: dict[dt.date, list[TaxLine]] = {}
-    for tax in reservation.taxes:
-        lines.setdefault(tax.night, []).append(TaxLine(tax.code, tax.amount, tax.included))
-    return [NightQuote(n.night, n.price, tuple(lines.get(n.night, []))) for n in reservation.nights]
 
 
 def _new_confirmation() -> str:
@@ -419,6 +413,7 @@ def cancel(
     before = snapshot(reservation)
     reservation.status = ReservationStatus.CANCELLED
     reservation.cancellation_fee = fee
+    post_cancellation_fee(session, reservation)  # on the guest folio, once
     touch(session, reservation)
     release(session, reservation.room_type_id, [n.night for n in reservation.nights])
     drop_room_nights(session, reservation)

@@ -10,6 +10,7 @@ from conftest import CLERK, MANAGER
 from pms.desk import SYSTEM, Desk
 from pms.dynamic_pricing import add_pricing_rule
 from pms.errors import ConcurrentChange, PermissionDenied, Restricted, StaleQuote
+from pms.folios import folios_of
 from pms.guests import GuestInput
 from pms.properties import add_room, add_room_type, create_property, set_extra_charges
 from pms.quotes import QuoteRequest, quote
@@ -203,7 +204,11 @@ def test_cancellation_fees_follow_the_plans_policy(sheet: Desk) -> None:
     late = dt.datetime(2026, 12, 3, 10, tzinfo=UTC)  # 10:00 Lisbon, 5 h before check-in
     assert sheet.run(cancel, stay("BAR").confirmation, now=early).cancellation_fee == 0
     assert sheet.run(cancel, stay("BAR").confirmation, now=late).cancellation_fee == 12000
-    assert sheet.run(cancel, stay("NRF").confirmation, now=early).cancellation_fee == 10200 + 12750
+    non_refundable = sheet.run(cancel, stay("NRF").confirmation, now=early)
+    assert non_refundable.cancellation_fee == 10200 + 12750
+    folio = sheet.read(folios_of, non_refundable.confirmation)[0]
+    assert [(p.code, p.amount) for p in folio.postings] == [("CANCEL-FEE", 22950)]
+    assert folio.balance == 22950  # owed, to settle or write off
 
 
 def test_a_longer_stay_prices_only_the_new_nights(sheet: Desk) -> None:
