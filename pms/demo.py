@@ -129,7 +129,7 @@ def _build_rooms(session: Session, rng: random.Random, count: int) -> dict[str, 
 
 _PLANS = [
     PlanTermsInput("BB", "Bed & breakfast", "BAR", derive_amount=1800, meal_plan="BB"),
-    PlanTermsInput("CORP", "Corporate", "BAR", derive_percent_bp=-1000, guarantee="card"),
+    PlanTermsInput("CORP", "Corporate", "BAR", derive_percent_bp=-1000),
     PlanTermsInput(
         "NRF",
         "Advance non-refundable",
