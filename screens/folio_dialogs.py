@@ -1,4 +1,5 @@
-"""The folio's small questions: a reason or a name, a charge, a payment, a choice, an invoice.
+"""The folio's small questions: a reason or a name, a charge, a payment, a card guarantee, a
+choice, an invoice.
 
 Like the dialogs in `screens.dialogs` they only answer; the screen that asked calls the service
 in a worker with what they return. What they can check without the database (a blank reason,
@@ -7,6 +8,8 @@ an unknown code, an amount that is not money) they say beside the field, keeping
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
@@ -28,6 +31,10 @@ from pms.money import from_minor, to_minor
 CHARGE_CODES: dict[str, str] = {
     code: label for code, (kind, label) in TRANSACTION_CODES.items() if kind == "charge"
 }
+
+#: A card token as the processor gives it (`pm_…`): what the guarantee dialog accepts, so a card
+#: number typed by mistake is refused, never sent or stored.
+CARD_TOKEN = re.compile(r"pm_[A-Za-z0-9_]+")
 
 #: How a payment can be taken at the desk, as the Select lists them: (label, value).
 PAYMENT_METHODS: list[tuple[str, str]] = [("Cash", "cash"), ("Card terminal", "terminal")]
@@ -212,6 +219,96 @@ class PaymentDialog(_Modal[PaymentInput]):
             self.problem("type the terminal's receipt reference", "reference")
             return
         self.dismiss(PaymentInput(method, amount, reference))
+
+
+@dataclass(frozen=True)
+class CardGuaranteeInput:
+    """A card guarantee as the clerk typed it: the amount to hold, the card token the reader
+    gave (never a card number), and the idempotency key the dialog made for this hold."""
+
+    amount: int
+    token: str
+    idempotency_key: str
+
+
+class CardGuaranteeDialog(_Modal[CardGuaranteeInput]):
+    """Hold a card guarantee: the amount (the stay's total to start with) and the card token
+    from the terminal. Nothing is charged; the key is made once per dialog, so a retry after an
+    unreachable processor is the same hold, never a second one."""
+
+    DEFAULT_CSS = _MODAL_CSS.replace("{name}", "CardGuaranteeDialog")
+
+    def __init__(
+        self,
+        currency: str,
+        amount: int,
+        guest_name: str,
+        *,
+        token: str = "",
+        problem: str = "",
+        idempotency_key: str = "",
+    ) -> None:
+        super().__init__()
+        self.currency, self.amount, self.guest_name = currency, amount, guest_name
+        self.token, self.first_problem = token, problem
+        self.idempotency_key = idempotency_key or f"tui-guarantee-{uuid.uuid4().hex}"
+
+    def compose(self) -> ComposeResult:
+        amount = from_minor(max(self.amount, 0), self.currency)
+        with Vertical():
+            yield Label(Text(f"Take a card guarantee from {self.guest_name}"), classes="question")
+            yield Static(
+                Text(
+                    f"amount in {self.currency} to hold (nothing is charged now); the card "
+                    "token the terminal shows — never the card number"
+                ),
+                classes="hint",
+            )
+            yield Input(
+                str(amount), placeholder=f"amount ({self.currency})", id="amount", compact=True
+            )
+            yield Input(
+                self.token,
+                placeholder="card token from the terminal, e.g. pm_…",
+                id="token",
+                compact=True,
+            )
+            yield Static(self.first_problem, classes="problem", id="problem")
+            with Horizontal():
+                yield Button("Hold it", variant="primary", id="hold")
+
+    def on_mount(self) -> None:
+        self.query_one("#token" if self.first_problem else "#amount", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#hold")
+    def _done(self) -> None:
+        try:
+            amount = to_minor(self.value("amount"), self.currency)
+        except InvalidInput:
+            self.problem("type the amount as money, e.g. 300.00", "amount")
+            return
+        if amount <= 0:
+            self.problem("a guarantee is a positive amount", "amount")
+            return
+        token = self.value("token")
+        if not token:
+            self.problem("type the card token the terminal shows (pm_…)", "token")
+            return
+        if not CARD_TOKEN.fullmatch(token):
+            # Whatever was typed is dropped with the dialog: a card number is never kept.
+            self.query_one("#token", Input).value = ""
+            self.problem(
+                "that is not a card token: type the pm_… token from the terminal, "
+                "never the card number",
+                "token",
+            )
+            return
+        if amount != self.amount:
+            # A key belongs to one amount: another amount is another hold.
+            self.idempotency_key = f"tui-guarantee-{uuid.uuid4().hex}"
+            self.amount = amount
+        self.dismiss(CardGuaranteeInput(amount, token, self.idempotency_key))
 
 
 class ChoiceDialog(_Modal[str]):

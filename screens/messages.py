@@ -19,6 +19,7 @@ from pms.dashboard import Dashboard
 from pms.folios import FolioView
 from pms.frontdesk import CheckInView, CheckOutView, RoomSuggestion
 from pms.inventory import RoomTypeAvailability
+from pms.payment_views import PaymentView
 from pms.properties import PropertyView, RoomTypeView
 from pms.quotes import Offer, QuoteRequest
 from pms.rates import RatePlanView, RateRow
@@ -141,6 +142,24 @@ class RoomsSuggested(Message):
     guest_name: str
     room_type: str
     rooms: list[RoomSuggestion]
+
+
+@dataclass
+class GuaranteeRead(Message):
+    """What the stay's rate plan still asks before check-in: `card_due` when it needs a card
+    guarantee and no card is held yet; `total` (minor units) is the amount offered to hold."""
+
+    confirmation: str
+    currency: str
+    total: int
+    card_due: bool
+
+
+@dataclass
+class CardHeld(Message):
+    """A card guarantee was authorised on the stay's folio (nothing charged until capture)."""
+
+    payment: PaymentView
 
 
 @dataclass
