@@ -152,7 +152,7 @@ class Desk:
                     raise
             except StaleDataError as exc:
                 raise ConcurrentChange(
-                    "this reservation was changed by someone else — reload it and try again"
+                    "this was changed by someone else at another desk — reload it and try again"
                 ) from exc
             except OperationalError as exc:  # psycopg reports 40001 / 40P01 as these
                 if not _is_retryable(exc, committing=committing) or attempt == MAX_ATTEMPTS:
