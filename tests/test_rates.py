@@ -179,7 +179,9 @@ def test_a_stale_quote_is_refused_with_the_new_figures(sheet: Desk) -> None:
 
 def test_filters_by_feature_price_and_city(sheet: Desk) -> None:
     assert {o.room_type for o in offers(sheet, features=("sea view",))} == {"SUI"}
-    assert all(o.total <= 40000 for o in offers(sheet, max_total=40000))
+    cheap = offers(sheet, max_total=40000)
+    assert cheap and all(o.total <= 40000 for o in cheap)
+    assert len(cheap) < len(offers(sheet))  # the dearer offers were left out
     assert {o.rate_plan for o in offers(sheet, member=True)} >= {"MEM"}
     sheet.actor = SYSTEM
 
