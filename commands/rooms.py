@@ -25,13 +25,12 @@ from commands import (
 )
 from pms.frontdesk import suggest_rooms
 from pms.housekeeping import (
-    RoomStatusView,
-    housekeeping_board,
     return_to_service,
     set_housekeeping,
     set_out_of_order,
     set_out_of_service,
 )
+from pms.housekeeping_board import RoomStatusView, housekeeping_board
 from pms.reservation_views import ReservationView
 from pms.stay_changes import extend_stay, move_room, shorten_stay
 

@@ -29,7 +29,8 @@ from db.models import (
 from pms.audit import record
 from pms.errors import InvalidInput, InvalidTransition, RoomUnavailable
 from pms.folios import close_folio, guest_folio
-from pms.housekeeping import check_room_ready, due_out_stays, find_room, lock_room, mark_dirty
+from pms.housekeeping import check_room_ready, find_room, lock_room, mark_dirty
+from pms.housekeeping_board import due_out_stays
 from pms.inventory import stay_nights
 from pms.invoices import InvoiceView
 from pms.properties import resolve_property

@@ -11,26 +11,27 @@ reuses the row and its keys, so it is the same call to the processor, not a seco
 
 The public money services take a `Desk`, not a session: each runs several short units of work
 (`desk.run`) around the processor call, which must never sit inside a database transaction.
-The `_`-prefixed step functions (and `settle`) are the units of work; the views take a session
-as usual.
+The `_`-prefixed step functions (and `settle`, and the card-attempt steps in pms.card_attempts)
+are the units of work; the views take a session as usual.
 
-This module holds cash, the terminal, card holds, captures and voids. Refunds live in
-pms.refunds, `settle` and `reconcile` in pms.reconcile, the views in pms.payment_views and the
-shared row helpers in pms.payment_rows; the public names are re-exported here.
+This module holds cash, the terminal, card holds, captures and voids. The pending card row's
+steps live in pms.card_attempts, refunds in pms.refunds, `settle` and `reconcile` in
+pms.reconcile, the views in pms.payment_views and the shared row helpers in pms.payment_rows;
+the public names are re-exported here.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.folios import Folio, Payment
+from db.folios import Payment
 from pms.audit import record
+from pms.card_attempts import CardAttempt, attach_intent, attempt_of, open_card_attempt
 from pms.desk import Desk, actor_of
-from pms.errors import InvalidInput, InvalidTransition, NotFound, PmsError
+from pms.errors import InvalidInput, InvalidTransition, PmsError
 from pms.folios import guest_folio
 from pms.gateways import (
     CASH,
@@ -180,106 +181,6 @@ def take_terminal(
 # --- card authorisation ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Attempt:
-    """A pending card row as the services drive it, outside any transaction."""
-
-    payment_id: int
-    key: str
-    intent_id: str | None
-    currency: str
-    amount: int
-    captured: int
-    state: str
-    resumed: bool = False  # an earlier try of the same action left it half-way
-
-
-def _attempt(payment: Payment, *, resumed: bool = False) -> _Attempt:
-    return _Attempt(
-        payment_id=payment.id,
-        key=payment.idempotency_key,
-        intent_id=payment.intent_id,
-        currency=payment.currency,
-        amount=payment.amount,
-        captured=payment.captured,
-        state=payment.state,
-        resumed=resumed,
-    )
-
-
-def _open_card_attempt(
-    session: Session,
-    confirmation: str | None,
-    folio_id: int | None,
-    amount: int,
-    key: str | None,
-    reference: str,
-) -> _Attempt:
-    """Write the pending row (committed before the processor hears of it), or find the one an
-    earlier try of the same action left: the same key, else an unsettled hold of the same
-    amount on the same folio — so a retry is the same call, never a second hold."""
-    positive(amount)
-    if key:
-        earlier = session.scalar(select(Payment).where(Payment.idempotency_key == key))
-        if earlier is not None:
-            if earlier.gateway != "stripe" or earlier.amount != amount:
-                raise InvalidInput(
-                    "idempotency_key", "that idempotency key belongs to another payment"
-                )
-            return _attempt(earlier)
-    if folio_id is not None:
-        folio = session.get(Folio, folio_id)
-        if folio is None:
-            raise NotFound(f"there is no folio {folio_id}")
-    else:
-        assert confirmation is not None
-        folio = guest_folio(session, load_reservation(session, confirmation))
-    if not key:
-        unsettled = session.scalar(
-            select(Payment)
-            .where(
-                Payment.folio_id == folio.id,
-                Payment.gateway == "stripe",
-                Payment.state == PENDING,
-                Payment.amount == amount,
-                Payment.captured == 0,
-                Payment.reference == reference,
-            )
-            .order_by(Payment.id.desc())
-            .limit(1)
-        )
-        if unsettled is not None:
-            return _attempt(unsettled)
-    payment = Payment(
-        folio_id=folio.id,
-        gateway="stripe",
-        state=PENDING,
-        currency=currency_of(session, folio),
-        amount=amount,
-        captured=0,
-        refunded=0,
-        reference=reference,
-        idempotency_key=key or new_key("pay"),
-        error="",
-        username=actor_of(session).username,
-    )
-    insert_payment(session, payment)
-    return _attempt(payment)
-
-
-def _attach_intent(session: Session, payment_id: int, intent_id: str) -> str | None:
-    """Store the processor's intent id on the pending row (committed before confirming).
-    Returns the intent the row goes on with — another desk's, if it attached one first — or
-    None when the row was settled meanwhile (then the new intent must not be confirmed)."""
-    payment = lock_payment(session, payment_id)
-    if payment.state != PENDING:
-        return None
-    if payment.intent_id is None:
-        payment.intent_id = intent_id
-        session.flush()
-    return payment.intent_id
-
-
 def _quiet_lookup(gateway: PaymentGateway, intent_id: str | None) -> IntentStatus | None:
     """The intent's status, or None when the processor cannot say right now."""
     if not intent_id:
@@ -298,7 +199,7 @@ def _quiet_cancel(gateway: PaymentGateway, intent_id: str, key: str) -> None:
 
 
 def _drive_authorisation(
-    desk: Desk, gateway: PaymentGateway, attempt: _Attempt, payment_method: str
+    desk: Desk, gateway: PaymentGateway, attempt: CardAttempt, payment_method: str
 ) -> PaymentView:
     """Create (or find) the intent, store its id, confirm it, settle the row."""
     if attempt.state != PENDING:  # the same key again: the same answer
@@ -314,7 +215,7 @@ def _drive_authorisation(
                 payment_method=payment_method,
                 key=f"{attempt.key}:create",
             )
-            intent_id = desk.run(_attach_intent, attempt.payment_id, created)
+            intent_id = desk.run(attach_intent, attempt.payment_id, created)
             if intent_id != created:  # ours is unconfirmed and holds nothing; tidy it away
                 _quiet_cancel(gateway, created, f"{attempt.key}:create:cancel")
             if intent_id is None:  # settled meanwhile (voided by a clerk or by reconcile)
@@ -379,7 +280,7 @@ def authorise_card(
     amount, or the same `idempotency_key`) carries on with the same row and keys.
     """
     require_card_gateway(gateway)
-    attempt = desk.run(_open_card_attempt, confirmation, None, amount, idempotency_key, "")
+    attempt = desk.run(open_card_attempt, confirmation, None, amount, idempotency_key, "")
     return _drive_authorisation(desk, gateway, attempt, payment_method)
 
 
@@ -423,7 +324,7 @@ def increase_authorisation(
         if not payment_method:
             raise InvalidInput("payment method", "the old hold has no card to use again")
     attempt = desk.run(
-        _open_card_attempt,
+        open_card_attempt,
         None,
         old.folio_id,
         new_total,
@@ -441,7 +342,7 @@ def increase_authorisation(
 # --- capture ---------------------------------------------------------------------------------
 
 
-def _begin_capture(session: Session, payment_id: int, amount: int) -> _Attempt:
+def _begin_capture(session: Session, payment_id: int, amount: int) -> CardAttempt:
     """Mark the capture as on its way (`pending`, `captured` = the amount asked), committed
     before the processor is called; a retry of the same capture finds it so."""
     positive(amount)
@@ -452,9 +353,9 @@ def _begin_capture(session: Session, payment_id: int, amount: int) -> _Attempt:
             "there is nothing to capture"
         )
     if payment.state == CAPTURED and payment.captured == amount:
-        return _attempt(payment)  # done already (a retry after a lost answer)
+        return attempt_of(payment)  # done already (a retry after a lost answer)
     if payment.state == PENDING and payment.captured == amount:
-        return _attempt(payment, resumed=True)  # an earlier try of this capture: carry on
+        return attempt_of(payment, resumed=True)  # an earlier try of this capture: carry on
     if payment.state == PENDING and payment.captured > 0:
         raise InvalidTransition(
             f"a capture of {format_money(payment.captured, payment.currency)} on payment "
@@ -482,7 +383,7 @@ def _begin_capture(session: Session, payment_id: int, amount: int) -> _Attempt:
     payment.state, payment.captured, payment.error = PENDING, amount, ""
     session.flush()
     record(session, "capture_start", "payment", payment.id, before=before, after=snapshot(payment))
-    return _attempt(payment)
+    return attempt_of(payment)
 
 
 def capture(desk: Desk, payment_id: int, amount: int, gateway: PaymentGateway) -> PaymentView:

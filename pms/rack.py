@@ -27,7 +27,7 @@ from db.models import (
 )
 from pms.errors import InvalidInput
 from pms.guests import display_name
-from pms.housekeeping import RoomStatusView, housekeeping_board
+from pms.housekeeping_board import RoomStatusView, housekeeping_board
 from pms.properties import resolve_property
 
 #: Longest window one read may cover (a quarter is more than any screen shows).

@@ -13,7 +13,7 @@ from test_cli import data, one_line_error, pms
 from pms.desk import Desk
 from pms.folios import folios_of
 from pms.guests import GuestInput
-from pms.housekeeping import housekeeping_board
+from pms.housekeeping_board import housekeeping_board
 from pms.reservation_views import get_reservation
 from pms.reservations import BookingRequest, book
 

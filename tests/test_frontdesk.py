@@ -26,7 +26,8 @@ from pms.errors import (
 from pms.folios import balance_of, folios_of, guest_folio, post_to_stay
 from pms.frontdesk import check_in, check_out, suggest_rooms, walk_in
 from pms.guests import GuestDetails, GuestInput, create_guest
-from pms.housekeeping import housekeeping_board, set_housekeeping
+from pms.housekeeping import set_housekeeping
+from pms.housekeeping_board import housekeeping_board
 from pms.inventory import availability
 from pms.properties import add_room
 from pms.rates import PlanTermsInput, create_rate_plan

@@ -20,13 +20,13 @@ from pms.errors import (
 from pms.frontdesk import check_in, suggest_rooms
 from pms.guests import GuestInput
 from pms.housekeeping import (
-    housekeeping_board,
     mark_stayovers_dirty,
     return_to_service,
     set_housekeeping,
     set_out_of_order,
     set_out_of_service,
 )
+from pms.housekeeping_board import housekeeping_board
 from pms.inventory import availability
 from pms.reservation_views import ReservationView
 from pms.reservations import BookingRequest, book

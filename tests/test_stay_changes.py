@@ -20,7 +20,8 @@ from pms.errors import (
 )
 from pms.frontdesk import check_in
 from pms.guests import GuestInput
-from pms.housekeeping import housekeeping_board, set_out_of_order
+from pms.housekeeping import set_out_of_order
+from pms.housekeeping_board import housekeeping_board
 from pms.inventory import availability
 from pms.rates import RestrictionChange, restrict, set_rates
 from pms.reservation_views import ReservationView, get_reservation, load_reservation

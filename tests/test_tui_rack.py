@@ -13,12 +13,8 @@ from textual.widgets import DataTable
 from db.models import ChangeLog
 from pms.desk import Desk
 from pms.frontdesk import check_in
-from pms.housekeeping import (
-    housekeeping_board,
-    set_housekeeping,
-    set_out_of_order,
-    set_out_of_service,
-)
+from pms.housekeeping import set_housekeeping, set_out_of_order, set_out_of_service
+from pms.housekeeping_board import housekeeping_board
 from pms.rack import rack_version, room_rack
 from pms.reservation_views import get_reservation
 from pms.rooms import assign_room
