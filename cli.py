@@ -21,6 +21,7 @@ from commands import (
     payments,
     properties,
     quote,
+    rateplan,
     rates,
     reservation,
     revenue,
@@ -82,7 +83,7 @@ app.command("availability")(properties.availability)
 app.add_typer(reservation.app, name="reservation")
 app.add_typer(user.app, name="user")
 app.add_typer(rates.app, name="rates")
-app.add_typer(rates.plan_app, name="rateplan")
+app.add_typer(rateplan.plan_app, name="rateplan")
 app.add_typer(revenue.tax_app, name="tax")
 app.add_typer(revenue.rule_app, name="pricing-rule")
 app.add_typer(revenue.room_type_app, name="room-type")

@@ -26,7 +26,7 @@ from commands import (
     print_json,
     status_text,
 )
-from commands.rates import MEAL_PLANS
+from commands.rateplan import MEAL_PLANS
 from pms.dates import parse_date
 from pms.guests import GuestInput
 from pms.money import format_money, to_minor

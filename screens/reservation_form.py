@@ -10,7 +10,8 @@ Fields come in the order a clerk asks the caller. Dates are typed the desk's way
 `4.12`, `+3`, `fri`) and sent to the services as typed; leaving a field checks it and says what
 it understood ("Fri 04 Dec 2026") or what is wrong, beside the field, keeping what was typed.
 A booking happens at most once, however often it is confirmed: its idempotency key is made once,
-with the form, and goes along through the steps.
+with the form, and goes along through the steps. The fields' checks are in
+`screens.stay_fields`.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ from textual.containers import Grid
 from textual.widgets import Footer, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from pms.dates import parse_date
 from pms.errors import InvalidInput
-from pms.money import format_money, to_minor
 from pms.properties import RoomTypeView, property_view
 from pms.quotes import QuoteRequest, quote
 from pms.reservation_views import ReservationView
@@ -38,7 +37,8 @@ from screens.booking_confirm import BookingDraft, steps_line
 from screens.dialogs import ConfirmDialog
 from screens.messages import OffersLoaded, PropertyLoaded, ReservationSaved
 from screens.offers import OffersScreen
-from screens.widgets import DeskHeader, DeskScreen, long_date
+from screens.stay_fields import StayFieldsScreen
+from screens.widgets import DeskHeader
 
 #: The fields in the order the clerk asks for them; the ids the services name in InvalidInput.
 STAY_FIELDS = ("arrival", "departure", "nights", "adults", "children")
@@ -77,7 +77,7 @@ GROUP_STARTS = ("adults", "room_type", "guest", "features")
 GUEST_FIELDS = ("guest", "email", "phone")
 
 
-class ReservationFormScreen(DeskScreen[ReservationView | None]):
+class ReservationFormScreen(StayFieldsScreen):
     """Start a booking (dates and party, then the offers), or change a stay; dismissed with the
     booked or saved reservation (None if left)."""
 
@@ -102,11 +102,6 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
         self.filled: dict[str, str] = {}  # what the form itself last put in departure / nights
         self.saving = False
         self.initial = self._initial_values()
-
-    @property
-    def creating(self) -> bool:
-        """True for a new booking, False when modifying one."""
-        return self.view is None
 
     @property
     def idempotency_key(self) -> str:
@@ -174,17 +169,6 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
     def on_mount(self) -> None:
         self._load()
 
-    def values(self) -> dict[str, str]:
-        """What each field holds now, as typed."""
-        values = {}
-        for field in self.fields:
-            if field == "room_type":
-                choice = self.query_one("#room_type", Select).value
-                values[field] = choice if isinstance(choice, str) else ""
-            else:
-                values[field] = self.query_one(f"#{field}", Input).value.strip()
-        return values
-
     @work(thread=True, exclusive=True, group="property", exit_on_error=False)
     def _load(self) -> None:
         self.post_message(PropertyLoaded(self.desk.read(property_view, self.property_code)))
@@ -239,129 +223,6 @@ class ReservationFormScreen(DeskScreen[ReservationView | None]):
         self._note("room_type", "")
         if self.values()["adults"]:
             self._note("adults", *self._check("adults"))
-
-    def _check(self, field: str, *, saving: bool = False) -> tuple[str, bool]:
-        """What to say beside `field`: (text, is_error). Blank fields are only an error when
-        saving — a clerk moving through the form has not finished typing yet."""
-        try:
-            return self._hint(field, saving), False
-        except InvalidInput as error:
-            return str(error), True
-
-    def _hint(self, field: str, saving: bool) -> str:
-        value = self.values()[field]
-        if field == "arrival":
-            arrival = self._date("arrival", required=saving)
-            if arrival is None:
-                return ""
-            if self.creating and self.business_date and arrival < self.business_date:
-                raise InvalidInput(
-                    field, f"arrival is before the business date {long_date(self.business_date)}"
-                )
-            return long_date(arrival)
-        if field in ("departure", "nights"):
-            return self._length_hint(field, saving)
-        if field == "children":
-            self._whole("children")
-            return ""
-        if field == "adults":
-            self._check_party()
-            return ""
-        if field in ("max_total", "max_nightly"):
-            budget = self._money(field)
-            return "" if budget is None else format_money(budget, self.currency)
-        if saving and not value and field == "room_type":
-            raise InvalidInput(field, "pick a room type")
-        return ""
-
-    def _check_party(self) -> None:
-        """At least one adult, and no more guests than the room type holds (the occupancy
-        message stands beside adults, as the service's does)."""
-        adults = self._whole("adults")
-        if adults < 1:
-            raise InvalidInput("adults", "a stay needs at least one adult")
-        room_type = self.room_types.get(self.values().get("room_type", ""))
-        try:
-            party = adults + self._whole("children")
-        except InvalidInput:
-            return  # the children field says what is wrong with it
-        largest = max((rt.max_occupancy for rt in self.room_types.values()), default=party)
-        if self.creating and party > largest:
-            raise InvalidInput("adults", f"no room type holds {party} guests (at most {largest})")
-        if room_type and party > room_type.max_occupancy:
-            raise InvalidInput(
-                "adults",
-                f"{room_type.code} holds at most {room_type.max_occupancy} guests; "
-                f"this party is {party}",
-            )
-
-    def _length_hint(self, field: str, saving: bool) -> str:
-        values = self.values()
-        longest = self.desk.rules.max_stay_nights
-        if field == "nights":
-            if values["nights"] and not 1 <= self._whole("nights") <= longest:
-                raise InvalidInput("nights", f"a stay lasts from 1 to {longest} nights")
-            return ""
-        if not values["departure"] and not values["nights"]:
-            if saving:
-                raise InvalidInput("departure", "departure (or nights) is missing")
-            return ""
-        departure = self._date("departure", required=False)
-        arrival = self._quiet_date("arrival")
-        if departure is None or arrival is None:
-            return long_date(departure) if departure else ""
-        if departure <= arrival:
-            raise InvalidInput("departure", "departure must be after arrival")
-        if (departure - arrival).days > longest:
-            raise InvalidInput("departure", f"a stay may last at most {longest} nights")
-        return long_date(departure)
-
-    def _date(self, field: str, *, required: bool) -> dt.date | None:
-        text = self.values()[field]
-        if not text and not required:
-            return None
-        if self.business_date is None:
-            return None  # not loaded yet: the service checks it on save
-        return parse_date(text, self.business_date, field=field)
-
-    def _quiet_date(self, field: str) -> dt.date | None:
-        try:
-            return self._date(field, required=False)
-        except InvalidInput:
-            return None
-
-    def _money(self, field: str) -> int | None:
-        """A budget as typed (`400`, `150.50`), in minor units; blank is no limit."""
-        text = self.values()[field]
-        if not text:
-            return None
-        amount = to_minor(text, self.currency, field=field)
-        if amount < 0:
-            raise InvalidInput(field, "a maximum price cannot be negative")
-        return amount
-
-    def _whole(self, field: str) -> int:
-        """A count as typed (blank is 0)."""
-        text = self.values()[field] or "0"
-        if not text.isdigit():
-            raise InvalidInput(field, f"{field} must be a whole number, like 2")
-        return int(text)
-
-    def _sync_length(self) -> None:
-        """Keep departure and nights telling the same story; the one typed last wins."""
-        arrival = self._quiet_date("arrival")
-        if arrival is None:
-            return
-        departure = self._quiet_date("departure")
-        nights = self.values()["nights"]
-        if self.length_from != "departure" and nights.isdigit() and int(nights) > 0:
-            self._fill("departure", (arrival + dt.timedelta(days=int(nights))).isoformat())
-        elif departure is not None and departure > arrival:
-            self._fill("nights", str((departure - arrival).days))
-
-    def _fill(self, field: str, value: str) -> None:
-        self.filled[field] = value
-        self.query_one(f"#{field}", Input).value = value
 
     def _note(self, field: str, text: str, error: bool = False) -> None:
         note = self.query_one(f"#{field}-note", Static)
