@@ -23,12 +23,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from pms.housekeeping import (
-    RoomStatusView,
-    set_housekeeping,
-    set_out_of_order,
-    set_out_of_service,
-)
+from pms.housekeeping import set_housekeeping, set_out_of_order, set_out_of_service
+from pms.housekeeping_board import RoomStatusView
 from pms.rack import RackVersion, read_board
 from screens.rack_dialogs import OutOfOrderDialog, OutOfOrderRequest, ReasonDialog
 from screens.rack_grid import HOUSEKEEPING_MARKS
