@@ -14,16 +14,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from pms.dates import parse_date
-from pms.errors import InvalidInput
 from pms.inventory import NightCount, RoomTypeAvailability, availability
 from pms.properties import property_view
 from screens.messages import AvailabilityLoaded, PropertyLoaded
-from screens.widgets import DeskHeader, DeskScreen, long_date, short_date
+from screens.widgets import DeskHeader, DeskScreen, GoToDate, long_date, short_date
 
 #: Nights shown at once: two weeks fit 80 columns.
 NIGHTS = 14
@@ -117,9 +114,7 @@ class AvailabilityScreen(DeskScreen[None]):
         yield Static(Text("Availability"), id="range")
         yield AvailabilityTable(id="grid", cursor_type="none", header_height=2)
         yield Static(Text(LEGEND), id="legend")
-        with Horizontal(id="goto-bar"):
-            yield Input(placeholder="date: 2026-12-04, 4.12, +3, fri", id="goto", compact=True)
-            yield Static(id="goto-note")
+        yield GoToDate()
         yield Footer(compact=True)
 
     @property
@@ -135,9 +130,8 @@ class AvailabilityScreen(DeskScreen[None]):
 
     def action_back(self) -> None:
         """Close the date box if open, else go back a screen."""
-        goto = self.query_one("#goto-bar")
-        if goto.display:
-            self._close_goto()
+        if self.goto.display:
+            self.goto.close()
         else:
             self.dismiss()
 
@@ -151,29 +145,19 @@ class AvailabilityScreen(DeskScreen[None]):
             self.start += dt.timedelta(days=days)
             self._load(self.start)
 
+    @property
+    def goto(self) -> GoToDate:
+        """The date box."""
+        return self.query_one("#goto-bar", GoToDate)
+
     def action_go_to(self) -> None:
         """Open the date box."""
-        self.query_one("#goto-bar").display = True
-        self.query_one("#goto-note", Static).update("")
-        self.query_one("#goto", Input).focus()
+        self.goto.open()
 
-    @on(Input.Submitted, "#goto")
-    def _go(self, event: Input.Submitted) -> None:
-        if self.business_date is None:
-            return
-        try:
-            day = parse_date(event.value, self.business_date, field="date")
-        except InvalidInput as error:
-            self.query_one("#goto-note", Static).update(Text(f"✗ {error}"))
-            return
-        event.input.value = ""
-        self._close_goto()
-        self.start = day
-        self._load(day)
-
-    def _close_goto(self) -> None:
-        self.query_one("#goto-bar").display = False
-        self.set_focus(None)
+    @on(GoToDate.Chosen)
+    def _go(self, message: GoToDate.Chosen) -> None:
+        self.start = message.day
+        self._load(message.day)
 
     @work(thread=True, exclusive=True, group="availability", exit_on_error=False)
     def _load(self, start: dt.date | None) -> None:
@@ -190,6 +174,7 @@ class AvailabilityScreen(DeskScreen[None]):
         if self.start not in (None, message.start):
             return  # the clerk has moved on; the answer for the new window is coming
         self.start, self.business_date = message.start, message.business_date
+        self.goto.business_date = message.business_date
         self.grid.loading = False
         self.grid.show(message.grid, message.business_date)
         last = message.start + dt.timedelta(days=NIGHTS - 1)

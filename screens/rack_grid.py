@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pms.rack import RackBar, RackRoom, RackView
+from screens.widgets import cropped_line, follow
 
 #: Columns per night, and lines of the date header.
 STEP = 7
@@ -175,18 +176,10 @@ class RackGrid(ScrollView, can_focus=False):
         column = self.column(cursor.night) if cursor else None
         if cursor is None or column is None:
             return
-        x, y = self.scroll_x, self.scroll_y
         view_width = max(STEP, self.scrollable_content_region.width - self.gutter_width)
-        left = column * STEP
-        if left < x:
-            x = left
-        elif left + STEP > x + view_width:
-            x = left + STEP - view_width
         view_height = max(1, self.scrollable_content_region.height - HEADER)
-        if cursor.row < y:
-            y = cursor.row
-        elif cursor.row + 1 > y + view_height:
-            y = cursor.row + 1 - view_height
+        x = follow(self.scroll_x, column * STEP, STEP, view_width)
+        y = follow(self.scroll_y, cursor.row, 1, view_height)
         self.scroll_to(x, y, animate=False)
 
     def notify_style_update(self) -> None:
@@ -205,9 +198,7 @@ class RackGrid(ScrollView, can_focus=False):
             if row >= len(self.rooms):
                 return Strip.blank(width, self.rich_style)
             gutter, cells = self._line(row)
-        view = max(0, width - gutter.cell_length)
-        cells = cells.crop(scroll_x, scroll_x + view)
-        return Strip.join([gutter, cells]).adjust_cell_length(width, self.rich_style)
+        return cropped_line(gutter, cells, scroll_x, width, self.rich_style)
 
     def bar_style(self, state: str) -> Style:
         """The colour of a stay's state on the rack, for the screen's panel to match it."""

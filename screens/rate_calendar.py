@@ -26,16 +26,14 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
-from pms.dates import parse_date
 from pms.desk import Role
-from pms.errors import InvalidInput
 from pms.money import format_money
 from pms.properties import RoomTypeView
 from pms.rates import RateCell, RatePlanView, load_calendar
 from screens.messages import PropertyLoaded, RatesLoaded
 from screens.rate_dialogs import PriceDialog, RateBlock, RestrictionDialog
 from screens.rate_grid import STEP, GridCursor, GridSelection, RateGrid
-from screens.widgets import DeskHeader, DeskScreen, long_date, short_date
+from screens.widgets import DeskHeader, DeskScreen, GoToDate, long_date, short_date
 
 #: Nights shown: as many as the width holds (10 at 80 columns, 13 at 100), within these.
 FEWEST_NIGHTS, MOST_NIGHTS = 7, 31
@@ -127,9 +125,7 @@ class RateCalendarScreen(DeskScreen[None]):
         yield RateGrid(id="grid")
         yield Static(id="cell-info")
         yield Static(Text(LEGEND), id="legend")
-        with Horizontal(id="goto-bar"):
-            yield Input(placeholder="date: 2026-12-04, 4.12, +3, fri", id="goto", compact=True)
-            yield Static(id="goto-note")
+        yield GoToDate()
         yield Footer(compact=True)
 
     @property
@@ -214,8 +210,8 @@ class RateCalendarScreen(DeskScreen[None]):
         """Close the plan menu or the date box, else clear the selection, else go back."""
         if self.focused is self.plan_select:
             self.set_focus(None)
-        elif self.query_one("#goto-bar").display:
-            self._close_goto()
+        elif self.goto.display:
+            self.goto.close()
         elif self.anchor is not None:
             self.anchor = None
             self._show_cursor()
@@ -226,30 +222,22 @@ class RateCalendarScreen(DeskScreen[None]):
         """Read the window shown again."""
         self._load(self.plan, self.start)
 
+    @property
+    def goto(self) -> GoToDate:
+        """The date box."""
+        return self.query_one("#goto-bar", GoToDate)
+
     def action_go_to(self) -> None:
         """Open the date box."""
-        self.query_one("#goto-bar").display = True
-        self.query_one("#goto-note", Static).update("")
-        self.query_one("#goto", Input).focus()
+        self.goto.open()
 
-    @on(Input.Submitted, "#goto")
-    def _go_to(self, event: Input.Submitted) -> None:
-        if self.business_date is None or self.cursor is None:
+    @on(GoToDate.Chosen)
+    def _go_to(self, message: GoToDate.Chosen) -> None:
+        if self.cursor is None:
             return
-        try:
-            day = parse_date(event.value, self.business_date, field="date")
-        except InvalidInput as error:
-            self.query_one("#goto-note", Static).update(Text(f"✗ {error}"))
-            return
-        event.input.value = ""
-        self._close_goto()
-        self.start = day
-        self._load(self.plan, day)
-        self._go(self.cursor.row, day)
-
-    def _close_goto(self) -> None:
-        self.query_one("#goto-bar").display = False
-        self.set_focus(None)
+        self.start = message.day
+        self._load(self.plan, message.day)
+        self._go(self.cursor.row, message.day)
 
     def action_pick_plan(self) -> None:
         """Open the rate plan menu."""
@@ -352,6 +340,7 @@ class RateCalendarScreen(DeskScreen[None]):
             return  # the clerk has moved on; the answer for the new window is coming
         self.plan, self.start = message.plan, message.start
         self.business_date, self.currency = message.business_date, message.currency
+        self.goto.business_date = message.business_date
         self.room_types = message.room_types
         self._fill_plans(message.plans)
         self.grid.loading = False

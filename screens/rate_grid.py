@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from pms.money import from_minor
 from pms.rates import RateCell, RateRow
+from screens.widgets import cropped_line, follow
 
 #: Characters of one cell: a space, then six for the figures.
 STEP = 7
@@ -179,19 +180,10 @@ class RateGrid(ScrollView, can_focus=False):
         column = self.column(cursor.night) if cursor else None
         if cursor is None or column is None:
             return
-        x, y = self.scroll_x, self.scroll_y
         view_width = max(STEP, self.scrollable_content_region.width - self.gutter_width)
-        left = column * STEP
-        if left < x:
-            x = left
-        elif left + STEP > x + view_width:
-            x = left + STEP - view_width
         view_height = max(ROW_LINES, self.scrollable_content_region.height - HEADER)
-        top = cursor.row * ROW_LINES
-        if top < y:
-            y = top
-        elif top + ROW_LINES > y + view_height:
-            y = top + ROW_LINES - view_height
+        x = follow(self.scroll_x, column * STEP, STEP, view_width)
+        y = follow(self.scroll_y, cursor.row * ROW_LINES, ROW_LINES, view_height)
         self.scroll_to(x, y, animate=False)
 
     def notify_style_update(self) -> None:
@@ -210,9 +202,7 @@ class RateGrid(ScrollView, can_focus=False):
             if row >= len(self.rows):
                 return Strip.blank(width, self.rich_style)
             gutter, cells = self._row(row)[part], self._row_cells(row)[part]
-        view = max(0, width - gutter.cell_length)
-        cells = cells.crop(scroll_x, scroll_x + view)
-        return Strip.join([gutter, cells]).adjust_cell_length(width, self.rich_style)
+        return cropped_line(gutter, cells, scroll_x, width, self.rich_style)
 
     def _style(self, name: str) -> Style:
         """A component's colour and text style, to lay over a cell's own."""

@@ -22,12 +22,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from pms.dates import parse_date
-from pms.errors import InvalidInput
 from pms.rack import (
     RackBar,
     RackVersion,
@@ -42,7 +40,7 @@ from pms.stay_changes import extend_stay, move_room
 from screens.rack_dialogs import ReasonDialog
 from screens.rack_grid import BAR_SYMBOLS, HOUSEKEEPING_MARKS, STEP, RackCursor, RackGrid
 from screens.reservation_detail import ReservationDetailScreen
-from screens.widgets import STATES, DeskHeader, DeskScreen, long_date, short_date
+from screens.widgets import STATES, DeskHeader, DeskScreen, GoToDate, long_date, short_date
 
 #: Seconds between the questions "did anything change at another desk?".
 POLL_SECONDS = 2.0
@@ -113,9 +111,7 @@ class RoomRackScreen(DeskScreen[None]):
                 yield OptionList(id="unassigned", compact=True)
         yield Static(id="cell-info")
         yield Static(Text(LEGEND), id="legend")
-        with Horizontal(id="goto-bar"):
-            yield Input(placeholder="date: 2026-12-04, 4.12, +3, fri", id="goto", compact=True)
-            yield Static(id="goto-note")
+        yield GoToDate()
         yield Footer(compact=True)
 
     @property
@@ -177,8 +173,8 @@ class RoomRackScreen(DeskScreen[None]):
 
     def action_back(self) -> None:
         """Close the date box, leave the panel, drop the stay picked up, or go back."""
-        if self.query_one("#goto-bar").display:
-            self._close_goto()
+        if self.goto.display:
+            self.goto.close()
         elif self.focused is self.panel:
             self.set_focus(None)
         elif self.grid.picked:
@@ -191,30 +187,22 @@ class RoomRackScreen(DeskScreen[None]):
         """Go to the unassigned stays (and back)."""
         self.set_focus(None if self.focused is self.panel else self.panel)
 
+    @property
+    def goto(self) -> GoToDate:
+        """The date box."""
+        return self.query_one("#goto-bar", GoToDate)
+
     def action_go_to(self) -> None:
         """Open the date box."""
-        self.query_one("#goto-bar").display = True
-        self.query_one("#goto-note", Static).update("")
-        self.query_one("#goto", Input).focus()
+        self.goto.open()
 
-    @on(Input.Submitted, "#goto")
-    def _go_to(self, event: Input.Submitted) -> None:
-        if self.business_date is None or self.cursor is None:
+    @on(GoToDate.Chosen)
+    def _go_to(self, message: GoToDate.Chosen) -> None:
+        if self.cursor is None:
             return
-        try:
-            day = parse_date(event.value, self.business_date, field="date")
-        except InvalidInput as error:
-            self.query_one("#goto-note", Static).update(Text(f"✗ {error}"))
-            return
-        event.input.value = ""
-        self._close_goto()
-        self.start = day
+        self.start = message.day
         self._load()
-        self._go(self.cursor.row, day)
-
-    def _close_goto(self) -> None:
-        self.query_one("#goto-bar").display = False
-        self.set_focus(None)
+        self._go(self.cursor.row, message.day)
 
     # Acting on stays ---------------------------------------------------------------------------
 
@@ -335,6 +323,7 @@ class RoomRackScreen(DeskScreen[None]):
         if self.start is not None and (view.start, view.days) != (self.start, self.days):
             return  # the clerk has moved on; the answer for the new window is coming
         self.start, self.business_date, self.version = view.start, view.business_date, view.version
+        self.goto.business_date = view.business_date
         self._poll_problem = ""
         self.grid.loading = False
         self.grid.update(view)

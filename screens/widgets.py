@@ -1,5 +1,5 @@
 """Pieces every front-desk screen shares: the base screen, the header line, the reservation table,
-tonight's bars and the status marks.
+tonight's bars, the "go to a date" bar and the status marks.
 
 Status colours come from component classes styled in `app.tcss` with the theme's variables, so a
 dark, a light and a high-contrast theme all work; every status also carries a symbol and a word,
@@ -11,17 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.style import Style
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen, ScreenResultType
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
+from pms.dates import parse_date
 from pms.desk import Desk
-from pms.errors import DatabaseUnavailable, PmsError
+from pms.errors import DatabaseUnavailable, InvalidInput, PmsError
 from pms.inventory import RoomTypeAvailability
 from pms.properties import PropertyView
 from pms.reservation_views import ReservationSummary
@@ -57,6 +63,25 @@ def short_date(day: dt.date) -> str:
 def long_date(day: dt.date) -> str:
     """`Thu 03 Dec 2026`: how forms and the detail screen spell out a date."""
     return f"{day:%a %d %b %Y}"
+
+
+def cropped_line(gutter: Strip, cells: Strip, scroll_x: int, width: int, style: Style) -> Strip:
+    """A line of a big grid (the rack, the rate calendar): the fixed `gutter`, then the full-width
+    `cells` scrolled to `scroll_x`, cut or padded with `style` to `width`."""
+    view = max(0, width - gutter.cell_length)
+    return Strip.join([gutter, cells.crop(scroll_x, scroll_x + view)]).adjust_cell_length(
+        width, style
+    )
+
+
+def follow(offset: float, start: int, size: int, view: int) -> float:
+    """The scroll offset along one axis that brings `start`..`start + size` into a `view` wide
+    window scrolled to `offset`, moving it as little as needed."""
+    if start < offset:
+        return start
+    if start + size > offset + view:
+        return start + size - view
+    return offset
 
 
 class DeskScreen(Screen[ScreenResultType]):
@@ -230,3 +255,66 @@ class TonightBars(Widget):
         free = width - within - over
         bar.append("░" * free, style=self.get_component_rich_style("bar--free", partial=True))
         return bar
+
+
+class GoToDate(Horizontal):
+    """The "go to a date" bar over the footer: hidden until `open()`, it reads a date the way the
+    desk types dates (`4.12`, `+10`, `fri`, against `business_date`, which the screen sets), says
+    beside the box what is wrong with one it cannot read, and on a good one closes and posts
+    `GoToDate.Chosen`. The screen closes it on `escape` (`close()`) while it is `display`ed."""
+
+    DEFAULT_CSS = """
+    GoToDate {
+        display: none;
+        height: 1;
+        dock: bottom;
+        margin-bottom: 1;
+    }
+    GoToDate > #goto {
+        width: 34;
+    }
+    GoToDate > #goto-note {
+        padding: 0 1;
+        color: $text-error;
+    }
+    """
+
+    class Chosen(Message):
+        """The clerk asked for `day`."""
+
+        def __init__(self, day: dt.date) -> None:
+            super().__init__()
+            self.day = day
+
+    def __init__(self, *, id: str = "goto-bar") -> None:
+        super().__init__(id=id)
+        self.business_date: dt.date | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="date: 2026-12-04, 4.12, +3, fri", id="goto", compact=True)
+        yield Static(id="goto-note")
+
+    def open(self) -> None:
+        """Show the bar, clear the note and take the keys."""
+        self.display = True
+        self.query_one("#goto-note", Static).update("")
+        self.query_one("#goto", Input).focus()
+
+    def close(self) -> None:
+        """Hide the bar and give the keys back to the screen."""
+        self.display = False
+        self.screen.set_focus(None)
+
+    @on(Input.Submitted, "#goto")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.business_date is None:
+            return
+        try:
+            day = parse_date(event.value, self.business_date, field="date")
+        except InvalidInput as error:
+            self.query_one("#goto-note", Static).update(Text(f"✗ {error}"))
+            return
+        event.input.value = ""
+        self.close()
+        self.post_message(self.Chosen(day))
