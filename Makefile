@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,17 @@ run: $(STAMP)
 	$(BIN)/pms demo --if-empty
 	$(BIN)/pms
 
-## Lint and run the whole suite on SQLite and on the local PostgreSQL server.
+## Lint, check the floors of the house and run the whole suite on SQLite and PostgreSQL.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+## The inner loop while working: no races, faults, properties or Pilot journeys; SQLite only.
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	PMS_TEST_SKIP_POSTGRES=1 $(BIN)/pytest -q -m "not slow and not tui"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

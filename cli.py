@@ -30,7 +30,7 @@ from commands import (
     setup,
     user,
 )
-from pms.errors import InvalidInput, PmsError
+from pms.kernel.errors import InvalidInput, PmsError
 
 
 class _RootGroup(TyperGroup):

@@ -14,13 +14,15 @@ returning profiles and half new ones) from concurrent desks. A desk is a separat
 sheet for every night (weekends dearer), VAT inside the price, a city tax per person and a
 property-wide dynamic pricing rule, so every booking is priced and stores its tax lines.
 
-- path **orm** is the service itself: one `pms.desk.Desk` per desk process, and each booking is
-  `Desk.run(pms.reservations.book, BookingRequest(...))` — session, unit of work, retries, view.
+- path **orm** is the service itself: one `pms.kernel.desk.Desk` per desk process, and each booking
+  is `Desk.run(pms.reservations.booking.book, BookingRequest(...))` — session, unit of work,
+  retries, view.
 - path **raw** runs the same statements with the DBAPI driver on the same kind of connection
   (sqlite3 with `BEGIN IMMEDIATE` and the engine's PRAGMAs; psycopg 3 in READ COMMITTED), one
   transaction per booking, with the retry rule of `Desk.run` (PostgreSQL serialization failures
-  and deadlocks). It prices the nights with the same pure functions (`pms.pricing.price_night`),
-  so it stores the same rows; only SQLAlchemy and the service's structure are left out.
+  and deadlocks). It prices the nights with the same pure functions
+  (`pms.rates.pricing.price_night`), so it stores the same rows; only SQLAlchemy and the service's
+  structure are left out.
 
 Before the timed runs the script books two probe stays both ways, captures the statements `book`
 sends (a `before_cursor_execute` listener) and the raw path's, and compares the sequences (modulo

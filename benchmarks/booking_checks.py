@@ -15,9 +15,9 @@ from booking_hotel import BUSINESS_DATE, CLERK, HORIZON, Stay, Target, connect_a
 from booking_raw import raw_desk
 from common import capturing
 
-from pms.desk import Desk
-from pms.inventory import stay_nights
-from pms.reservations import book
+from pms.inventory.nights import stay_nights
+from pms.kernel.desk import Desk
+from pms.reservations.booking import book
 
 
 @dataclass

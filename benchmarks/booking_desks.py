@@ -17,9 +17,9 @@ from booking_hotel import CLERK, Stay, Target
 from booking_raw import raw_desk
 from sqlalchemy import event
 
-from pms.desk import Desk
-from pms.errors import SoldOut
-from pms.reservations import book
+from pms.kernel.desk import Desk
+from pms.kernel.errors import SoldOut
+from pms.reservations.booking import book
 
 # ---------------------------------------------------------------------------------------------
 # Desks in processes

@@ -19,11 +19,8 @@ import psycopg
 from common import temp_postgres, temp_sqlite
 
 from db.models import Guest, Reservation, Role
-from pms.desk import Actor, Desk
-from pms.dynamic_pricing import add_pricing_rule
-from pms.guests import GuestInput
-from pms.inventory import open_nights, stay_nights
-from pms.properties import (
+from pms.guests.lookup import GuestInput
+from pms.hotel.properties import (
     BASE_PLAN,
     add_room,
     add_room_type,
@@ -31,9 +28,12 @@ from pms.properties import (
     resolve_property,
     resolve_room_type,
 )
-from pms.rates import set_rates
-from pms.reservations import BookingRequest
-from pms.taxes import add_tax, set_taxes_inclusive
+from pms.inventory.nights import open_nights, stay_nights
+from pms.kernel.desk import Actor, Desk
+from pms.rates.dynamic_pricing import add_pricing_rule
+from pms.rates.sheet_edits import set_rates
+from pms.rates.taxes import add_tax, set_taxes_inclusive
+from pms.reservations.booking import BookingRequest
 
 PROPERTY = "BENCH"
 BUSINESS_DATE = dt.date(2027, 3, 1)

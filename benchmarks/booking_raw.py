@@ -22,11 +22,19 @@ from common import connect_sqlite
 from psycopg.types.json import Json
 from sqlalchemy import JSON
 
-from pms.desk import MAX_ATTEMPTS
-from pms.errors import Restricted, SoldOut
-from pms.inventory import stay_nights
-from pms.pricing import DynamicRule, NightQuote, Occupancy, Party, PlanTerms, TaxRule, price_night
-from pms.properties import BASE_PLAN
+from pms.hotel.properties import BASE_PLAN
+from pms.inventory.nights import stay_nights
+from pms.kernel.desk import MAX_ATTEMPTS
+from pms.kernel.errors import Restricted, SoldOut
+from pms.rates.pricing import (
+    DynamicRule,
+    NightQuote,
+    Occupancy,
+    Party,
+    PlanTerms,
+    TaxRule,
+    price_night,
+)
 
 _CONFIRMATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -115,7 +123,7 @@ class RawDesk:
         return found[0]
 
     def _record(self, entity: str, entity_id: int, after: dict[str, Any]) -> None:
-        """pms.audit.record: an audit row and a change-log row."""
+        """pms.kernel.audit.record: an audit row and a change-log row."""
         audit = {
             "username": CLERK.username, "action": "create", "entity": entity,
             "entity_id": entity_id, "before": self.json(None), "after": self.json(after),
@@ -205,7 +213,7 @@ class RawDesk:
         return parts
 
     def _take(self, stay: Stay, room_type_id: int, nights: list[dt.date]) -> None:
-        """pms.inventory.take: the guarded update; nights it missed are opened and sold."""
+        """pms.inventory.nights.take: the guarded update; nights it missed are opened and sold."""
         sql = self.sql
         params = (1, room_type_id, self.date(nights[0]), self.date(nights[-1]), 1)
         taken = {self.parse_date(row[0]) for row in self.rows(sql.take.format(also=""), params)}
@@ -303,7 +311,7 @@ class RawDesk:
         stay: Stay,
         sheet: Sheet,
     ) -> list[NightQuote]:
-        """RateSheet.price_stay with the same pure pricing functions (`pms.pricing`)."""
+        """RateSheet.price_stay with the same pure pricing functions (`pms.rates.pricing`)."""
         p, rp, rt, r = (self.sql.at[t] for t in ("properties", "rate_plans", "room_types",
                                                   "rates"))  # fmt: skip
         plan_id, type_id = plan[rp["id"]], room_type[rt["id"]]
@@ -339,7 +347,7 @@ class RawDesk:
         return quotes
 
     def _open(self, room_type_id: int, nights: list[dt.date]) -> list[dt.date]:
-        """pms.inventory.open_nights: rows for the nights that have none; returns those."""
+        """pms.inventory.nights.open_nights: rows for the nights that have none; returns those."""
         sql = self.sql
         existing = {
             self.parse_date(row[0])

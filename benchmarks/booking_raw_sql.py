@@ -166,7 +166,8 @@ class RawStatements:
             Guest, dialect, convert, "" if lite else "guests.id",
             known=("first_name", "last_name", "email", "phone", "created_at"),
         )  # fmt: skip
-        # pms.audit.record: Core INSERTs (on PostgreSQL Core returns the new key, as for guests)
+        # pms.kernel.audit.record: Core INSERTs (on PostgreSQL Core returns the new key, as for
+        # guests)
         self.audit = _insert(AuditLog, dialect, convert, "" if lite else "audit_log.id")
         self.change = _insert(ChangeLog, dialect, convert, "" if lite else "change_log.id")
         # RateSheet.load: room types with their room counts, then the sheet for the nights
@@ -204,8 +205,8 @@ class RawStatements:
             PricingRule, ("room_type_id", "threshold_pct", "adjust_bp", "floor", "ceiling"),
             f"pricing_rules.property_id = {mark}", dialect,
         )  # fmt: skip
-        # pms.inventory.take: the guarded update, then (nights never sold) open_nights and the
-        # update again for the nights it opened
+        # pms.inventory.nights.take: the guarded update, then (nights never sold) open_nights and
+        # the update again for the nights it opened
         self.take = (
             f"UPDATE inventory SET sold=(inventory.sold + {mark}) WHERE inventory.room_type_id = "
             f"{mark} AND inventory.night >= {mark} AND inventory.night <= {mark} AND "

@@ -13,24 +13,24 @@ on a busy 2-core machine, `--backend both` about two.
 
 The hotel. A 300-room property with 8 room types and 6 rate plans (BAR, BB, ADV and the
 members-only MEM are base plans; CORP = BAR − 10 % and HB = BB + €30 are derived), set up through
-the services as `pms.desk.SYSTEM` (the property) and a manager actor (everything else): thirteen
-months of prices per base plan × room type with `set_rates` (seasons, and Friday/Saturday prices
-with a day-of-week pattern), restrictions with `restrict` (minimum stay on summer Saturdays,
+the services as `pms.kernel.desk.SYSTEM` (the property) and a manager actor (everything else):
+thirteen months of prices per base plan × room type with `set_rates` (seasons, and Friday/Saturday
+prices with a day-of-week pattern), restrictions with `restrict` (minimum stay on summer Saturdays,
 closed to arrival at Christmas, a 3-night minimum at New Year, stop-sell of CORP in a trade-fair
 week and of the suites in a refurbishment, maximum stay on ADV, closed to departure on HB summer
 Sundays), VAT 6 % inside the price and a €2 per-adult city tax, extra-person charges, a
-property-wide and a suite dynamic pricing rule, every night open in the inventory, and 1,200
-stays booked by a clerk with `book` (each in a savepoint, 100 per transaction; busiest in
-August, where occupancy reaches ~50 % so the dynamic rules fire).
+property-wide and a suite dynamic pricing rule, every night open in the inventory, and 1,200 stays
+booked by a clerk with `book` (each in a savepoint, 100 per transaction; busiest in August, where
+occupancy reaches ~50 % so the dynamic rules fire).
 
 What it measures, for a 14-night and for a 1-night stay (2 adults, arrivals spread over the
 year, `include_closed=True` so every room type × rate plan combination — 48 offers — is priced
 and listed):
 
-- **quote**: `Desk.read(pms.quotes.quote, QuoteRequest(...))` — the whole service as the CLI and
-  the TUI call it: session, read transaction, queries, ORM objects, pricing, offers. Wall clock,
-  and this thread's CPU time for the same calls (steadier on a busy machine: it leaves out time
-  spent waiting for a core, and on PostgreSQL the server's work). "full GCs" counts the
+- **quote**: `Desk.read(pms.reservations.quotes.quote, QuoteRequest(...))` — the whole service as
+  the CLI and the TUI call it: session, read transaction, queries, ORM objects, pricing, offers.
+  Wall clock, and this thread's CPU time for the same calls (steadier on a busy machine: it leaves
+  out time spent waiting for a core, and on PostgreSQL the server's work). "full GCs" counts the
   generation-2 garbage collections that ran inside timed quotes, with their mean length.
 - **ORM load**: `Desk.read` of the quote's database half only (property, rate sheet, plans, room
   features: the same SELECTs as the quote, which the script checks); quote − ORM load ≈ the
@@ -84,8 +84,8 @@ from rich.console import Console
 from rich.table import Table
 
 from db.engine import READ_ONLY
-from pms.desk import Desk
-from pms.quotes import Offer, quote
+from pms.kernel.desk import Desk
+from pms.reservations.quotes import Offer, quote
 
 AIM_MS = 20.0
 STAY_LENGTHS = (14, 1)

@@ -15,12 +15,8 @@ from common import temp_postgres, temp_sqlite
 from sqlalchemy.orm import Session
 
 from db.models import Role
-from pms.desk import SYSTEM, Actor, Desk
-from pms.dynamic_pricing import add_pricing_rule
-from pms.errors import Restricted, SoldOut
-from pms.guests import GuestInput
-from pms.inventory import open_nights, stay_nights
-from pms.properties import (
+from pms.guests.lookup import GuestInput
+from pms.hotel.properties import (
     add_room,
     add_room_type,
     create_property,
@@ -28,9 +24,15 @@ from pms.properties import (
     resolve_room_type,
     set_extra_charges,
 )
-from pms.rates import PlanTermsInput, RestrictionChange, create_rate_plan, restrict, set_rates
-from pms.reservations import BookingRequest, book
-from pms.taxes import add_tax, set_taxes_inclusive
+from pms.inventory.nights import open_nights, stay_nights
+from pms.kernel.desk import SYSTEM, Actor, Desk
+from pms.kernel.errors import Restricted, SoldOut
+from pms.rates.dynamic_pricing import add_pricing_rule
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import create_rate_plan
+from pms.rates.sheet_edits import RestrictionChange, restrict, set_rates
+from pms.rates.taxes import add_tax, set_taxes_inclusive
+from pms.reservations.booking import BookingRequest, book
 
 PROPERTY = "QBENCH"
 BUSINESS_DATE = dt.date(2027, 1, 4)  # a Monday

@@ -14,10 +14,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from db.models import RatePlan
-from pms.properties import resolve_property
-from pms.quotes import QuoteRequest, _room_features
-from pms.ratesheet import RateSheet
-from pms.stay_rules import resolve_stay
+from pms.hotel.properties import resolve_property
+from pms.rates.ratesheet import RateSheet
+from pms.reservations.quotes import QuoteRequest, _room_features
+from pms.stays.stay_rules import resolve_stay
 
 # ---------------------------------------------------------------------------------------------
 # The four measured paths

@@ -56,12 +56,12 @@ from db.models import (
     Role,
     RoomType,
 )
-from pms.desk import Actor, Desk
-from pms.guest_merge import anonymise_guest
-from pms.guests import GuestDetails, update_guest
-from pms.properties import add_room, add_room_type, create_property
-from pms.search import build_query, catch_up, close_indexes, reindex, search
-from pms.search_index import FlatWeighting
+from pms.guests.merge import anonymise_guest
+from pms.guests.profile_edits import GuestDetails, update_guest
+from pms.hotel.properties import add_room, add_room_type, create_property
+from pms.kernel.desk import Actor, Desk
+from pms.search.schema import FlatWeighting
+from pms.search.service import build_query, catch_up, close_indexes, reindex, search
 
 PHONE_PREFIXES = ["+351 91", "+351 93", "+44 7700 9", "+34 612", "+49 151", "+33 6 12", "+39 347"]
 STATUSES = [

@@ -1,4 +1,5 @@
-"""What every `pms` sub-command shares: the global options, opening the desk, and printing.
+"""What every `pms` sub-command shares: the global options, opening the desk, and the options
+that mean the same in every command (printing is in `commands.output`).
 
 Sub-commands get the desk here rather than calling `open_desk` themselves, so that `--db` and
 `--user` mean the same everywhere and the desk's connections are always released when the
@@ -7,18 +8,13 @@ command ends, whether it succeeded or failed.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import json
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
-from pms.config import Settings
-from pms.desk import Desk
+from pms.kernel.config import Settings
+from pms.kernel.desk import Desk
 from pms.startup import open_desk
 
 
@@ -67,53 +63,7 @@ VersionOption = Annotated[
         "(someone else changed it since you looked).",
     ),
 ]
+Confirmation = Annotated[str, typer.Argument(help="Confirmation number, e.g. AB12-CD34.")]
 
-
-def console(*, stderr: bool = False) -> Console:
-    """A rich console, made per use so it writes to the current stream at its current width
-    (tests swap the streams; terminals get resized)."""
-    return Console(stderr=stderr, highlight=False)
-
-
-def plain(value: Any) -> Any:
-    """A view as plain JSON data: dataclasses as objects with their derived figures (totals,
-    nights, availability) too, dates in ISO form, money left as integer minor units."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name, attribute in vars(type(value)).items():
-            if isinstance(attribute, property):
-                data[name] = plain(getattr(value, name))
-        return data
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def print_json(value: Any) -> None:
-    """Print a view for scripts: no colour, no wrapping, UTF-8 names kept as they are."""
-    typer.echo(json.dumps(plain(value), indent=2, ensure_ascii=False))
-
-
-def day(date: dt.date) -> str:
-    """A date the way the desk reads it: `Thu 2026-12-03`."""
-    return f"{date:%a %Y-%m-%d}"
-
-
-# The UX guide's status colours; the status word always goes with them, never colour alone.
-_STATUS_STYLES = {
-    "tentative": "grey50",
-    "confirmed": "green",
-    "checked_in": "blue",
-    "checked_out": "dim",
-    "cancelled": "strike red",
-    "no_show": "strike red",
-}
-
-
-def status_text(status: str) -> Text:
-    """A reservation status in its colour: `checked_in` reads `checked in`."""
-    return Text(str(status).replace("_", " "), style=_STATUS_STYLES.get(status, ""))
+#: The ways a date may be typed, for help texts (`pms.kernel.dates.parse_date` reads them).
+DATE_FORMS = "2026-12-04, 4.12, +3 or fri"

@@ -11,21 +11,23 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from commands import JsonOption, PropertyOption, VersionOption, console, day, open_for, print_json
-from pms.config import Settings
-from pms.desk import Desk
-from pms.frontdesk import CheckInView, CheckOutView, check_in, check_out, walk_in
-from pms.gateways import gateway_from_settings
-from pms.guests import GuestInput
-from pms.money import format_money, to_minor
-from pms.payments import TEST_CARD, authorise_card, payments_of
-from pms.properties import BASE_PLAN
-from pms.reservation_views import get_reservation
-from pms.reservations import BookingRequest
+from commands import Confirmation, JsonOption, PropertyOption, VersionOption, open_for
+from commands.output import Column, console, day, print_json, table_of
+from commands.stay_options import Adults, Children, Email, GuestName, Nights, Phone, RoomType
+from pms.billing.invoice_views import InvoiceView
+from pms.frontdesk.check_in import CheckInView, check_in, walk_in
+from pms.frontdesk.check_out import CheckOutView, check_out
+from pms.guests.lookup import GuestInput
+from pms.hotel.properties import BASE_PLAN
+from pms.kernel.config import Settings
+from pms.kernel.desk import Desk
+from pms.kernel.money import format_money, to_minor
+from pms.payments.gateways.stripe_gateway import gateway_from_settings
+from pms.payments.take import TEST_CARD, authorise_card, payments_of
+from pms.reservations.booking import BookingRequest
+from pms.stays.reservation_views import get_reservation
 
-Confirmation = Annotated[str, typer.Argument(help="Confirmation number, e.g. AB12-CD34.")]
 RoomOption = Annotated[
     str | None,
     typer.Option("--room", "-r", metavar="ROOM", help="Room number; else the one assigned."),
@@ -41,6 +43,16 @@ Authorise = Annotated[
         metavar="AMOUNT",
         help="Hold this amount on the guest's card first (the rate plan's card guarantee).",
     ),
+]
+WalkInDeparture = Annotated[
+    str | None, typer.Option(metavar="DATE", help="Departure date, e.g. 2026-12-04 or +2.")
+]
+WalkInPlan = Annotated[
+    str, typer.Option("--rate-plan", metavar="PLAN", help="Rate plan to book on.")
+]
+WalkInRoom = Annotated[
+    str | None,
+    typer.Option("--room", "-r", metavar="ROOM", help="Room number; else the best ready one."),
 ]
 CardOption = Annotated[
     str,
@@ -92,29 +104,16 @@ def checkin(
 def walkin(
     ctx: typer.Context,
     *,
-    room_type: Annotated[
-        str, typer.Option("--room-type", "-t", metavar="TYPE", help="Room type code, e.g. DBL.")
-    ],
-    guest: Annotated[
-        str, typer.Option(metavar="NAME", help="Guest's name: 'Lucía García' or 'García, Lucía'.")
-    ],
-    nights: Annotated[
-        int | None, typer.Option(help="Nights to stay, instead of a departure date.")
-    ] = None,
-    departure: Annotated[
-        str | None, typer.Option(metavar="DATE", help="Departure date, e.g. 2026-12-04 or +2.")
-    ] = None,
-    adults: Annotated[int, typer.Option(help="Adults in the party.")] = 1,
-    children: Annotated[int, typer.Option(help="Children in the party.")] = 0,
-    email: Annotated[str, typer.Option(help="Guest's e-mail; finds their profile if known.")] = "",
-    phone: Annotated[str, typer.Option(help="Guest's phone number.")] = "",
-    rate_plan: Annotated[
-        str, typer.Option("--rate-plan", metavar="PLAN", help="Rate plan to book on.")
-    ] = BASE_PLAN,
-    room: Annotated[
-        str | None,
-        typer.Option("--room", "-r", metavar="ROOM", help="Room number; else the best ready one."),
-    ] = None,
+    room_type: RoomType,
+    guest: GuestName,
+    nights: Nights = None,
+    departure: WalkInDeparture = None,
+    adults: Adults = 1,
+    children: Children = 0,
+    email: Email = "",
+    phone: Phone = "",
+    rate_plan: WalkInPlan = BASE_PLAN,
+    room: WalkInRoom = None,
     allow_dirty: AllowDirty = False,
     authorise: Authorise = None,
     card: CardOption = TEST_CARD,
@@ -197,12 +196,12 @@ def _print_check_out(view: CheckOutView, json_output: bool) -> None:
     if not view.invoices:
         out.print("Nothing was posted: no invoice.")
         return
-    table = Table("invoice", "folio", "total", "paid")
-    for invoice in view.invoices:
-        table.add_row(
-            invoice.number_text,
-            escape(invoice.folio_name),
-            invoice.money(invoice.total),
-            invoice.money(invoice.paid),
-        )
-    out.print(table)
+    out.print(table_of(view.invoices, _INVOICE_COLUMNS))
+
+
+_INVOICE_COLUMNS: list[Column[InvoiceView]] = [
+    Column("invoice", lambda i: i.number_text),
+    Column("folio", lambda i: escape(i.folio_name)),
+    Column("total", lambda i: i.money(i.total)),
+    Column("paid", lambda i: i.money(i.paid)),
+]

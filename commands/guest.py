@@ -13,18 +13,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from commands import JsonOption, console, day, desk_for, print_json, status_text
-from pms.guest_merge import anonymise_guest, merge_guests
-from pms.guests import (
-    GuestDetails,
-    GuestProfile,
-    StayLine,
-    create_guest,
-    display_phone,
-    show_guest,
-    update_guest,
-)
-from pms.money import format_money
+from commands import JsonOption, desk_for
+from commands.output import Column, console, day, print_json, status_text, table_of
+from pms.guests.contact import display_phone
+from pms.guests.merge import anonymise_guest, merge_guests
+from pms.guests.profile_edits import GuestDetails, create_guest, update_guest
+from pms.guests.profiles import GuestProfile, StayLine, show_guest
+from pms.kernel.money import format_money
 
 app = typer.Typer(help="Guest profiles: look up, add, change, merge and anonymise.")
 
@@ -223,22 +218,17 @@ def _print(profile: GuestProfile, json_output: bool, done: str = "") -> None:
 
 
 def _stays_table(title: str, stays: list[StayLine]) -> Table:
-    table = Table(title=title, title_justify="left")
-    table.add_column("confirmation", no_wrap=True)
-    for heading in ("status", "hotel", "type", "room", "arrival", "departure"):
-        table.add_column(heading)
-    table.add_column("nights", justify="right")
-    table.add_column("revenue", justify="right")
-    for stay in stays:
-        table.add_row(
-            stay.confirmation,
-            status_text(stay.status),
-            stay.property_code,
-            stay.room_type,
-            escape("/".join(stay.rooms) or "—"),
-            day(stay.arrival),
-            day(stay.departure),
-            str(stay.nights),
-            format_money(stay.revenue, stay.currency),
-        )
-    return table
+    return table_of(stays, _STAY_COLUMNS, title=title)
+
+
+_STAY_COLUMNS: list[Column[StayLine]] = [
+    Column("confirmation", lambda s: s.confirmation, no_wrap=True),
+    Column("status", lambda s: status_text(s.status)),
+    Column("hotel", lambda s: s.property_code),
+    Column("type", lambda s: s.room_type),
+    Column("room", lambda s: escape("/".join(s.rooms) or "—")),
+    Column("arrival", lambda s: day(s.arrival)),
+    Column("departure", lambda s: day(s.departure)),
+    Column("nights", lambda s: str(s.nights), justify="right"),
+    Column("revenue", lambda s: format_money(s.revenue, s.currency), justify="right"),
+]

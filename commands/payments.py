@@ -12,12 +12,13 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from commands import JsonOption, console, desk_for, open_for, print_json
-from pms.gateways import gateway_from_settings
-from pms.money import format_money
-from pms.payments import RECONCILE_AFTER, PaymentView, payments_of, pending_payments, reconcile
+from commands import JsonOption, desk_for, open_for
+from commands.output import Column, console, print_json, print_rows, table_of
+from pms.kernel.money import format_money
+from pms.payments.gateways.stripe_gateway import gateway_from_settings
+from pms.payments.take import RECONCILE_AFTER, PaymentView, payments_of, pending_payments, reconcile
+from pms.payments.views import ReconcileResult
 
 app = typer.Typer(help="Payments: a stay's payments, unsettled ones, reconciliation.",
                   no_args_is_help=True)  # fmt: skip
@@ -73,34 +74,29 @@ def reconcile_(
             "a desk may still be finishing them."
         )
         return
-    table = Table("payment", "was", "now", "note")
-    for result in results:
-        table.add_row(str(result.payment_id), result.was, result.now, escape(result.note))
-    console().print(table)
+    console().print(table_of(results, _RECONCILED_COLUMNS))
+
+
+_RECONCILED_COLUMNS: list[Column[ReconcileResult]] = [
+    Column("payment", lambda r: str(r.payment_id)),
+    Column("was", lambda r: r.was),
+    Column("now", lambda r: r.now),
+    Column("note", lambda r: escape(r.note)),
+]
 
 
 def _print_payments(payments: list[PaymentView], json_output: bool) -> None:
-    if json_output:
-        print_json(payments)
-        return
-    if not payments:
-        console().print("No payments.")
-        return
-    table = Table("payment", "stay", "method", "state")
-    for heading in ("amount", "captured", "refunded"):
-        table.add_column(heading, justify="right")
-    table.add_column("by")
-    table.add_column("reference / error")
-    for p in payments:
-        table.add_row(
-            str(p.id),
-            p.confirmation or "",
-            p.gateway,
-            p.state,
-            format_money(p.amount, p.currency),
-            format_money(p.captured, p.currency),
-            format_money(p.refunded, p.currency),
-            escape(p.username),
-            escape(p.reference or p.error),
-        )
-    console().print(table)
+    print_rows(payments, _PAYMENT_COLUMNS, json_output=json_output, empty="No payments.")
+
+
+_PAYMENT_COLUMNS: list[Column[PaymentView]] = [
+    Column("payment", lambda p: str(p.id)),
+    Column("stay", lambda p: p.confirmation or ""),
+    Column("method", lambda p: p.gateway),
+    Column("state", lambda p: p.state),
+    Column("amount", lambda p: format_money(p.amount, p.currency), justify="right"),
+    Column("captured", lambda p: format_money(p.captured, p.currency), justify="right"),
+    Column("refunded", lambda p: format_money(p.refunded, p.currency), justify="right"),
+    Column("by", lambda p: escape(p.username)),
+    Column("reference / error", lambda p: escape(p.reference or p.error)),
+]

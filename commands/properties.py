@@ -10,12 +10,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from commands import JsonOption, PropertyOption, console, day, desk_for, print_json
-from pms.dates import parse_date
-from pms.inventory import NightCount
-from pms.inventory import availability as availability_grid
-from pms.money import format_money
-from pms.properties import property_view
+from commands import DATE_FORMS, JsonOption, PropertyOption, desk_for
+from commands.output import Column, console, day, night_heading, print_json, table_of
+from pms.hotel.properties import PropertyView, RoomTypeView, property_view
+from pms.inventory.nights import NightCount, RoomTypeAvailability
+from pms.inventory.nights import availability as availability_grid
+from pms.kernel.dates import parse_date
+from pms.kernel.money import format_money
 
 #: Nights the availability grid shows when no --to is given: two weeks, as the desk plans.
 DEFAULT_NIGHTS = 14
@@ -39,19 +40,7 @@ def show(
         f"business date {day(view.business_date)} · {view.currency} · {view.timezone} · "
         f"{view.rooms} rooms"
     )
-    table = Table("type", "name", "rooms", "guests", "overbook", "price", "features")
-    for room_type in view.room_types:
-        price = "" if room_type.price is None else format_money(room_type.price, view.currency)
-        table.add_row(
-            room_type.code,
-            escape(room_type.name),
-            str(room_type.rooms),
-            f"{room_type.base_occupancy}–{room_type.max_occupancy}",
-            f"+{room_type.overbooking_allowance}",
-            price,
-            escape(", ".join(room_type.features)),
-        )
-    out.print(table)
+    out.print(_room_types_table(view))
 
 
 def availability(
@@ -61,7 +50,7 @@ def availability(
         typer.Option(
             "--from",
             metavar="DATE",
-            help="First night: 2026-12-04, 4.12, +3 or fri (default: the business date).",
+            help=f"First night: {DATE_FORMS} (default: the business date).",
         ),
     ] = None,
     end: Annotated[
@@ -91,13 +80,35 @@ def availability(
     out = console()
     last_night = last - dt.timedelta(days=1)
     out.print(f"[bold]{hotel.code}[/] rooms left / rooms to sell, {day(first)} – {day(last_night)}")
-    table = Table()
-    table.add_column("type", no_wrap=True)
-    for count in grid[0].nights if grid else []:
-        table.add_column(f"{count.night:%a}\n{count.night:%d.%m}", justify="right", no_wrap=True)
-    for room_type in grid:
-        table.add_row(room_type.code, *(_cell(count) for count in room_type.nights))
-    out.print(table)
+    nights = [count.night for count in grid[0].nights] if grid else []
+    columns: list[Column[RoomTypeAvailability]] = [
+        Column("type", lambda room_type: room_type.code, no_wrap=True),
+        *(_night_column(night, index) for index, night in enumerate(nights)),
+    ]
+    out.print(table_of(grid, columns))
+
+
+def _room_types_table(view: PropertyView) -> Table:
+    def price(room_type: RoomTypeView) -> str:
+        return "" if room_type.price is None else format_money(room_type.price, view.currency)
+
+    columns: list[Column[RoomTypeView]] = [
+        Column("type", lambda t: t.code),
+        Column("name", lambda t: escape(t.name)),
+        Column("rooms", lambda t: str(t.rooms)),
+        Column("guests", lambda t: f"{t.base_occupancy}–{t.max_occupancy}"),
+        Column("overbook", lambda t: f"+{t.overbooking_allowance}"),
+        Column("price", price),
+        Column("features", lambda t: escape(", ".join(t.features))),
+    ]
+    return table_of(view.room_types, columns)
+
+
+def _night_column(night: dt.date, index: int) -> Column[RoomTypeAvailability]:
+    def cell(room_type: RoomTypeAvailability) -> Text:
+        return _cell(room_type.nights[index])
+
+    return Column(night_heading(night), cell, justify="right", no_wrap=True)
 
 
 def _cell(count: NightCount) -> Text:

@@ -15,66 +15,63 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from commands import JsonOption, console, day, desk_for, print_json
-from pms.desk import Desk
-from pms.errors import InvalidInput, NotFound
-from pms.money import format_money, to_minor
-from pms.pricing import round_half_up
-from pms.properties import list_properties, property_view
-from pms.quotes import Offer, QuoteRequest
-from pms.quotes import quote as find_offers
+from commands import JsonOption, desk_for
+from commands.output import Column, console, day, details, night_heading, print_json, table_of
+from commands.stay_options import Adults, Arrival, Children, Departure, Nights, end_given_once
+from pms.hotel.properties import list_properties, property_view
+from pms.kernel.desk import Desk
+from pms.kernel.errors import InvalidInput, NotFound
+from pms.kernel.money import format_money, to_minor
+from pms.rates.pricing import round_half_up
+from pms.reservations.quotes import Offer, QuoteRequest
+from pms.reservations.quotes import quote as find_offers
 
-_DATE_FORMS = "2026-12-04, 4.12, +3 or fri"
+Features = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--feature", "-f", metavar="FEATURE", help="Only rooms with it, e.g. 'sea view'; repeat."
+    ),
+]
+MaxPrice = Annotated[
+    str | None, typer.Option(metavar="AMOUNT", help="Only offers whose total is at most this.")
+]
+MaxNightly = Annotated[
+    str | None,
+    typer.Option(metavar="AMOUNT", help="Only offers whose dearest night is at most this."),
+]
+RatePlan = Annotated[
+    str | None, typer.Option("--rate-plan", metavar="PLAN", help="Only this rate plan.")
+]
+Member = Annotated[
+    bool, typer.Option("--member", help="The guest is a loyalty member: members' plans too.")
+]
+OnlyProperty = Annotated[
+    str | None, typer.Option("--property", "-p", metavar="CODE", help="Only this property.")
+]
+City = Annotated[str | None, typer.Option(metavar="CITY", help="Every property in this city.")]
+ShowAll = Annotated[bool, typer.Option("--all", help="Also list what cannot be sold, and why.")]
+Nightly = Annotated[
+    bool, typer.Option("--nightly", help="Show every night's price, not the average.")
+]
 
 
 def quote(
     ctx: typer.Context,
     *,  # keyword-only, so the options read in the order a caller asks: dates, party, wishes
-    arrival: Annotated[str, typer.Option(metavar="DATE", help=f"Arrival date: {_DATE_FORMS}.")],
-    departure: Annotated[
-        str | None,
-        typer.Option(metavar="DATE", help=f"Departure date: {_DATE_FORMS}; or give --nights."),
-    ] = None,
-    nights: Annotated[
-        int | None, typer.Option(help="Nights to stay, instead of a departure date.")
-    ] = None,
-    adults: Annotated[int, typer.Option(help="Adults in the party.")],
-    children: Annotated[int, typer.Option(help="Children in the party.")] = 0,
-    features: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--feature",
-            "-f",
-            metavar="FEATURE",
-            help="Only rooms with it, e.g. 'sea view'; repeat.",
-        ),
-    ] = None,
-    max_price: Annotated[
-        str | None, typer.Option(metavar="AMOUNT", help="Only offers whose total is at most this.")
-    ] = None,
-    max_nightly: Annotated[
-        str | None,
-        typer.Option(metavar="AMOUNT", help="Only offers whose dearest night is at most this."),
-    ] = None,
-    rate_plan: Annotated[
-        str | None, typer.Option("--rate-plan", metavar="PLAN", help="Only this rate plan.")
-    ] = None,
-    member: Annotated[
-        bool, typer.Option("--member", help="The guest is a loyalty member: members' plans too.")
-    ] = False,
-    property_code: Annotated[
-        str | None,
-        typer.Option("--property", "-p", metavar="CODE", help="Only this property."),
-    ] = None,
-    city: Annotated[
-        str | None, typer.Option(metavar="CITY", help="Every property in this city.")
-    ] = None,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Also list what cannot be sold, and why.")
-    ] = False,
-    nightly: Annotated[
-        bool, typer.Option("--nightly", help="Show every night's price, not the average.")
-    ] = False,
+    arrival: Arrival,
+    departure: Departure = None,
+    nights: Nights = None,
+    adults: Adults,
+    children: Children = 0,
+    features: Features = None,
+    max_price: MaxPrice = None,
+    max_nightly: MaxNightly = None,
+    rate_plan: RatePlan = None,
+    member: Member = False,
+    property_code: OnlyProperty = None,
+    city: City = None,
+    show_all: ShowAll = False,
+    nightly: Nightly = False,
     json_output: JsonOption = False,
 ) -> None:
     """Quote a stay: every room type and rate plan that can be sold, cheapest first.
@@ -82,16 +79,11 @@ def quote(
     Without --property or --city it quotes every property in the database; --city quotes
     those in that city.
     """
-    if departure is not None and nights is not None:
-        raise typer.BadParameter("give --departure or --nights, not both")
+    end_given_once(departure, nights)
     if property_code and city:
         raise typer.BadParameter("give --property or --city, not both")
     desk = desk_for(ctx)
-    currency = _currency(desk, property_code, city) if max_price or max_nightly else ""
-
-    def budget(text: str | None, field: str) -> int | None:
-        return to_minor(text, currency, field=field) if text else None
-
+    most, most_a_night = _budgets(desk, property_code, city, max_price, max_nightly)
     offers = desk.read(
         find_offers,
         QuoteRequest(
@@ -103,8 +95,8 @@ def quote(
             property_code=property_code,
             city=city,
             features=tuple(features or ()),
-            max_total=budget(max_price, "max price"),
-            max_nightly=budget(max_nightly, "max nightly"),
+            max_total=most,
+            max_nightly=most_a_night,
             rate_plan=rate_plan,
             member=member,
             include_closed=show_all,
@@ -114,6 +106,22 @@ def quote(
         print_json(offers)
         return
     _print_offers(offers, adults, children, nightly, show_all)
+
+
+def _budgets(
+    desk: Desk,
+    property_code: str | None,
+    city: str | None,
+    max_price: str | None,
+    max_nightly: str | None,
+) -> tuple[int | None, int | None]:
+    """The typed maximum total and maximum night, in minor units of the quoted currency."""
+    currency = _currency(desk, property_code, city) if max_price or max_nightly else ""
+
+    def budget(text: str | None, field: str) -> int | None:
+        return to_minor(text, currency, field=field) if text else None
+
+    return budget(max_price, "max price"), budget(max_nightly, "max nightly")
 
 
 def _currency(desk: Desk, property_code: str | None, city: str | None) -> str:
@@ -143,18 +151,7 @@ def _print_offers(
     closed = [o for o in offers if o.closed]
     several = len({o.property_code for o in offers}) > 1
     if offers:
-        first = offers[0]
-        where = (
-            "" if several else f"[bold]{first.property_code}[/] {escape(first.property_name)} · "
-        )
-        party = f"{adults} adult{'s' if adults != 1 else ''}"
-        if children:
-            party += f", {children} child{'ren' if children != 1 else ''}"
-        length = (first.departure - first.arrival).days
-        out.print(
-            f"{where}{day(first.arrival)} → {day(first.departure)}, "
-            f"{length} night{'s' if length != 1 else ''} · {party}"
-        )
+        out.print(_stay_line(offers[0], adults, children, several))
     if not selling:
         hint = "" if show_all else " (--all shows why)"
         out.print(f"Nothing to sell for this stay and party{hint}.")
@@ -163,62 +160,79 @@ def _print_offers(
         out.print(_terms(selling, several))
     if closed:
         out.print("[bold]Not for sale[/]")
-        table = Table()
-        if several:
-            table.add_column("property")
-        for heading in ("type", "plan", "why not"):
-            table.add_column(heading)
-        for offer in closed:
-            cells = [offer.room_type, offer.rate_plan, escape(offer.closed)]
-            table.add_row(*([offer.property_code] if several else []), *cells)
-        out.print(table)
+        out.print(table_of(closed, [*_property_column(several), *_CLOSED_COLUMNS]))
+
+
+def _stay_line(first: Offer, adults: int, children: int, several: bool) -> str:
+    """The stay and party quoted for, and the property when there is only one."""
+    where = "" if several else f"[bold]{first.property_code}[/] {escape(first.property_name)} · "
+    party = f"{adults} adult{'s' if adults != 1 else ''}"
+    if children:
+        party += f", {children} child{'ren' if children != 1 else ''}"
+    length = (first.departure - first.arrival).days
+    return (
+        f"{where}{day(first.arrival)} → {day(first.departure)}, "
+        f"{length} night{'s' if length != 1 else ''} · {party}"
+    )
+
+
+def _property_column(several: bool, *, no_wrap: bool = False) -> list[Column[Offer]]:
+    """The property's column, shown only when the offers come from more than one."""
+    return [Column("property", lambda o: o.property_code, no_wrap=no_wrap)] if several else []
+
+
+_CLOSED_COLUMNS: list[Column[Offer]] = [
+    Column("type", lambda o: o.room_type),
+    Column("plan", lambda o: o.rate_plan),
+    Column("why not", lambda o: escape(o.closed)),
+]
 
 
 def _offer_table(offers: list[Offer], several: bool, nightly: bool) -> Table:
-    table = Table()
-    if several:
-        table.add_column("property", no_wrap=True)
-    for heading in ("type", "plan", "meals"):
-        table.add_column(heading, no_wrap=True)
     nights: list[dt.date] = sorted({n.night for o in offers for n in o.nights})
-    if nightly:
-        for night in nights:
-            table.add_column(f"{night:%a}\n{night:%d.%m}", justify="right", no_wrap=True)
-    else:
-        table.add_column("a night", justify="right", no_wrap=True)
-    table.add_column("taxes", justify="right")
-    table.add_column("total", justify="right", no_wrap=True, style="bold")
-    table.add_column("left", justify="right")
-    for offer in offers:
-        money = {n.night: format_money(n.room, offer.currency) for n in offer.nights}
-        prices = [money.get(night, "") for night in nights] if nightly else [_a_night(offer)]
-        table.add_row(
-            *([offer.property_code] if several else []),
-            offer.room_type,
-            offer.rate_plan,
-            offer.meal_plan,
-            *prices,
-            _taxes(offer),
-            format_money(offer.total, offer.currency),
-            str(offer.rooms_left),
-        )
-    return table
+    prices = (
+        [_night_column(night) for night in nights]
+        if nightly
+        else [Column("a night", _a_night, justify="right", no_wrap=True)]
+    )
+    columns: list[Column[Offer]] = [
+        *_property_column(several, no_wrap=True),
+        Column("type", lambda o: o.room_type, no_wrap=True),
+        Column("plan", lambda o: o.rate_plan, no_wrap=True),
+        Column("meals", lambda o: o.meal_plan, no_wrap=True),
+        *prices,
+        Column("taxes", _taxes, justify="right"),
+        Column(
+            "total",
+            lambda o: format_money(o.total, o.currency),
+            justify="right",
+            no_wrap=True,
+            style="bold",
+        ),
+        Column("left", lambda o: str(o.rooms_left), justify="right"),
+    ]
+    return table_of(offers, columns)
+
+
+def _night_column(night: dt.date) -> Column[Offer]:
+    """One night's room price, blank for an offer without that night."""
+
+    def price(offer: Offer) -> str:
+        rooms = {n.night: n.room for n in offer.nights}
+        return format_money(rooms[night], offer.currency) if night in rooms else ""
+
+    return Column(night_heading(night), price, justify="right", no_wrap=True)
 
 
 def _terms(offers: list[Offer], several: bool) -> Table:
     """Each plan's name, guarantee and cancellation policy, once, under the offers (they are
     the same for every room type of the plan, and too long to repeat on every line)."""
-    terms = Table.grid(padding=(0, 2))
-    terms.add_column(style="bold", no_wrap=True)
-    terms.add_column()
     seen: dict[str, str] = {}
     for offer in offers:
         key = f"{offer.property_code} {offer.rate_plan}" if several else offer.rate_plan
         guarantee = f"{offer.guarantee} guarantee; " if offer.guarantee != "none" else ""
         seen.setdefault(key, f"{escape(offer.rate_plan_name)}: {guarantee}{offer.policy}")
-    for key, text in seen.items():
-        terms.add_row(key, text)
-    return terms
+    return details(seen.items())
 
 
 def _a_night(offer: Offer) -> str:

@@ -1,7 +1,9 @@
 """Rate plans from the command line: `pms rateplan create|list|show`, base plans and plans
 derived from another, with their meals, guarantee, sale window and cancellation terms.
 
-Prices and percentages are typed and read as in `commands.rates`.
+Prices and percentages are typed and read as in `commands.rates`; the terms' defaults and the
+rules about which go together are the domain's (`pms.rates.plan_terms`), so every face that
+drafts a plan refuses the same contradictions in the same words.
 """
 
 from __future__ import annotations
@@ -13,22 +15,67 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from commands import JsonOption, PropertyOption, console, desk_for, print_json
-from commands.rates import hotel_of, percent_bp, print_rate_grid, signed_percent
-from pms.dates import parse_date
-from pms.errors import NotFound
-from pms.money import format_money, to_minor
-from pms.rates import PlanTermsInput, RatePlanView, create_rate_plan, list_rate_plans, rate_calendar
-
-MEAL_PLANS = {
-    "RO": "room only",
-    "BB": "bed and breakfast",
-    "HB": "half board",
-    "FB": "full board",
-    "AI": "all inclusive",
-}
+from commands import JsonOption, PropertyOption, desk_for
+from commands.output import Column, console, details, print_json, print_rows, signed_percent
+from commands.rate_input import hotel_of, percent_bp
+from commands.rates import print_rate_grid
+from pms.hotel.properties import PropertyView
+from pms.kernel.dates import parse_date
+from pms.kernel.errors import InvalidInput, NotFound
+from pms.kernel.money import format_money, to_minor
+from pms.rates.calendar_view import rate_calendar
+from pms.rates.plan_terms import MEAL_PLANS, PlanTermsDraft, Term, check_together
+from pms.rates.plans import RatePlanView, create_rate_plan, list_rate_plans
 
 plan_app = typer.Typer(help="Rate plans: base and derived, with their terms.", no_args_is_help=True)
+
+Parent = Annotated[
+    str | None,
+    typer.Option(metavar="PLAN", help="Derive from this plan; its prices are then followed."),
+]
+Percent = Annotated[
+    str | None,
+    typer.Option(metavar="PERCENT", help="Derived: percent on the parent's price, e.g. -10."),
+]
+Amount = Annotated[
+    str | None,
+    typer.Option(metavar="AMOUNT", help="Derived: amount on the parent's price, e.g. 5.00."),
+]
+MealPlan = Annotated[str, typer.Option(metavar="MEALS", help=f"One of {', '.join(MEAL_PLANS)}.")]
+Guarantee = Annotated[str, typer.Option(help="none, card or deposit.")]
+MembersOnly = Annotated[bool, typer.Option("--members-only", help="Sold to loyalty members only.")]
+SellFrom = Annotated[
+    str | None, typer.Option(metavar="DATE", help="First business date it is on sale.")
+]
+SellUntil = Annotated[
+    str | None, typer.Option(metavar="DATE", help="Last business date it is on sale.")
+]
+MinAdvance = Annotated[
+    int | None, typer.Option(metavar="DAYS", help="Book at least this many days ahead.")
+]
+MaxAdvance = Annotated[
+    int | None, typer.Option(metavar="DAYS", help="Book at most this many days ahead.")
+]
+NonRefundable = Annotated[
+    bool, typer.Option("--non-refundable", help="The full stay is due on cancelling.")
+]
+FreeHours = Annotated[
+    int | None,
+    typer.Option(metavar="HOURS", help="Free cancellation until this long before arrival."),
+]
+Penalty = Annotated[
+    str | None,
+    typer.Option(help="Fee after that: first_night (default), percent or full_stay."),
+]
+PenaltyPercent = Annotated[
+    str | None,
+    typer.Option(metavar="PERCENT", help="The fee as a percent of the stay (--penalty percent)."),
+]
+
+
+def _option(term: Term) -> str:
+    """A term as its option is spelled: `free_hours` is `--free-hours`."""
+    return "--" + term.replace("_", "-")
 
 
 @plan_app.command("create")
@@ -37,101 +84,73 @@ def plan_create(
     code: Annotated[str, typer.Argument(help="Plan code: letters or digits, e.g. CORP.")],
     *,
     name: Annotated[str, typer.Option(help="Name the desk reads, e.g. 'Corporate'.")],
-    parent: Annotated[
-        str | None,
-        typer.Option(metavar="PLAN", help="Derive from this plan; its prices are then followed."),
-    ] = None,
-    percent: Annotated[
-        str | None,
-        typer.Option(metavar="PERCENT", help="Derived: percent on the parent's price, e.g. -10."),
-    ] = None,
-    amount: Annotated[
-        str | None,
-        typer.Option(metavar="AMOUNT", help="Derived: amount on the parent's price, e.g. 5.00."),
-    ] = None,
-    meal_plan: Annotated[
-        str, typer.Option(metavar="MEALS", help=f"One of {', '.join(MEAL_PLANS)}.")
-    ] = "RO",
-    guarantee: Annotated[str, typer.Option(help="none, card or deposit.")] = "none",
-    members_only: Annotated[
-        bool, typer.Option("--members-only", help="Sold to loyalty members only.")
-    ] = False,
-    sell_from: Annotated[
-        str | None, typer.Option(metavar="DATE", help="First business date it is on sale.")
-    ] = None,
-    sell_until: Annotated[
-        str | None, typer.Option(metavar="DATE", help="Last business date it is on sale.")
-    ] = None,
-    min_advance: Annotated[
-        int | None, typer.Option(metavar="DAYS", help="Book at least this many days ahead.")
-    ] = None,
-    max_advance: Annotated[
-        int | None, typer.Option(metavar="DAYS", help="Book at most this many days ahead.")
-    ] = None,
-    non_refundable: Annotated[
-        bool, typer.Option("--non-refundable", help="The full stay is due on cancelling.")
-    ] = False,
-    free_hours: Annotated[
-        int | None,
-        typer.Option(metavar="HOURS", help="Free cancellation until this long before arrival."),
-    ] = None,
-    penalty: Annotated[
-        str | None,
-        typer.Option(help="Fee after that: first_night (default), percent or full_stay."),
-    ] = None,
-    penalty_percent: Annotated[
-        str | None,
-        typer.Option(
-            metavar="PERCENT", help="The fee as a percent of the stay (--penalty percent)."
-        ),
-    ] = None,
+    parent: Parent = None,
+    percent: Percent = None,
+    amount: Amount = None,
+    meal_plan: MealPlan = "RO",
+    guarantee: Guarantee = "none",
+    members_only: MembersOnly = False,
+    sell_from: SellFrom = None,
+    sell_until: SellUntil = None,
+    min_advance: MinAdvance = None,
+    max_advance: MaxAdvance = None,
+    non_refundable: NonRefundable = False,
+    free_hours: FreeHours = None,
+    penalty: Penalty = None,
+    penalty_percent: PenaltyPercent = None,
     property_code: PropertyOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Create a rate plan (managers): a base plan, or one derived from another."""
-    if parent is None and (percent is not None or amount is not None):
-        raise typer.BadParameter("--percent and --amount derive from a plan: give --parent too")
-    if non_refundable and (free_hours, penalty, penalty_percent) != (None, None, None):
-        raise typer.BadParameter(
-            "a non-refundable plan has no free cancellation: leave out --free-hours and --penalty"
-        )
-    if penalty_percent is not None and penalty not in (None, "percent"):
-        raise typer.BadParameter("--penalty-percent goes with --penalty percent")
-    if penalty == "percent" and penalty_percent is None:
-        raise typer.BadParameter("--penalty percent needs --penalty-percent, e.g. 50")
+    typed: dict[Term, object] = {
+        "parent": parent, "percent": percent, "amount": amount, "free_hours": free_hours,
+        "penalty": penalty, "penalty_percent": penalty_percent,
+    }  # fmt: skip
+    _refuse_contradictions(typed, non_refundable, penalty)
     desk = desk_for(ctx)
     hotel = hotel_of(desk, property_code)
-
-    def on(text: str | None, field: str) -> dt.date | None:
-        return parse_date(text, hotel.business_date, field=field) if text else None
-
-    terms = PlanTermsInput(
+    draft = PlanTermsDraft(
         code=code,
         name=name,
         parent=parent,
-        derive_percent_bp=percent_bp(percent, "percent") if percent is not None else 0,
-        derive_amount=to_minor(amount, hotel.currency, field="amount") if amount else 0,
+        derive_percent_bp=_points(percent, "percent"),
+        derive_amount=to_minor(amount, hotel.currency, field="amount") if amount else None,
         meal_plan=meal_plan,
-        guarantee=guarantee.lower(),
+        guarantee=guarantee,
         members_only=members_only,
-        sell_from=on(sell_from, "sell from"),
-        sell_until=on(sell_until, "sell until"),
+        sell_from=_on_sale(hotel, sell_from, "sell from"),
+        sell_until=_on_sale(hotel, sell_until, "sell until"),
         min_advance_days=min_advance,
         max_advance_days=max_advance,
         non_refundable=non_refundable,
-        cancel_free_hours=24 if free_hours is None else free_hours,
-        cancel_penalty="percent" if penalty_percent is not None else penalty or "first_night",
-        cancel_penalty_bp=(
-            percent_bp(penalty_percent, "penalty percent") if penalty_percent is not None else 0
-        ),
+        free_hours=free_hours,
+        penalty=penalty,
+        penalty_bp=_points(penalty_percent, "penalty percent"),
     )
-    view = desk.run(create_rate_plan, hotel.code, terms)
-    if json_output:
-        print_json(view)
-        return
-    out = console()
-    out.print(f"Created rate plan [bold]{view.code}[/].")
-    out.print(_plan_details(view, hotel.currency))
+    view = desk.run(create_rate_plan, hotel.code, draft.terms(_option))
+    _print_plan(view, hotel, json_output, f"Created rate plan [bold]{view.code}[/].")
+
+
+def _refuse_contradictions(
+    typed: dict[Term, object], non_refundable: bool, penalty: str | None
+) -> None:
+    """Options that contradict each other are a usage error, refused before the database is
+    opened; `typed` holds each term's option as typed (None when left out)."""
+    given = {term for term, value in typed.items() if value is not None}
+    try:
+        check_together(given, non_refundable=non_refundable, penalty=penalty, spell=_option)
+    except InvalidInput as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def _points(percent: str | None, field: str) -> int | None:
+    """A typed percentage in basis points; None when it was left out."""
+    return None if percent is None else percent_bp(percent, field)
+
+
+def _on_sale(hotel: PropertyView, text: str | None, field: str) -> dt.date | None:
+    """A business date of the sale window as typed; None when it was left out."""
+    return parse_date(text, hotel.business_date, field=field) if text else None
 
 
 @plan_app.command("list")
@@ -141,22 +160,16 @@ def plan_list(
     """Every rate plan with how it is priced, its meals and its cancellation policy."""
     desk = desk_for(ctx)
     hotel = hotel_of(desk, property_code)
-    plans = desk.read(list_rate_plans, hotel.code)
-    if json_output:
-        print_json(plans)
-        return
-    table = Table("plan", "name", "price", "meals", "guarantee", "for", "cancellation")
-    for plan in plans:
-        table.add_row(
-            plan.code,
-            escape(plan.name),
-            _derivation(plan, hotel.currency),
-            plan.meal_plan,
-            plan.guarantee,
-            "members" if plan.members_only else "all",
-            plan.policy,
-        )
-    console().print(table)
+    columns: list[Column[RatePlanView]] = [
+        Column("plan", lambda p: p.code),
+        Column("name", lambda p: escape(p.name)),
+        Column("price", lambda p: _derivation(p, hotel.currency)),
+        Column("meals", lambda p: p.meal_plan),
+        Column("guarantee", lambda p: p.guarantee),
+        Column("for", lambda p: "members" if p.members_only else "all"),
+        Column("cancellation", lambda p: p.policy),
+    ]
+    print_rows(desk.read(list_rate_plans, hotel.code), columns, json_output=json_output)
 
 
 @plan_app.command("show")
@@ -200,23 +213,32 @@ def _derivation(plan: RatePlanView, currency: str) -> str:
     return " ".join(parts)
 
 
+def _print_plan(view: RatePlanView, hotel: PropertyView, json_output: bool, headline: str) -> None:
+    if json_output:
+        print_json(view)
+        return
+    out = console()
+    out.print(headline)
+    out.print(_plan_details(view, hotel.currency))
+
+
 def _plan_details(plan: RatePlanView, currency: str) -> Table:
-    details = Table.grid(padding=(0, 2))
-    details.add_column(style="bold", no_wrap=True)
-    details.add_column()
-    details.add_row("plan", f"{plan.code}  {escape(plan.name)}")
-    details.add_row("price", _derivation(plan, currency))
-    details.add_row("meals", f"{plan.meal_plan} ({MEAL_PLANS.get(plan.meal_plan, '?')})")
-    details.add_row("guarantee", plan.guarantee)
-    details.add_row("sold to", "loyalty members only" if plan.members_only else "everyone")
     window = [f"from {plan.sell_from}" if plan.sell_from else "",
               f"until {plan.sell_until}" if plan.sell_until else ""]  # fmt: skip
-    details.add_row("on sale", " ".join(w for w in window if w) or "always")
     ahead = [
         f"at least {plan.min_advance_days} days" if plan.min_advance_days is not None else "",
         f"at most {plan.max_advance_days} days" if plan.max_advance_days is not None else "",
     ]
     booked = " and ".join(a for a in ahead if a)
-    details.add_row("booked", f"{booked} ahead" if booked else "any time")
-    details.add_row("cancellation", plan.policy)
-    return details
+    return details(
+        [
+            ("plan", f"{plan.code}  {escape(plan.name)}"),
+            ("price", _derivation(plan, currency)),
+            ("meals", f"{plan.meal_plan} ({MEAL_PLANS.get(plan.meal_plan, '?')})"),
+            ("guarantee", plan.guarantee),
+            ("sold to", "loyalty members only" if plan.members_only else "everyone"),
+            ("on sale", " ".join(w for w in window if w) or "always"),
+            ("booked", f"{booked} ahead" if booked else "any time"),
+            ("cancellation", plan.policy),
+        ]
+    )

@@ -1,122 +1,56 @@
 """The rate sheet from the command line: `pms rates set|restrict|show` (rate plans are in
 `commands.rateplan`, taxes and dynamic pricing in `commands.revenue`).
 
-Money is typed as the desk says it (`129.50`) and read in the property's currency; percentages
-as percent (`-10`, `12.5`) and handed to the services in basis points, through Decimal so that
-no float ever rounds a price. Date ranges are read against the property's business date and
-include both ends: `--from 1.12 --to 31.12` is all of December.
+Money is typed as the desk says it (`129.50`) and read in the property's currency; percentages,
+weekdays and ranges of nights as `commands.rate_input` reads them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from commands import JsonOption, PropertyOption, console, day, desk_for, print_json
-from pms.dates import parse_date
-from pms.desk import Desk
-from pms.errors import InvalidInput
-from pms.money import format_money, from_minor, to_minor
-from pms.properties import BASE_PLAN, PropertyView, property_view
-from pms.rates import (
-    WEEKDAYS,
-    RateCell,
-    RateRow,
-    RestrictionChange,
-    rate_calendar,
-    restrict,
-    set_rates,
-)
-
-#: Nights `rates show` shows when no --to is given: two weeks, as the desk plans.
-DEFAULT_NIGHTS = 14
+from commands import DATE_FORMS, JsonOption, PropertyOption, desk_for
+from commands.output import Column, console, day, night_heading, print_json, table_of
+from commands.rate_input import DEFAULT_NIGHTS, hotel_of, nights_between, weekdays
+from commands.stay_options import RoomType
+from pms.hotel.properties import BASE_PLAN
+from pms.kernel.money import format_money, from_minor, to_minor
+from pms.rates.calendar_view import RateCell, RateRow, rate_calendar
+from pms.rates.sheet_edits import RestrictionChange, restrict, set_rates
 
 app = typer.Typer(help="The rate sheet: prices and restrictions per night.", no_args_is_help=True)
 
-_DATE_FORMS = "2026-12-04, 4.12, +3 or fri"
-
-First = Annotated[str, typer.Option("--from", metavar="DATE", help=f"First night: {_DATE_FORMS}.")]
+First = Annotated[str, typer.Option("--from", metavar="DATE", help=f"First night: {DATE_FORMS}.")]
 Last = Annotated[
-    str, typer.Option("--to", metavar="DATE", help=f"Last night, included: {_DATE_FORMS}.")
+    str, typer.Option("--to", metavar="DATE", help=f"Last night, included: {DATE_FORMS}.")
 ]
 PlanCode = Annotated[str, typer.Option("--plan", metavar="PLAN", help="Rate plan code, e.g. BAR.")]
-RoomTypeCode = Annotated[
-    str, typer.Option("--room-type", "-t", metavar="TYPE", help="Room type code, e.g. DBL.")
-]
 Days = Annotated[
     str | None,
     typer.Option(metavar="DAYS", help="Only these weekdays, e.g. fri,sat (default: every day)."),
 ]
-
-
-# --- reading what the desk typed -------------------------------------------------------------
-
-
-def percent_bp(text: str, field: str) -> int:
-    """A percentage as typed (`-10`, `12.5`, `6%`) in basis points: 12.5 → 1250."""
-    try:
-        value = Decimal(text.strip().removesuffix("%").strip())
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
-        raise InvalidInput(field, f"{field} {text!r} is not a percentage (e.g. -10 or 12.5)")
-    points = value * 100
-    if points != points.to_integral_value():
-        raise InvalidInput(field, f"{field} {text!r} has more than two decimals")
-    return int(points)
-
-
-def whole_percent(text: str, field: str) -> int:
-    """A whole percentage as typed (`80`, `80%`)."""
-    points = percent_bp(text, field)
-    if points % 100:
-        raise InvalidInput(field, f"{field} {text!r} must be a whole percentage, e.g. 80")
-    return points // 100
-
-
-def weekdays(text: str | None) -> list[str] | None:
-    """`fri,sat` as a list of weekdays; None for every day. Checked here so that a typo names
-    itself instead of changing every day of the range."""
-    if text is None:
-        return None
-    names = [name.strip().lower() for name in text.split(",") if name.strip()]
-    if not names:
-        raise InvalidInput("days", "name at least one weekday, e.g. fri,sat")
-    for name in names:
-        if len(name) < 3 or name[:3] not in WEEKDAYS:
-            raise InvalidInput("days", f"{name!r} is not a weekday ({', '.join(WEEKDAYS)})")
-    return names
-
-
-def hotel_of(desk: Desk, property_code: str | None) -> PropertyView:
-    """The property, for its currency and business date."""
-    return desk.read(property_view, property_code)
-
-
-def nights_between(
-    hotel: PropertyView, start: str | None, end: str | None, nights: int = DEFAULT_NIGHTS
-) -> tuple[dt.date, dt.date]:
-    """First and last night (both included) as typed; by default from the business date on."""
-    first = parse_date(start, hotel.business_date, field="from") if start else hotel.business_date
-    last = (
-        parse_date(end, hotel.business_date, field="to")
-        if end
-        else first + dt.timedelta(days=nights - 1)
-    )
-    if last < first:
-        raise InvalidInput("to", f"the last night {last} is before the first {first}")
-    return first, last
-
-
-def signed_percent(points: int) -> str:
-    """Basis points as a signed percentage: `+15 %`, `-10 %`, `+12.5 %`."""
-    return f"{Decimal(points) / 100:+g} %"
+MinStay = Annotated[
+    int | None,
+    typer.Option("--min-los", metavar="N", help="Minimum stay for arrivals; 0 clears it."),
+]
+MaxStay = Annotated[
+    int | None,
+    typer.Option("--max-los", metavar="N", help="Maximum stay for arrivals; 0 clears it."),
+]
+ClosedToArrival = Annotated[
+    bool | None, typer.Option("--cta/--no-cta", help="Close (or open) to arrival.")
+]
+ClosedToDeparture = Annotated[
+    bool | None, typer.Option("--ctd/--no-ctd", help="Close (or open) to departure.")
+]
+StopSell = Annotated[
+    bool | None, typer.Option("--stop-sell/--no-stop-sell", help="Stop (or resume) selling.")
+]
 
 
 def _span(first: dt.date, last: dt.date) -> str:
@@ -127,15 +61,12 @@ def _nights(count: int) -> str:
     return f"{count} night{'' if count == 1 else 's'}"
 
 
-# --- rates -----------------------------------------------------------------------------------
-
-
 @app.command("set")
 def set_(
     ctx: typer.Context,
     *,
     plan: PlanCode,
-    room_type: RoomTypeCode,
+    room_type: RoomType,
     start: First,
     end: Last,
     price: Annotated[str, typer.Option(metavar="AMOUNT", help="Price a night, e.g. 129.50.")],
@@ -168,26 +99,14 @@ def restrict_(
     ctx: typer.Context,
     *,
     plan: PlanCode,
-    room_type: RoomTypeCode,
+    room_type: RoomType,
     start: First,
     end: Last,
-    min_los: Annotated[
-        int | None,
-        typer.Option("--min-los", metavar="N", help="Minimum stay for arrivals; 0 clears it."),
-    ] = None,
-    max_los: Annotated[
-        int | None,
-        typer.Option("--max-los", metavar="N", help="Maximum stay for arrivals; 0 clears it."),
-    ] = None,
-    cta: Annotated[
-        bool | None, typer.Option("--cta/--no-cta", help="Close (or open) to arrival.")
-    ] = None,
-    ctd: Annotated[
-        bool | None, typer.Option("--ctd/--no-ctd", help="Close (or open) to departure.")
-    ] = None,
-    stop_sell: Annotated[
-        bool | None, typer.Option("--stop-sell/--no-stop-sell", help="Stop (or resume) selling.")
-    ] = None,
+    min_los: MinStay = None,
+    max_los: MaxStay = None,
+    cta: ClosedToArrival = None,
+    ctd: ClosedToDeparture = None,
+    stop_sell: StopSell = None,
     days: Days = None,
     property_code: PropertyOption = None,
     json_output: JsonOption = False,
@@ -278,6 +197,10 @@ def show(
     )
 
 
+# A room type's row of the grid: the row, and its cells already drawn.
+_GridRow = tuple[RateRow, list[Text]]
+
+
 def print_rate_grid(out: Console, rows: list[RateRow], currency: str) -> None:
     """The rate calendar as tables (room types down, nights across), split into as many as it
     takes for every night to fit the terminal's width rather than be cut to `…`."""
@@ -288,14 +211,15 @@ def print_rate_grid(out: Console, rows: list[RateRow], currency: str) -> None:
     nights = rows[0].cells if rows else []
     tables = -(-len(nights) // fits)
     per_table = -(-len(nights) // tables) if tables else 1  # even parts: 7 + 7, not 10 + 4
+    room_type: Column[_GridRow] = Column("type", lambda row: row[0].room_type, no_wrap=True)
     for start in range(0, len(nights), per_table):
-        table = Table()
-        table.add_column("type", no_wrap=True)
-        for cell in nights[start : start + per_table]:
-            table.add_column(f"{cell.night:%a}\n{cell.night:%d.%m}", justify="right", no_wrap=True)
-        for row, row_cells in zip(rows, cells, strict=True):
-            table.add_row(row.room_type, *row_cells[start : start + per_table])
-        out.print(table)
+        part = range(start, min(start + per_table, len(nights)))
+        columns = [room_type, *(_night_column(nights[i].night, i) for i in part)]
+        out.print(table_of(zip(rows, cells, strict=True), columns))
+
+
+def _night_column(night: dt.date, index: int) -> Column[_GridRow]:
+    return Column(night_heading(night), lambda row: row[1][index], justify="right", no_wrap=True)
 
 
 def _rate_cell(cell: RateCell, currency: str) -> Text:
@@ -308,6 +232,3 @@ def _rate_cell(cell: RateCell, currency: str) -> Text:
     if cell.marks:
         lines.append(cell.marks)
     return Text("\n".join(lines), style=style)
-
-
-# --- taxes -----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ unassign|rooms`.
 
 Dates go to the services as the clerk typed them (`2026-12-04`, `4.12`, `+3`, `fri`): the booking
 services read them against the property's business date, so the CLI and the TUI agree on what
-`fri` means. Every command that changes a stay prints it as it now is.
+`fri` means. Every command that changes a stay prints it as it now is (`commands.stay_output`).
 """
 
 from __future__ import annotations
@@ -13,100 +13,111 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
-from commands import (
-    JsonOption,
-    PropertyOption,
-    VersionOption,
-    console,
-    day,
-    desk_for,
-    print_json,
-    status_text,
+from commands import DATE_FORMS, Confirmation, JsonOption, PropertyOption, VersionOption, desk_for
+from commands.output import Column, day, print_json, print_rows, status_text
+from commands.stay_options import (
+    Adults,
+    Arrival,
+    Children,
+    Departure,
+    Email,
+    GuestName,
+    Nights,
+    Phone,
+    RoomType,
+    end_given_once,
 )
-from commands.rateplan import MEAL_PLANS
-from pms.dates import parse_date
-from pms.guests import GuestInput
-from pms.money import format_money, to_minor
-from pms.properties import BASE_PLAN, property_view
-from pms.repricing import reprice
-from pms.reservation_views import ReservationView, get_reservation, list_reservations
-from pms.reservations import BookingRequest, StayChanges, book, cancel, confirm, modify
-from pms.rooms import assign_room, free_rooms, unassign_room
+from commands.stay_output import print_stay
+from pms.guests.lookup import GuestInput
+from pms.hotel.properties import BASE_PLAN, property_view
+from pms.kernel.dates import parse_date
+from pms.kernel.desk import Desk
+from pms.kernel.money import format_money, to_minor
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.changes import StayChanges, cancel, confirm, modify
+from pms.reservations.repricing import reprice
+from pms.stays.reservation_lists import ReservationSummary, list_reservations
+from pms.stays.reservation_views import get_reservation
+from pms.stays.rooms import RoomChoice, assign_room, free_rooms, unassign_room
 
 app = typer.Typer(help="Book, find, change and cancel stays.", no_args_is_help=True)
 
-_DATE_FORMS = "2026-12-04, 4.12, +3 or fri"
-
-Confirmation = Annotated[str, typer.Argument(help="Confirmation number, e.g. AB12-CD34.")]
-Arrival = Annotated[str | None, typer.Option(metavar="DATE", help=f"Arrival date: {_DATE_FORMS}.")]
-Departure = Annotated[
-    str | None,
-    typer.Option(metavar="DATE", help=f"Departure date: {_DATE_FORMS}; or give --nights."),
+# What `modify` may change; left out, each stays as it is.
+NewArrival = Annotated[
+    str | None, typer.Option(metavar="DATE", help=f"Arrival date: {DATE_FORMS}.")
 ]
-Nights = Annotated[int | None, typer.Option(help="Nights to stay, instead of a departure date.")]
-RoomType = Annotated[
+NewRoomType = Annotated[
     str | None, typer.Option("--room-type", "-t", metavar="TYPE", help="Room type code, e.g. DBL.")
 ]
-Adults = Annotated[int | None, typer.Option(help="Adults in the party.")]
-Children = Annotated[int | None, typer.Option(help="Children in the party.")]
+NewAdults = Annotated[int | None, typer.Option(help="Adults in the party.")]
+NewChildren = Annotated[int | None, typer.Option(help="Children in the party.")]
 
+IdempotencyKey = Annotated[
+    str | None, typer.Option(metavar="KEY", help="Books once however often the same key is sent.")
+]
+Tentative = Annotated[bool, typer.Option("--tentative", help="Hold the rooms until confirmed.")]
+Overbook = Annotated[
+    bool, typer.Option("--overbook", help="Sell past the limit when sold out (managers).")
+]
+RatePlan = Annotated[
+    str, typer.Option("--rate-plan", metavar="PLAN", help="Rate plan to book on, e.g. CORP.")
+]
+ExpectedTotal = Annotated[
+    str | None,
+    typer.Option(
+        metavar="AMOUNT",
+        help="The total the guest was quoted; refuse the booking if the price has changed.",
+    ),
+]
 
-def _end_given_once(departure: str | None, nights: int | None) -> None:
-    """A stay's end is given one way; both at once would leave the desk guessing which wins."""
-    if departure is not None and nights is not None:
-        raise typer.BadParameter("give --departure or --nights, not both")
+# The filters of `list`.
+Arriving = Annotated[
+    str | None, typer.Option(metavar="DATE", help="Only stays arriving on this date.")
+]
+Departing = Annotated[
+    str | None, typer.Option(metavar="DATE", help="Only stays departing on this date.")
+]
+InHouse = Annotated[
+    str | None,
+    typer.Option(
+        "--in-house", metavar="DATE", help="Only stays that spend this night at the hotel."
+    ),
+]
+Status = Annotated[
+    str | None,
+    typer.Option(help="Only stays in this status, e.g. confirmed, checked_in, cancelled."),
+]
+Search = Annotated[
+    str, typer.Option(metavar="TEXT", help="A piece of the guest's name or confirmation.")
+]
+Limit = Annotated[int, typer.Option(help="Show at most this many.")]
 
 
 @app.command("create")
 def create(
     ctx: typer.Context,
     *,  # keyword-only, so the options can come in the order a clerk asks: dates, party, guest
-    arrival: Annotated[str, typer.Option(metavar="DATE", help=f"Arrival date: {_DATE_FORMS}.")],
+    arrival: Arrival,
     departure: Departure = None,
     nights: Nights = None,
-    adults: Annotated[int, typer.Option(help="Adults in the party.")] = 1,
-    children: Annotated[int, typer.Option(help="Children in the party.")] = 0,
-    room_type: Annotated[
-        str, typer.Option("--room-type", "-t", metavar="TYPE", help="Room type code, e.g. DBL.")
-    ],
-    guest: Annotated[
-        str, typer.Option(metavar="NAME", help="Guest's name: 'Lucía García' or 'García, Lucía'.")
-    ],
-    email: Annotated[str, typer.Option(help="Guest's e-mail; finds their profile if known.")] = "",
-    phone: Annotated[str, typer.Option(help="Guest's phone number.")] = "",
-    idempotency_key: Annotated[
-        str | None,
-        typer.Option(metavar="KEY", help="Books once however often the same key is sent."),
-    ] = None,
-    tentative: Annotated[
-        bool, typer.Option("--tentative", help="Hold the rooms until confirmed.")
-    ] = False,
-    overbook: Annotated[
-        bool, typer.Option("--overbook", help="Sell past the limit when sold out (managers).")
-    ] = False,
-    rate_plan: Annotated[
-        str, typer.Option("--rate-plan", metavar="PLAN", help="Rate plan to book on, e.g. CORP.")
-    ] = BASE_PLAN,
-    expected_total: Annotated[
-        str | None,
-        typer.Option(
-            metavar="AMOUNT",
-            help="The total the guest was quoted; refuse the booking if the price has changed.",
-        ),
-    ] = None,
+    adults: Adults = 1,
+    children: Children = 0,
+    room_type: RoomType,
+    guest: GuestName,
+    email: Email = "",
+    phone: Phone = "",
+    idempotency_key: IdempotencyKey = None,
+    tentative: Tentative = False,
+    overbook: Overbook = False,
+    rate_plan: RatePlan = BASE_PLAN,
+    expected_total: ExpectedTotal = None,
     property_code: PropertyOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Book a stay at the prices a quote shows; prints its confirmation number."""
-    _end_given_once(departure, nights)
+    end_given_once(departure, nights)
     desk = desk_for(ctx)
-    quoted = None
-    if expected_total is not None:
-        currency = desk.read(property_view, property_code).currency
-        quoted = to_minor(expected_total, currency, field="expected total")
     view = desk.run(
         book,
         BookingRequest(
@@ -122,41 +133,35 @@ def create(
             tentative=tentative,
             overbook=overbook,
             rate_plan=rate_plan,
-            expected_total=quoted,
+            expected_total=_quoted(desk, property_code, expected_total),
         ),
     )
-    _print_stay(view, json_output, f"Booked [bold]{view.confirmation}[/].")
+    print_stay(view, json_output, f"Booked [bold]{view.confirmation}[/].")
+
+
+def _quoted(desk: Desk, property_code: str | None, expected_total: str | None) -> int | None:
+    """The total the guest was quoted, in the property's minor units."""
+    if expected_total is None:
+        return None
+    currency = desk.read(property_view, property_code).currency
+    return to_minor(expected_total, currency, field="expected total")
 
 
 @app.command("show")
 def show(ctx: typer.Context, confirmation: Confirmation, json_output: JsonOption = False) -> None:
     """Show a stay in full, with its price night by night."""
-    _print_stay(desk_for(ctx).read(get_reservation, confirmation), json_output)
+    print_stay(desk_for(ctx).read(get_reservation, confirmation), json_output)
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    arriving: Annotated[
-        str | None, typer.Option(metavar="DATE", help="Only stays arriving on this date.")
-    ] = None,
-    departing: Annotated[
-        str | None, typer.Option(metavar="DATE", help="Only stays departing on this date.")
-    ] = None,
-    in_house: Annotated[
-        str | None,
-        typer.Option(
-            "--in-house", metavar="DATE", help="Only stays that spend this night at the hotel."
-        ),
-    ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(help="Only stays in this status, e.g. confirmed, checked_in, cancelled."),
-    ] = None,
-    search: Annotated[
-        str, typer.Option(metavar="TEXT", help="A piece of the guest's name or confirmation.")
-    ] = "",
-    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 100,
+    arriving: Arriving = None,
+    departing: Departing = None,
+    in_house: InHouse = None,
+    status: Status = None,
+    search: Search = "",
+    limit: Limit = 100,
     property_code: PropertyOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -177,43 +182,32 @@ def list_(
         text=search,
         limit=limit,
     )
-    if json_output:
-        print_json(stays)
-        return
-    if not stays:
-        console().print("No reservations match.")
-        return
-    table = Table()
-    table.add_column("confirmation", no_wrap=True)
-    for heading in ("status", "guest", "type", "room", "arrival", "departure"):
-        table.add_column(heading)
-    table.add_column("nights", justify="right")
-    table.add_column("guests", justify="right")
-    for stay in stays:
-        table.add_row(
-            stay.confirmation,
-            status_text(stay.status),
-            escape(stay.guest_name),
-            stay.room_type,
-            escape(stay.room),
-            day(stay.arrival),
-            day(stay.departure),
-            str(stay.nights),
-            str(stay.adults + stay.children),
-        )
-    console().print(table)
+    print_rows(stays, _STAY_COLUMNS, json_output=json_output, empty="No reservations match.")
+
+
+_STAY_COLUMNS: list[Column[ReservationSummary]] = [
+    Column("confirmation", lambda s: s.confirmation, no_wrap=True),
+    Column("status", lambda s: status_text(s.status)),
+    Column("guest", lambda s: escape(s.guest_name)),
+    Column("type", lambda s: s.room_type),
+    Column("room", lambda s: escape(s.room)),
+    Column("arrival", lambda s: day(s.arrival)),
+    Column("departure", lambda s: day(s.departure)),
+    Column("nights", lambda s: str(s.nights), justify="right"),
+    Column("guests", lambda s: str(s.adults + s.children), justify="right"),
+]
 
 
 @app.command("modify")
 def modify_(
     ctx: typer.Context,
     confirmation: Confirmation,
-    arrival: Arrival = None,
+    arrival: NewArrival = None,
     departure: Departure = None,
     nights: Nights = None,
-    room_type: RoomType = None,
-    adults: Adults = None,
-    children: Children = None,
+    room_type: NewRoomType = None,
+    adults: NewAdults = None,
+    children: NewChildren = None,
     version: VersionOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -221,7 +215,7 @@ def modify_(
 
     A new arrival keeps the length of stay unless --departure or --nights says otherwise.
     """
-    _end_given_once(departure, nights)
+    end_given_once(departure, nights)
     changes = StayChanges(
         arrival=arrival,
         departure=departure,
@@ -236,7 +230,7 @@ def modify_(
             "or --children"
         )
     view = desk_for(ctx).run(modify, confirmation, changes, expected_version=version)
-    _print_stay(view, json_output, f"Changed [bold]{view.confirmation}[/].")
+    print_stay(view, json_output, f"Changed [bold]{view.confirmation}[/].")
 
 
 @app.command("cancel")
@@ -255,7 +249,7 @@ def cancel_(
         if view.cancellation_fee
         else "No cancellation fee."
     )
-    _print_stay(view, json_output, f"Cancelled [bold]{view.confirmation}[/]. {fee}")
+    print_stay(view, json_output, f"Cancelled [bold]{view.confirmation}[/]. {fee}")
 
 
 @app.command("confirm")
@@ -267,7 +261,7 @@ def confirm_(
 ) -> None:
     """Turn a tentative hold into a confirmed booking."""
     view = desk_for(ctx).run(confirm, confirmation, expected_version=version)
-    _print_stay(view, json_output, f"Confirmed [bold]{view.confirmation}[/].")
+    print_stay(view, json_output, f"Confirmed [bold]{view.confirmation}[/].")
 
 
 @app.command("reprice")
@@ -285,7 +279,7 @@ def reprice_(
         return
     change = format_money(repriced.difference, view.currency)
     was = format_money(repriced.old_total, view.currency)
-    _print_stay(view, False, f"Re-priced [bold]{view.confirmation}[/] (was {was}, {change}).")
+    print_stay(view, False, f"Re-priced [bold]{view.confirmation}[/] (was {was}, {change}).")
 
 
 @app.command("assign")
@@ -299,7 +293,7 @@ def assign(
     """Give a stay a room for all its nights (replacing any room it had)."""
     view = desk_for(ctx).run(assign_room, confirmation, room, expected_version=version)
     headline = f"Gave room {escape(view.room)} to [bold]{view.confirmation}[/]."
-    _print_stay(view, json_output, headline)
+    print_stay(view, json_output, headline)
 
 
 @app.command("unassign")
@@ -311,107 +305,23 @@ def unassign(
 ) -> None:
     """Take the room back from a stay that has not arrived."""
     view = desk_for(ctx).run(unassign_room, confirmation, expected_version=version)
-    _print_stay(view, json_output, f"[bold]{view.confirmation}[/] has no room now.")
+    print_stay(view, json_output, f"[bold]{view.confirmation}[/] has no room now.")
 
 
 @app.command("rooms")
 def rooms(ctx: typer.Context, confirmation: Confirmation, json_output: JsonOption = False) -> None:
     """Rooms that could take the stay for all its nights, best first (inspected, clean, dirty)."""
-    choices = desk_for(ctx).read(free_rooms, confirmation)
-    if json_output:
-        print_json(choices)
-        return
-    if not choices:
-        console().print("No free room of this type for all the stay's nights.")
-        return
-    table = Table("room", "floor", "housekeeping", "features")
-    for choice in choices:
-        features = escape(", ".join(choice.features))
-        table.add_row(escape(choice.number), str(choice.floor), choice.housekeeping, features)
-    console().print(table)
-
-
-def _print_stay(view: ReservationView, json_output: bool, headline: str = "") -> None:
-    """A stay for people (its details, then its nights and their prices) or for scripts."""
-    if json_output:
-        print_json(view)
-        return
-    out = console()
-    if headline:
-        out.print(headline)
-    details = Table.grid(padding=(0, 2))
-    details.add_column(style="bold", no_wrap=True)
-    details.add_column()
-    status = status_text(view.status)
-    if view.overbooked:
-        status.append("  overbooked", style="yellow")
-    contact = " · ".join(part for part in (view.email, view.phone) if part)
-    guest = Text(view.guest_name)
-    if contact:
-        guest.append(f"  {contact}", style="dim")
-    details.add_row("confirmation", f"{view.confirmation}  (version {view.version})")
-    details.add_row("status", status)
-    details.add_row("guest", guest)
-    details.add_row(
-        "stay",
-        f"{day(view.arrival)} → {day(view.departure)}, {_count(view.nights, 'night')}",
+    print_rows(
+        desk_for(ctx).read(free_rooms, confirmation),
+        _ROOM_COLUMNS,
+        json_output=json_output,
+        empty="No free room of this type for all the stay's nights.",
     )
-    room = f"room {escape(view.room)}" if view.room else "no room yet"
-    details.add_row("room", f"{view.room_type}, {room}")
-    details.add_row(
-        "party", f"{_count(view.adults, 'adult')}, {_count(view.children, 'child', 'children')}"
-    )
-    meals = MEAL_PLANS.get(view.meal_plan, view.meal_plan)
-    details.add_row(
-        "rate", f"{view.rate_plan} ({meals}), {format_money(view.total, view.currency)} in all"
-    )
-    if view.taxes:
-        details.add_row("taxes", _tax_summary(view))
-    details.add_row("cancellation", view.policy)
-    if view.status == "cancelled":
-        details.add_row("fee", format_money(view.cancellation_fee, view.currency))
-    details.add_row("booked via", f"{escape(view.source)} at {view.property_code}")
-    out.print(details)
-    out.print(_nightly_table(view))
 
 
-def _tax_codes(view: ReservationView) -> dict[str, bool]:
-    """Each tax code of the stay, and whether it is inside the nightly price."""
-    return {tax.code: tax.included for tax in view.taxes}
-
-
-def _tax_summary(view: ReservationView) -> str:
-    """`CITY €12.00 added · VAT €23.77 included`: each tax of the stay, summed over its nights."""
-    parts = []
-    for code, included in _tax_codes(view).items():
-        amount = sum(t.amount for t in view.taxes if t.code == code)
-        how = "included" if included else "added"
-        parts.append(f"{code} {format_money(amount, view.currency)} {how}")
-    return " · ".join(parts)
-
-
-def _nightly_table(view: ReservationView) -> Table:
-    """A row per night: its price and, when the stay has taxes, each tax and the night's total."""
-    codes = _tax_codes(view)
-    table = Table("night")
-    table.add_column("price", justify="right")
-    for code, included in codes.items():
-        table.add_column(f"{code} incl." if included else code, justify="right")
-    if codes:
-        table.add_column("total", justify="right")
-    for night in view.nightly:
-        cells = [format_money(night.price, view.currency)]
-        lines = [t for t in view.taxes if t.night == night.night]
-        for code in codes:
-            amount = sum(t.amount for t in lines if t.code == code)
-            cells.append(format_money(amount, view.currency))
-        if codes:
-            added = sum(t.amount for t in lines if not t.included)
-            cells.append(format_money(night.price + added, view.currency))
-        table.add_row(day(night.night), *cells)
-    return table
-
-
-def _count(number: int, one: str, many: str = "") -> str:
-    """`1 night`, `3 nights`, `2 children`."""
-    return f"{number} {one if number == 1 else many or one + 's'}"
+_ROOM_COLUMNS: list[Column[RoomChoice]] = [
+    Column("room", lambda c: escape(c.number)),
+    Column("floor", lambda c: str(c.floor)),
+    Column("housekeeping", lambda c: c.housekeeping),
+    Column("features", lambda c: escape(", ".join(c.features))),
+]

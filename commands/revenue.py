@@ -1,7 +1,7 @@
 """Taxes, dynamic pricing and extra-person charges from the command line: `pms tax
 add|list|inclusive|exclusive`, `pms pricing-rule add|list|remove`, `pms room-type extras`.
 
-Money and percentages are typed and read as in `commands.rates`.
+Money and percentages are typed and read as in `commands.rates` (`commands.rate_input`).
 """
 
 from __future__ import annotations
@@ -11,19 +11,19 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from commands import JsonOption, PropertyOption, console, desk_for, print_json
-from commands.rates import hotel_of, percent_bp, signed_percent, whole_percent
-from pms.dynamic_pricing import (
+from commands import JsonOption, PropertyOption, desk_for
+from commands.output import Column, console, print_json, print_rows, signed_percent
+from commands.rate_input import hotel_of, percent_bp, whole_percent
+from pms.hotel.properties import set_extra_charges
+from pms.kernel.money import format_money, to_minor
+from pms.rates.dynamic_pricing import (
     PricingRuleView,
     add_pricing_rule,
     list_pricing_rules,
     remove_pricing_rule,
 )
-from pms.money import format_money, to_minor
-from pms.properties import set_extra_charges
-from pms.taxes import TaxView, add_tax, list_taxes, set_taxes_inclusive
+from pms.rates.taxes import TaxView, add_tax, list_taxes, set_taxes_inclusive
 
 tax_app = typer.Typer(help="Taxes: VAT and city tax.", no_args_is_help=True)
 rule_app = typer.Typer(
@@ -78,17 +78,13 @@ def tax_list(
     """The property's taxes and what each charges."""
     desk = desk_for(ctx)
     hotel = hotel_of(desk, property_code)
+    columns: list[Column[TaxView]] = [
+        Column("tax", lambda t: t.code),
+        Column("name", lambda t: escape(t.name)),
+        Column("charge", lambda t: _charge(t, hotel.currency)),
+    ]
     taxes = desk.read(list_taxes, hotel.code)
-    if json_output:
-        print_json(taxes)
-        return
-    if not taxes:
-        console().print("No taxes set up.")
-        return
-    table = Table("tax", "name", "charge")
-    for tax in taxes:
-        table.add_row(tax.code, escape(tax.name), _charge(tax, hotel.currency))
-    console().print(table)
+    print_rows(taxes, columns, json_output=json_output, empty="No taxes set up.")
 
 
 def _charge(tax: TaxView, currency: str) -> str:
@@ -169,24 +165,25 @@ def rule_list(
     """The occupancy rules, property-wide first (a room type's own rules replace them)."""
     desk = desk_for(ctx)
     hotel = hotel_of(desk, property_code)
+
+    def money(amount: int | None) -> str:
+        return "" if amount is None else format_money(amount, hotel.currency)
+
+    columns: list[Column[PricingRuleView]] = [
+        Column("rule", lambda r: f"#{r.id}"),
+        Column("room type", lambda r: r.room_type or "all"),
+        Column("from occupancy", lambda r: f"{r.threshold_pct} %"),
+        Column("prices", lambda r: signed_percent(r.adjust_bp)),
+        Column("floor", lambda r: money(r.floor)),
+        Column("ceiling", lambda r: money(r.ceiling)),
+    ]
     rules = desk.read(list_pricing_rules, hotel.code)
-    if json_output:
-        print_json(rules)
-        return
-    if not rules:
-        console().print("No pricing rules: prices are as the sheet says.")
-        return
-    table = Table("rule", "room type", "from occupancy", "prices", "floor", "ceiling")
-    for rule in rules:
-        table.add_row(
-            f"#{rule.id}",
-            rule.room_type or "all",
-            f"{rule.threshold_pct} %",
-            signed_percent(rule.adjust_bp),
-            "" if rule.floor is None else format_money(rule.floor, hotel.currency),
-            "" if rule.ceiling is None else format_money(rule.ceiling, hotel.currency),
-        )
-    console().print(table)
+    print_rows(
+        rules,
+        columns,
+        json_output=json_output,
+        empty="No pricing rules: prices are as the sheet says.",
+    )
 
 
 @rule_app.command("remove")

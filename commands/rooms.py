@@ -11,35 +11,21 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
-from commands import (
-    JsonOption,
-    PropertyOption,
-    VersionOption,
-    console,
-    day,
-    desk_for,
-    print_json,
-)
-from pms.frontdesk import suggest_rooms
-from pms.housekeeping import (
-    return_to_service,
-    set_housekeeping,
-    set_out_of_order,
-    set_out_of_service,
-)
-from pms.housekeeping_board import RoomStatusView, housekeeping_board
-from pms.reservation_views import ReservationView
-from pms.stay_changes import extend_stay, move_room, shorten_stay
+from commands import DATE_FORMS, Confirmation, JsonOption, PropertyOption, VersionOption, desk_for
+from commands.output import Column, console, day, print_json, print_rows, table_of
+from pms.frontdesk.room_suggestions import RoomSuggestion, suggest_rooms
+from pms.frontdesk.stay_changes import extend_stay, move_room, shorten_stay
+from pms.housekeeping.board import RoomStatusView, housekeeping_board
+from pms.housekeeping.out_of_order import return_to_service, set_out_of_order
+from pms.housekeeping.room_status import set_housekeeping, set_out_of_service
+from pms.stays.reservation_views import ReservationView
 
 app = typer.Typer(help="Room status, out of order, room moves and in-house stay changes.",
                   no_args_is_help=True)  # fmt: skip
 
-Confirmation = Annotated[str, typer.Argument(help="Confirmation number, e.g. AB12-CD34.")]
 RoomNumber = Annotated[str, typer.Argument(help="Room number, e.g. 101.")]
-_DATE_FORMS = "2026-12-04, 4.12, +3 or fri"
 
 _HOUSEKEEPING_STYLES = {"dirty": "red", "clean": "green", "inspected": "bold green"}
 
@@ -67,7 +53,7 @@ def move(
 def extend(
     ctx: typer.Context,
     confirmation: Confirmation,
-    departure: Annotated[str, typer.Argument(help=f"The new departure date: {_DATE_FORMS}.")],
+    departure: Annotated[str, typer.Argument(help=f"The new departure date: {DATE_FORMS}.")],
     version: VersionOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -80,7 +66,7 @@ def extend(
 def shorten(
     ctx: typer.Context,
     confirmation: Confirmation,
-    departure: Annotated[str, typer.Argument(help=f"The new departure date: {_DATE_FORMS}.")],
+    departure: Annotated[str, typer.Argument(help=f"The new departure date: {DATE_FORMS}.")],
     version: VersionOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -94,24 +80,12 @@ def suggest(
     ctx: typer.Context, confirmation: Confirmation, json_output: JsonOption = False
 ) -> None:
     """Rooms that could take an arrival, best first: ready rooms, then the guest's wishes."""
-    choices = desk_for(ctx).read(suggest_rooms, confirmation)
-    if json_output:
-        print_json(choices)
-        return
-    if not choices:
-        console().print("No room of this type is free for all the stay's nights.")
-        return
-    table = Table("room", "floor", "housekeeping", "ready", "matches", "features")
-    for choice in choices:
-        table.add_row(
-            escape(choice.number),
-            str(choice.floor),
-            _housekeeping(choice.housekeeping),
-            "yes" if choice.ready else "no",
-            escape(", ".join(choice.matches)),
-            escape(", ".join(choice.features)),
-        )
-    console().print(table)
+    print_rows(
+        desk_for(ctx).read(suggest_rooms, confirmation),
+        _SUGGESTION_COLUMNS,
+        json_output=json_output,
+        empty="No room of this type is free for all the stay's nights.",
+    )
 
 
 @app.command("status")
@@ -132,7 +106,7 @@ def out_of_order(
     ctx: typer.Context,
     room: RoomNumber,
     start: Annotated[
-        str, typer.Option("--from", metavar="DATE", help=f"First night out: {_DATE_FORMS}.")
+        str, typer.Option("--from", metavar="DATE", help=f"First night out: {DATE_FORMS}.")
     ],
     end: Annotated[
         str,
@@ -242,24 +216,36 @@ def _print_rooms(rooms: list[RoomStatusView], json_output: bool, headline: str =
     out = console()
     if headline:
         out.print(headline)
-    table = Table("room", "floor", "type", "housekeeping", "occupancy", "guest", "out of order")
-    for room in rooms:
-        blocked = ""
-        if room.out_of_order:
-            until = f" until {day(room.out_of_order_until)}" if room.out_of_order_until else ""
-            blocked = f"{room.out_of_order}{until}"
-        elif room.out_of_service:
-            blocked = f"out of service: {room.out_of_service}"
-        table.add_row(
-            escape(room.number),
-            str(room.floor),
-            room.room_type,
-            _housekeeping(room.housekeeping),
-            room.occupancy,
-            escape(room.guest),
-            escape(blocked),
-        )
-    out.print(table)
+    out.print(table_of(rooms, _ROOM_COLUMNS))
+
+
+def _blocked(room: RoomStatusView) -> str:
+    """Why the room cannot be sold or used now, if it cannot."""
+    if room.out_of_order:
+        until = f" until {day(room.out_of_order_until)}" if room.out_of_order_until else ""
+        return f"{room.out_of_order}{until}"
+    if room.out_of_service:
+        return f"out of service: {room.out_of_service}"
+    return ""
+
+
+_SUGGESTION_COLUMNS: list[Column[RoomSuggestion]] = [
+    Column("room", lambda c: escape(c.number)),
+    Column("floor", lambda c: str(c.floor)),
+    Column("housekeeping", lambda c: _housekeeping(c.housekeeping)),
+    Column("ready", lambda c: "yes" if c.ready else "no"),
+    Column("matches", lambda c: escape(", ".join(c.matches))),
+    Column("features", lambda c: escape(", ".join(c.features))),
+]
+_ROOM_COLUMNS: list[Column[RoomStatusView]] = [
+    Column("room", lambda r: escape(r.number)),
+    Column("floor", lambda r: str(r.floor)),
+    Column("type", lambda r: r.room_type),
+    Column("housekeeping", lambda r: _housekeeping(r.housekeeping)),
+    Column("occupancy", lambda r: r.occupancy),
+    Column("guest", lambda r: escape(r.guest)),
+    Column("out of order", lambda r: escape(_blocked(r))),
+]
 
 
 def _print_stay(view: ReservationView, json_output: bool, headline: str) -> None:

@@ -16,12 +16,12 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from commands import JsonOption, PropertyOption, console, desk_for, print_json, status_text
-from pms.search import SearchHit, catch_up, check_options, ensure_index, reindex, search
+from commands import JsonOption, PropertyOption, desk_for
+from commands.output import Column, console, print_json, print_rows, status_text
+from pms.search.service import SearchHit, catch_up, check_options, ensure_index, reindex, search
 
 
 class _SearchGroup(TyperGroup):
@@ -111,18 +111,7 @@ def find(
         limit=limit,
         property_code=property_code,
     )
-    if json_output:
-        print_json(hits)
-        return
-    if not hits:
-        console().print("Nothing matches.")
-        return
-    table = Table()
-    for heading in ("type", "ref", "name", "details", "stay"):
-        table.add_column(heading, no_wrap=heading in ("type", "ref"))
-    for hit in hits:
-        table.add_row(hit.kind, escape(hit.ref), _title(hit), escape(hit.detail), _stay(hit))
-    console().print(table)
+    print_rows(hits, _HIT_COLUMNS, json_output=json_output, empty="Nothing matches.")
 
 
 def _title(hit: SearchHit) -> Text:
@@ -138,6 +127,15 @@ def _stay(hit: SearchHit) -> Text:
     if hit.status:
         return status_text(hit.status)
     return Text(hit.stay.replace("_", " "))
+
+
+_HIT_COLUMNS: list[Column[SearchHit]] = [
+    Column("type", lambda h: h.kind, no_wrap=True),
+    Column("ref", lambda h: escape(h.ref), no_wrap=True),
+    Column("name", _title),
+    Column("details", lambda h: escape(h.detail)),
+    Column("stay", _stay),
+]
 
 
 @app.command("reindex")

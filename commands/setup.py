@@ -7,6 +7,8 @@ be migrated yet and no user may exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -20,45 +22,71 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from commands import JsonOption, console, day, desk_for, open_for, print_json
+from commands import JsonOption, desk_for, open_for
+from commands.output import console, day, print_json
 from pms.demo import DEMO_CODE, DEMO_PASSWORD, build_demo
-from pms.desk import safe_url
-from pms.errors import InvalidInput
-from pms.properties import property_view
+from pms.hotel.properties import property_view
+from pms.hotel.users import list_users
+from pms.kernel.desk import safe_url
+from pms.kernel.errors import InvalidInput
 from pms.setup import initialise
-from pms.users import list_users
 
 db_app = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_help=True)
+
+# What `init` asks for when it is not given.
+Code = Annotated[
+    str, typer.Option(prompt="Property code", help="Short code of the hotel, e.g. SEA.")
+]
+Name = Annotated[
+    str, typer.Option(prompt="Property name", help="The hotel's name, e.g. 'Seaside Hotel'.")
+]
+Currency = Annotated[
+    str, typer.Option(prompt=True, help="ISO code of the currency the hotel bills in.")
+]
+TimeZone = Annotated[
+    str, typer.Option(prompt="Time zone", help="The hotel's time zone, e.g. Europe/Lisbon.")
+]
+City = Annotated[str, typer.Option(prompt=True, help="The hotel's city.")]
+Admin = Annotated[
+    str, typer.Option(prompt="Admin user", help="Username of the first administrator.")
+]
+Password = Annotated[
+    str,
+    typer.Option(
+        prompt="Admin password",
+        hide_input=True,
+        confirmation_prompt=True,
+        help="The administrator's password (asked for, hidden, when left out).",
+    ),
+]
+
+# The size and seed of `demo`'s made-up hotel.
+Rooms = Annotated[
+    int | None,
+    typer.Option(
+        min=10, max=2000, help="Rooms in the demo hotel (default: demo.rooms in the config)."
+    ),
+]
+Seed = Annotated[
+    int | None,
+    typer.Option(help="Seed of the made-up data (default: demo.seed in the config)."),
+]
+IfEmpty = Annotated[
+    bool,
+    typer.Option("--if-empty", help="Do nothing, successfully, when a hotel already exists."),
+]
 
 
 def init(
     ctx: typer.Context,
     *,  # keyword-only, so the prompts come in a sensible order with the password last
-    code: Annotated[
-        str, typer.Option(prompt="Property code", help="Short code of the hotel, e.g. SEA.")
-    ],
-    name: Annotated[
-        str, typer.Option(prompt="Property name", help="The hotel's name, e.g. 'Seaside Hotel'.")
-    ],
-    currency: Annotated[
-        str, typer.Option(prompt=True, help="ISO code of the currency the hotel bills in.")
-    ] = "EUR",
-    timezone: Annotated[
-        str, typer.Option(prompt="Time zone", help="The hotel's time zone, e.g. Europe/Lisbon.")
-    ] = "Europe/Lisbon",
-    city: Annotated[str, typer.Option(prompt=True, help="The hotel's city.")] = "",
-    admin: Annotated[
-        str, typer.Option(prompt="Admin user", help="Username of the first administrator.")
-    ] = "admin",
-    password: Annotated[
-        str,
-        typer.Option(
-            prompt="Admin password",
-            hide_input=True,
-            confirmation_prompt=True,
-            help="The administrator's password (asked for, hidden, when left out).",
-        ),
-    ],
+    code: Code,
+    name: Name,
+    currency: Currency = "EUR",
+    timezone: TimeZone = "Europe/Lisbon",
+    city: City = "",
+    admin: Admin = "admin",
+    password: Password,
     json_output: JsonOption = False,
 ) -> None:
     """Set up an empty database: migrate it, add the first property and its administrator.
@@ -89,20 +117,9 @@ def init(
 
 def demo(
     ctx: typer.Context,
-    rooms: Annotated[
-        int | None,
-        typer.Option(
-            min=10, max=2000, help="Rooms in the demo hotel (default: demo.rooms in the config)."
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option(help="Seed of the made-up data (default: demo.seed in the config)."),
-    ] = None,
-    if_empty: Annotated[
-        bool,
-        typer.Option("--if-empty", help="Do nothing, successfully, when a hotel already exists."),
-    ] = False,
+    rooms: Rooms = None,
+    seed: Seed = None,
+    if_empty: IfEmpty = False,
 ) -> None:
     """Make a realistic demo hotel: room types, floors, guests, and stays in every state."""
     desk, settings = open_for(ctx, ready=False)
@@ -116,7 +133,26 @@ def demo(
             f"the database at {safe_url(desk.engine)} already holds a hotel; "
             "`pms demo` needs an empty one (or add --if-empty)",
         )
-    # Progress goes to stderr so that stdout carries only the result.
+    with _demo_progress() as booked:
+        reservations = desk.run(
+            build_demo,
+            rooms=settings.demo.rooms if rooms is None else rooms,
+            seed=settings.demo.seed if seed is None else seed,
+            progress=booked,
+        )
+    hotel = desk.read(property_view, DEMO_CODE)
+    users = ", ".join(f"[bold]{u.username}[/] ({u.role})" for u in desk.read(list_users))
+    console().print(
+        f"[bold]{hotel.code}[/] {hotel.name} is ready: {hotel.rooms} rooms, "
+        f"{reservations} reservations, business date {day(hotel.business_date)}.\n"
+        f"Sign in as {users} — password [bold]{DEMO_PASSWORD}[/]."
+    )
+
+
+@contextmanager
+def _demo_progress() -> Iterator[Callable[[int, int], None]]:
+    """A bar for the demo's stays as they are booked, after a spinner while rooms and guests
+    are made. It goes to stderr so that stdout carries only the result."""
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -131,19 +167,7 @@ def demo(
         def booked(done: int, total: int) -> None:
             progress.update(task, description="stays", completed=done, total=total)
 
-        reservations = desk.run(
-            build_demo,
-            rooms=settings.demo.rooms if rooms is None else rooms,
-            seed=settings.demo.seed if seed is None else seed,
-            progress=booked,
-        )
-    hotel = desk.read(property_view, DEMO_CODE)
-    users = ", ".join(f"[bold]{u.username}[/] ({u.role})" for u in desk.read(list_users))
-    console().print(
-        f"[bold]{hotel.code}[/] {hotel.name} is ready: {hotel.rooms} rooms, "
-        f"{reservations} reservations, business date {day(hotel.business_date)}.\n"
-        f"Sign in as {users} — password [bold]{DEMO_PASSWORD}[/]."
-    )
+        yield booked
 
 
 @db_app.command("upgrade")

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from commands import JsonOption, console, desk_for, print_json
-from pms.users import create_user, list_users
+from commands import JsonOption, desk_for
+from commands.output import Column, console, print_json, print_rows
+from pms.hotel.users import UserView, create_user, list_users
 
 app = typer.Typer(help="Who may sign in, and in which role.", no_args_is_help=True)
 
@@ -43,13 +43,12 @@ def add(
 @app.command("list")
 def list_(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List every user with their role."""
-    users = desk_for(ctx).read(list_users)
-    if json_output:
-        print_json(users)
-        return
-    table = Table("user", "name", "role", "active")
-    for user in users:
-        table.add_row(
-            escape(user.username), escape(user.full_name), user.role, "yes" if user.active else "no"
-        )
-    console().print(table)
+    print_rows(desk_for(ctx).read(list_users), _USER_COLUMNS, json_output=json_output)
+
+
+_USER_COLUMNS: list[Column[UserView]] = [
+    Column("user", lambda u: escape(u.username)),
+    Column("name", lambda u: escape(u.full_name)),
+    Column("role", lambda u: u.role),
+    Column("active", lambda u: "yes" if u.active else "no"),
+]

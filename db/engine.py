@@ -34,7 +34,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     write at once. PostgreSQL runs READ COMMITTED; the guarded updates keep it correct. Pooled
     PostgreSQL connections are not pinged before use (a round trip per transaction): a dead one
     fails its first statement, which invalidates it and the connections pooled with it, and
-    `pms.desk.Desk` runs the unit of work again on a fresh connection.
+    `pms.kernel.desk.Desk` runs the unit of work again on a fresh connection.
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":

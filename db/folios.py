@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import Base, _utcnow
+from db.models import Base, utcnow
 
 
 class Folio(Base):
@@ -42,7 +42,7 @@ class Folio(Base):
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(12), default="guest")
     status: Mapped[str] = mapped_column(String(8), default="open")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
@@ -111,7 +111,7 @@ class Invoice(Base):
     number: Mapped[int] = mapped_column(Integer)
     folio_id: Mapped[int] = mapped_column(ForeignKey("folios.id"), unique=True)
     business_date: Mapped[dt.date] = mapped_column(Date)
-    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     total: Mapped[int] = mapped_column(BigInteger)
     username: Mapped[str] = mapped_column(String(40))
 
@@ -146,7 +146,7 @@ class Payment(Base):
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
     error: Mapped[str] = mapped_column(String(200), default="")
     username: Mapped[str] = mapped_column(String(40))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=_utcnow, onupdate=_utcnow
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

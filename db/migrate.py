@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from alembic import command
@@ -10,9 +11,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-import migrations
 
-MIGRATIONS_DIR = Path(migrations.__file__).parent
+def _migrations_dir() -> Path:
+    """The top-level `migrations/` folder, found without importing it: importing would run
+    nothing, but a `db -> migrations` arrow would tie the bottom floor to Alembic's scripts."""
+    spec = importlib.util.find_spec("migrations")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the migrations/ package is not installed beside db/")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 def alembic_config() -> Config:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -29,11 +31,14 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    url = config.get_main_option("sqlalchemy.url")
+    # The bare `alembic` command line: `alembic -x url=...`, or PMS_DATABASE_URL.
+    url = (
+        context.get_x_argument(as_dictionary=True).get("url")
+        or os.environ.get("PMS_DATABASE_URL")
+        or config.get_main_option("sqlalchemy.url")
+    )
     if not url:
-        from pms.config import load_settings  # only for the bare `alembic` command line
-
-        url = load_settings().database_url
+        raise SystemExit("Name the database: alembic -x url=URL ... (or set PMS_DATABASE_URL).")
     engine = make_engine(url)
     with engine.connect() as conn:
         _run(conn)

@@ -17,17 +17,20 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Guest, HousekeepingStatus, Property, ReservationStatus, Role, Room
-from pms.audit import record
-from pms.dynamic_pricing import add_pricing_rule
-from pms.inventory import release, stay_nights
-from pms.properties import add_room, add_room_type, set_extra_charges
-from pms.rates import PlanTermsInput, create_rate_plan, set_rates
-from pms.reservation_views import load_reservation
-from pms.reservations import BookingRequest, book, cancel
-from pms.rooms import assign_room, drop_room_nights
+from pms.hotel.properties import add_room, add_room_type, set_extra_charges
+from pms.hotel.users import create_user
+from pms.inventory.nights import release, stay_nights
+from pms.kernel.audit import record
+from pms.rates.dynamic_pricing import add_pricing_rule
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import create_rate_plan
+from pms.rates.sheet_edits import set_rates
+from pms.rates.taxes import add_tax, set_taxes_inclusive
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.changes import cancel
 from pms.setup import initialise
-from pms.taxes import add_tax, set_taxes_inclusive
-from pms.users import create_user
+from pms.stays.reservation_views import load_reservation
+from pms.stays.rooms import assign_room, drop_room_nights
 
 DEMO_CODE = "SEA"
 HISTORY_DAYS = 30

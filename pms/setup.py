@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Property, Role
-from pms.errors import InvalidInput
-from pms.properties import PropertyView, create_property
-from pms.users import create_user
+from pms.hotel.properties import PropertyView, create_property
+from pms.hotel.users import create_user
+from pms.kernel.errors import InvalidInput
 
 
 def initialise(

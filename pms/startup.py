@@ -8,8 +8,8 @@ from __future__ import annotations
 import gc
 import os
 
-from pms.config import Settings, load_settings
-from pms.desk import Desk
+from pms.kernel.config import Settings, load_settings
+from pms.kernel.desk import Desk
 
 
 def open_desk(

@@ -1,13 +1,14 @@
 """The front desk: a Textual app over one `Desk`, opened by `pms` with no sub-command.
 
-The app only holds what every screen shares — the desk, the property, the header's state — and
-the function keys that lead to the main areas. Each area is a screen in its own module.
+The app only holds what every screen shares — the desk, the property, the header's state — the
+function keys that lead to the main areas, and the handlers that open a screen when another
+asks for it (`screens.messages`): the app is the one module that knows every screen, so the
+screens never import one another. Each screen is in its own module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import partial
 from typing import ClassVar
 
 from textual import on, work
@@ -17,17 +18,37 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from pms.desk import Desk
-from pms.errors import DatabaseUnavailable
-from pms.properties import PropertyView, property_view
-from pms.reservation_views import ReservationView
+from pms.hotel.properties import PropertyView, property_view
+from pms.kernel.desk import Desk
+from pms.kernel.errors import DatabaseUnavailable
+from pms.stays.reservation_views import ReservationView
 from screens.availability import AvailabilityScreen
 from screens.booking_confirm import ConfirmBookingScreen
+from screens.check_in import CheckInScreen
+from screens.check_out import CheckOutScreen
 from screens.dashboard import DashboardScreen
 from screens.dialogs import ConfirmDialog
+from screens.folio import FolioScreen
+from screens.guest_form import GuestFormScreen
+from screens.guest_profile import GuestProfileScreen
 from screens.housekeeping import HousekeepingScreen
-from screens.messages import DatabaseDown, ListKind, PropertyLoaded
+from screens.messages import (
+    ConfirmOffer,
+    DatabaseDown,
+    EditGuest,
+    ListKind,
+    ModifyReservation,
+    OpenCheckIn,
+    OpenCheckOut,
+    OpenFolio,
+    OpenGuest,
+    OpenReservation,
+    PickGuest,
+    PropertyLoaded,
+    ShowOffers,
+)
 from screens.offers import OffersScreen
+from screens.palette import binding_commands
 from screens.rate_calendar import RateCalendarScreen
 from screens.reservation_detail import ReservationDetailScreen
 from screens.reservation_form import ReservationFormScreen
@@ -51,7 +72,7 @@ HEARTBEAT_SECONDS = 20.0
 class FrontDeskApp(App[None]):
     """The clerk's full-screen front desk."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "dialogs.tcss"]
     # The dashboard is the bottom of the one mode's stack (a mode, unlike get_default_screen,
     # loads the screen's own stylesheet).
     MODES: ClassVar[dict[str, Callable[[], Screen]]] = {"desk": DashboardScreen}
@@ -192,21 +213,48 @@ class FrontDeskApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette: Textual's own commands, then every key binding of this app and
         of the current screen by name (Textual's stock screen keys, like tab, stay out)."""
-        commands = list(super().get_system_commands(screen))
-        yield from commands
-        named = {command.title for command in commands}
-        ours = {
-            node: {b.action for b in Binding.make_bindings(type(node).BINDINGS)}
-            for node in (self, screen)
-        }
-        for active in screen.active_bindings.values():
-            node, binding = active.node, active.binding
-            name = binding.tooltip or binding.description
-            if not active.enabled or binding.action not in ours.get(node, ()) or name in named:
-                continue
-            named.add(name)
-            yield SystemCommand(
-                name,
-                f"{self.get_key_display(binding)} — {name}",
-                partial(node.run_action, binding.action),
-            )
+        return binding_commands(self, screen, super().get_system_commands(screen))
+
+    # Screens asking for another ------------------------------------------------------------------
+
+    @on(OpenReservation)
+    def _open_reservation(self, message: OpenReservation) -> None:
+        self.push_screen(ReservationDetailScreen(message.confirmation))
+
+    @on(OpenGuest)
+    def _open_guest(self, message: OpenGuest) -> None:
+        self.push_screen(GuestProfileScreen(message.guest_id))
+
+    @on(PickGuest)
+    def _pick_guest(self, message: PickGuest) -> None:
+        self.push_screen(SearchScreen(kind="guest", pick=True, text=message.text), message.picked)
+
+    @on(EditGuest)
+    def _edit_guest(self, message: EditGuest) -> None:
+        self.push_screen(GuestFormScreen(message.profile), message.saved)
+
+    @on(ModifyReservation)
+    def _modify_reservation(self, message: ModifyReservation) -> None:
+        self.push_screen(ReservationFormScreen(message.view), message.saved)
+
+    @on(OpenCheckIn)
+    def _open_check_in(self, message: OpenCheckIn) -> None:
+        self.push_screen(CheckInScreen(message.confirmation), message.closed)
+
+    @on(OpenCheckOut)
+    def _open_check_out(self, message: OpenCheckOut) -> None:
+        self.push_screen(CheckOutScreen(message.confirmation), message.closed)
+
+    @on(OpenFolio)
+    def _open_folio(self, message: OpenFolio) -> None:
+        self.push_screen(FolioScreen(message.confirmation), message.closed)
+
+    @on(ShowOffers)
+    def _show_offers(self, message: ShowOffers) -> None:
+        offers = OffersScreen(message.draft, message.request, message.offers, message.currency)
+        self.push_screen(offers, message.done)
+
+    @on(ConfirmOffer)
+    def _confirm_offer(self, message: ConfirmOffer) -> None:
+        confirm = ConfirmBookingScreen(message.draft, message.request, message.offer)
+        self.push_screen(confirm, message.answered)

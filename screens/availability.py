@@ -17,10 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from pms.inventory import NightCount, RoomTypeAvailability, availability
-from pms.properties import property_view
+from pms.hotel.properties import property_view
+from pms.inventory.nights import NightCount, RoomTypeAvailability, availability
+from screens.dates import long_date, short_date
+from screens.go_to_date import GoToDate, GoToDateScreen
+from screens.header import DeskHeader
 from screens.messages import AvailabilityLoaded, PropertyLoaded
-from screens.widgets import DeskHeader, DeskScreen, GoToDate, long_date, short_date
 
 #: Nights shown at once: two weeks fit 80 columns.
 NIGHTS = 14
@@ -89,7 +91,7 @@ class AvailabilityTable(DataTable[Text]):
         )
 
 
-class AvailabilityScreen(DeskScreen[None]):
+class AvailabilityScreen(GoToDateScreen):
     """Room types × 14 nights, moving by day, week or to a date."""
 
     CSS_PATH = "availability.tcss"
@@ -130,9 +132,7 @@ class AvailabilityScreen(DeskScreen[None]):
 
     def action_back(self) -> None:
         """Close the date box if open, else go back a screen."""
-        if self.goto.display:
-            self.goto.close()
-        else:
+        if not self.close_goto():
             self.dismiss()
 
     def action_refresh(self) -> None:
@@ -145,19 +145,10 @@ class AvailabilityScreen(DeskScreen[None]):
             self.start += dt.timedelta(days=days)
             self._load(self.start)
 
-    @property
-    def goto(self) -> GoToDate:
-        """The date box."""
-        return self.query_one("#goto-bar", GoToDate)
-
-    def action_go_to(self) -> None:
-        """Open the date box."""
-        self.goto.open()
-
-    @on(GoToDate.Chosen)
-    def _go(self, message: GoToDate.Chosen) -> None:
-        self.start = message.day
-        self._load(message.day)
+    def show_from(self, day: dt.date) -> None:
+        """The 14 nights from `day`."""
+        self.start = day
+        self._load(day)
 
     @work(thread=True, exclusive=True, group="availability", exit_on_error=False)
     def _load(self, start: dt.date | None) -> None:

@@ -13,8 +13,6 @@ stays and history stay on one profile; editing the name afterwards books a new p
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.text import Text
@@ -25,67 +23,28 @@ from textual.containers import Grid
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from pms.errors import DatabaseUnavailable, InvalidInput, PmsError
-from pms.guests import GuestInput
-from pms.money import format_money
-from pms.quotes import Offer, QuoteRequest
-from pms.reservation_views import ReservationView
-from pms.reservations import BookingRequest, book
-from pms.search import SearchHit
-from screens.messages import ReservationSaved
-from screens.widgets import DeskHeader, DeskScreen, long_date
+from pms.guests.lookup import GuestInput
+from pms.kernel.errors import DatabaseUnavailable, InvalidInput, PmsError
+from pms.kernel.money import format_money
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.quotes import Offer, QuoteRequest
+from pms.search.service import SearchHit
+from pms.stays.reservation_views import ReservationView
+from screens.booking_steps import (
+    GUEST_FIELDS,
+    MEALS,
+    BookingDraft,
+    nights_text,
+    party_text,
+    steps_line,
+)
+from screens.dates import long_date
+from screens.desk_screen import DeskScreen
+from screens.header import DeskHeader
+from screens.messages import PickGuest, ReservationSaved
 
-#: The guest's fields, in the order a clerk asks; the ids the services name in InvalidInput.
-GUEST_FIELDS = {"guest": "Guest name", "email": "E-mail", "phone": "Phone"}
+#: What the guest's fields say while nothing is typed.
 GUEST_PLACEHOLDERS = {"guest": "first and last name", "email": "optional", "phone": "optional"}
-#: The steps of a new booking, for the line under the header.
-STEPS = ("dates and party", "offer", "guest")
-MEALS = {
-    "RO": "room only",
-    "BB": "breakfast",
-    "HB": "half board",
-    "FB": "full board",
-    "AI": "all inclusive",
-}
-
-
-def steps_line(current: int) -> Text:
-    """`New reservation · dates and party › offer › guest`, the current step in bold."""
-    line = Text.assemble(("New reservation", "bold"), " · ")
-    for index, name in enumerate(STEPS):
-        if index:
-            line.append(" › ", style="dim")
-        line.append(name, style="bold reverse" if index == current else "dim")
-    return line
-
-
-def party_text(adults: int, children: int) -> str:
-    """`2 adults, 1 child`."""
-    text = f"{adults} adult{'s' if adults != 1 else ''}"
-    if children:
-        text += f", {children} child{'ren' if children != 1 else ''}"
-    return text
-
-
-def nights_text(count: int) -> str:
-    """`1 night`, `3 nights`."""
-    return f"{count} night{'s' if count != 1 else ''}"
-
-
-@dataclass
-class BookingDraft:
-    """What a new booking has gathered, shared by its steps: the idempotency key (made once, so
-    the booking happens at most once however often it is confirmed) and the guest as typed."""
-
-    idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
-    guest: dict[str, str] = field(default_factory=lambda: dict.fromkeys(GUEST_FIELDS, ""))
-    #: The existing profile picked through search, and the name it was picked under.
-    profile: SearchHit | None = None
-
-    @property
-    def has_guest(self) -> bool:
-        """True when anything about the guest was typed."""
-        return any(value.strip() for value in self.guest.values())
 
 
 def _offer_moved(error: BaseException | None) -> bool:
@@ -180,12 +139,8 @@ class ConfirmBookingScreen(DeskScreen[ReservationView | str | None]):
                 self.query_one("#guest", Input).value = hit.title
                 self._show_profile(hit)
 
-        # Imported here: the search screen opens profiles, which open stays, which open this
-        # booking flow — a cycle at import time, not at run time.
-        from screens.search import SearchScreen
-
         typed = self.query_one("#guest", Input).value
-        self.app.push_screen(SearchScreen(kind="guest", pick=True, text=typed), _picked)
+        self.post_message(PickGuest(typed, _picked))
 
     def _show_profile(self, hit: SearchHit) -> None:
         note = self.query_one("#guest-note", Static)

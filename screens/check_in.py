@@ -7,8 +7,7 @@ the `CheckInView` once the stay is in-house.
 
 A rate plan that asks for a card guarantee refuses the check-in until a card is held: the screen
 says so (from the plan, before a room is picked, and again if the service refuses) and `g` takes
-it — the amount (the stay's total to start with) and the card token from the terminal, held
-through the configured card gateway in a worker, then the refused check-in is tried again.
+it (`screens.card_guarantee`), then the refused check-in is tried again.
 """
 
 from __future__ import annotations
@@ -24,42 +23,22 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from pms.config import load_settings
-from pms.desk import Role
-from pms.errors import ConfigError, InvalidTransition
-from pms.frontdesk import CheckInView, RoomSuggestion, check_in, suggest_rooms
-from pms.gateways import CardDeclined, GatewayUnreachable, gateway_from_settings
-from pms.money import format_money
-from pms.payments import authorise_card, payments_of
-from pms.rates import get_rate_plan
-from pms.reservation_views import get_reservation
+from pms.frontdesk.check_in import check_in
+from pms.frontdesk.room_suggestions import RoomSuggestion, suggest_rooms
+from pms.kernel.desk import Role
+from pms.payments.take import payments_of
+from pms.rates.plans import get_rate_plan
+from pms.stays.reservation_views import get_reservation
+from screens.card_guarantee import CardGuaranteeScreen, card_refusal
 from screens.dialogs import ConfirmDialog
-from screens.folio_dialogs import CardGuaranteeDialog, CardGuaranteeInput
-from screens.messages import CardHeld, CheckedIn, GuaranteeRead, RoomsSuggested
-from screens.widgets import DeskHeader, DeskScreen
-
-#: Housekeeping state as a coloured dot and a word (UX.md: dirty red, clean yellow, inspected
-#: green), so the choice never rests on colour alone.
-HOUSEKEEPING: dict[str, str] = {
-    "inspected": "[$text-success]●[/] inspected",
-    "clean": "[$text-warning]●[/] clean    ",
-    "dirty": "[$text-error]●[/] dirty    ",
-}
-
-
-#: How `pms.frontdesk.check_in` words its refusal when the rate plan's card guarantee is missing
-#: ("rate plan X needs a card guarantee — authorise a card on the folio first").
-CARD_REFUSAL = "needs a card guarantee"
-
-
-def card_refusal(error: BaseException | None) -> bool:
-    """Whether a failed check-in was refused for want of a card guarantee."""
-    return isinstance(error, InvalidTransition) and CARD_REFUSAL in str(error)
+from screens.header import DeskHeader
+from screens.messages import CheckedIn, GuaranteeRead, RoomsSuggested
+from screens.status_marks import HOUSEKEEPING_DOTS, UNKNOWN_DOT
 
 
 def room_line(room: RoomSuggestion) -> Content:
     """One room of the picker: number, floor, housekeeping dot, what else a clerk weighs."""
-    state = Content.from_markup(HOUSEKEEPING.get(room.housekeeping, "? unknown  "))
+    state = Content.from_markup(HOUSEKEEPING_DOTS.get(room.housekeeping, UNKNOWN_DOT))
     notes = []
     if not room.vacant:
         notes.append("guest still in (due out)")
@@ -76,7 +55,7 @@ def room_line(room: RoomSuggestion) -> Content:
     )
 
 
-class CheckInScreen(DeskScreen[CheckInView | None]):
+class CheckInScreen(CardGuaranteeScreen):
     """Pick a room for an arriving stay and check it in; `escape` leaves it as it was."""
 
     CSS_PATH = "check_in.tcss"
@@ -93,21 +72,12 @@ class CheckInScreen(DeskScreen[CheckInView | None]):
     ]
 
     def __init__(self, confirmation: str) -> None:
-        super().__init__()
-        self.confirmation = confirmation
+        super().__init__(confirmation)
         self.rooms: list[RoomSuggestion] = []
-        self.busy = False
-        #: The stay's rate plan wants a card held and none is (from the plan, or a refusal).
-        self.card_due = False
-        self.currency = ""
-        self.total = 0
-        self.guest_name = ""
         self.note = ""
         #: The room the last check-in tried (and whether dirty), to try again once the card
         #: is held.
         self.tried: tuple[str, bool] | None = None
-        #: The hold on its way (what the clerk typed), to ask again if it does not happen.
-        self.holding: CardGuaranteeInput | None = None
 
     @property
     def supervisor(self) -> bool:
@@ -123,12 +93,6 @@ class CheckInScreen(DeskScreen[CheckInView | None]):
 
     def on_mount(self) -> None:
         self.action_refresh()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`g` is offered only while a card guarantee is due."""
-        if action == "guarantee":
-            return self.card_due
-        return True
 
     def action_back(self) -> None:
         """Leave without checking in."""
@@ -155,21 +119,6 @@ class CheckInScreen(DeskScreen[CheckInView | None]):
     def _check_in(self, number: str, allow_dirty: bool) -> None:
         done = self.desk.run(check_in, self.confirmation, number, allow_dirty=allow_dirty)
         self.post_message(CheckedIn(done))
-
-    @work(thread=True, exclusive=True, group="card", exit_on_error=False)
-    def _hold_card(self, typed: CardGuaranteeInput) -> None:
-        # Outside desk.run: authorise_card opens its own short units of work around the calls
-        # to the processor.
-        gateway = gateway_from_settings(load_settings())
-        held = authorise_card(
-            self.desk,
-            self.confirmation,
-            typed.amount,
-            gateway,
-            typed.token,
-            idempotency_key=typed.idempotency_key,
-        )
-        self.post_message(CardHeld(held))
 
     @on(GuaranteeRead)
     def _guarantee_read(self, message: GuaranteeRead) -> None:
@@ -233,8 +182,7 @@ class CheckInScreen(DeskScreen[CheckInView | None]):
 
     def _give(self, number: str, *, allow_dirty: bool) -> None:
         self.tried = (number, allow_dirty)
-        self.busy = True
-        self.query_one("#rooms").loading = True
+        self.working(True)
         self._check_in(number, allow_dirty)
 
     @on(CheckedIn)
@@ -245,46 +193,15 @@ class CheckInScreen(DeskScreen[CheckInView | None]):
             self.notify(f"take the {view.guarantee_due} guarantee now", severity="warning")
         self.dismiss(view)
 
-    def action_guarantee(self) -> None:
-        """Ask for the amount and the card token, then hold the card in a worker."""
-        self._ask_card()
+    def working(self, busy: bool) -> None:
+        """The room list stands greyed while a check-in or a hold is on its way."""
+        super().working(busy)
+        self.query_one("#rooms").loading = busy
 
-    def _ask_card(
-        self, amount: int | None = None, token: str = "", problem: str = "", key: str = ""
-    ) -> None:
-        if not self.card_due or self.busy:
-            return
-
-        def _answer(typed: CardGuaranteeInput | None) -> None:
-            if typed is not None:
-                self.busy = True
-                self.holding = typed
-                self.query_one("#rooms").loading = True
-                self._hold_card(typed)
-
-        self.app.push_screen(
-            CardGuaranteeDialog(
-                self.currency,
-                self.total if amount is None else amount,
-                self.guest_name or self.confirmation,
-                token=token,
-                problem=problem,
-                idempotency_key=key,
-            ),
-            _answer,
-        )
-
-    @on(CardHeld)
-    def _card_held(self, message: CardHeld) -> None:
-        self.holding = None
-        held = message.payment
-        self.notify(f"Held {format_money(held.amount, held.currency)} on the card")
-        self.card_due = False
-        self.refresh_bindings()
-        self.busy = False
-        self.query_one("#rooms").loading = False
+    def guarantee_held(self) -> None:
+        """The card is held: the check-in it stopped is tried again."""
         self._show_note()
-        if self.tried is not None:  # the check-in the guarantee stopped: try it again
+        if self.tried is not None:
             number, allow_dirty = self.tried
             self._give(number, allow_dirty=allow_dirty)
 
@@ -292,35 +209,13 @@ class CheckInScreen(DeskScreen[CheckInView | None]):
     def _failed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
             return
-        self.busy = False
-        self.query_one("#rooms").loading = False
+        self.working(False)
         error = event.worker.error
         if event.worker.group == "card":
-            self._card_failed(error)
+            self.card_failed(error)
             return
         message = self.report_failure(error)
         if card_refusal(error):
             self.card_due = True
             self.refresh_bindings()
             self._show_note(message)
-
-    def _card_failed(self, error: BaseException | None) -> None:
-        """A hold that did not happen: a missing key is a notification (the dialog cannot fix
-        it); a decline or an unreachable processor opens the dialog again with the sentence
-        beside the field — the same key after an unreachable processor (the same hold), a new
-        one after a decline (another card)."""
-        if isinstance(error, ConfigError):
-            self.report_failure(error)
-            return
-        message = self.report_failure(error, quiet=True)
-        typed, self.holding = self.holding, None
-        if typed is None:
-            self.notify(message, severity="error", timeout=8)
-            return
-        declined = isinstance(error, CardDeclined)
-        self._ask_card(
-            typed.amount,
-            "" if declined else typed.token,
-            message,
-            typed.idempotency_key if isinstance(error, GatewayUnreachable) else "",
-        )

@@ -18,19 +18,15 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from pms.folios import FolioView, folios_of
-from pms.frontdesk import CheckOutView, check_out
-from pms.invoices import render_invoice_text
-from pms.money import format_money
-from pms.payments import take_cash, take_terminal
-from pms.reservation_views import get_reservation
-from screens.folio import FolioScreen
-from screens.folio_dialogs import PaymentDialog, PaymentInput
-from screens.messages import CheckedOut, FoliosLoaded
-from screens.widgets import DeskHeader, DeskScreen
+from pms.billing.invoices import render_invoice_text
+from pms.frontdesk.check_out import CheckOutView, check_out
+from pms.kernel.money import format_money
+from screens.folio_base import StayFoliosScreen
+from screens.header import DeskHeader
+from screens.messages import CheckedOut, FoliosLoaded, OpenFolio
 
 
-class CheckOutScreen(DeskScreen[CheckOutView | None]):
+class CheckOutScreen(StayFoliosScreen[CheckOutView | None]):
     """Settle and check out one in-house stay."""
 
     CSS_PATH = "check_out.tcss"
@@ -41,13 +37,10 @@ class CheckOutScreen(DeskScreen[CheckOutView | None]):
         Binding("f", "folio", "Folio", tooltip="Open the folios"),
         Binding("o", "check_out", "Check out", tooltip="Check the guest out"),
     ]
+    WORKERS = "check-out"
 
     def __init__(self, confirmation: str) -> None:
-        super().__init__()
-        self.confirmation = confirmation
-        self.folios: list[FolioView] = []
-        self.guest_name = ""
-        self.currency = ""
+        super().__init__(confirmation)
         self.status = ""
         self.done: CheckOutView | None = None
         self.busy = False
@@ -66,16 +59,11 @@ class CheckOutScreen(DeskScreen[CheckOutView | None]):
         self.query_one("#check-out-folios").loading = True
         self._read()
 
-    @property
-    def owed(self) -> int:
-        """What the stay still owes on all its folios."""
-        return sum(f.balance for f in self.folios)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("pay", "check_out", "folio") and (self.done or self.status != "checked_in"):
             return action == "folio" or None
         if action == "check_out":
-            return (not self.busy and all(f.balance == 0 for f in self.folios)) or None
+            return (not self.busy and self.account.settled) or None
         return True
 
     def action_back(self) -> None:
@@ -84,18 +72,7 @@ class CheckOutScreen(DeskScreen[CheckOutView | None]):
 
     def action_folio(self) -> None:
         """The folios in full (post, reverse, transfer); read again on the way back."""
-        self.app.push_screen(FolioScreen(self.confirmation), lambda _: self._read())
-
-    def action_pay(self) -> None:
-        """Take what the guest's folio owes (cash or the card terminal)."""
-        guest = next((f for f in self.folios if f.kind == "guest"), None)
-
-        def _typed(payment: PaymentInput | None) -> None:
-            if payment is not None:
-                self._pay(payment)
-
-        owed = guest.balance if guest is not None else 0
-        self.app.push_screen(PaymentDialog(self.currency or "EUR", owed, self.guest_name), _typed)
+        self.post_message(OpenFolio(self.confirmation, closed=lambda _: self._read()))
 
     def action_check_out(self) -> None:
         """Close the folios into invoices and let the guest go."""
@@ -105,26 +82,9 @@ class CheckOutScreen(DeskScreen[CheckOutView | None]):
         self.refresh_bindings()
         self._check_out()
 
-    def _reload(self, done: str = "") -> None:
-        view = self.desk.read(get_reservation, self.confirmation)
-        folios = self.desk.read(folios_of, self.confirmation)
-        self.post_message(
-            FoliosLoaded(
-                view.confirmation, view.guest_name, view.currency, view.status, folios, done
-            )
-        )
-
     @work(thread=True, exclusive=True, group="check-out", exit_on_error=False)
     def _read(self) -> None:
-        self._reload()
-
-    @work(thread=True, exclusive=True, group="check-out", exit_on_error=False)
-    def _pay(self, payment: PaymentInput) -> None:
-        if payment.method == "terminal":
-            taken = take_terminal(self.desk, self.confirmation, payment.amount, payment.reference)
-        else:
-            taken = take_cash(self.desk, self.confirmation, payment.amount)
-        self._reload(f"took {format_money(taken.amount, taken.currency)} by {payment.method}")
+        self.reload()
 
     @work(thread=True, exclusive=True, group="check-out", exit_on_error=False)
     def _check_out(self) -> None:
@@ -135,7 +95,7 @@ class CheckOutScreen(DeskScreen[CheckOutView | None]):
     def _loaded(self, message: FoliosLoaded) -> None:
         if message.done:
             self.notify(message.done)
-        self.folios = message.folios
+        self.account = message.account
         self.guest_name, self.currency, self.status = (
             message.guest_name,
             message.currency,
@@ -161,8 +121,8 @@ class CheckOutScreen(DeskScreen[CheckOutView | None]):
             return Text("")
         if self.status != "checked_in":
             return Text(f"This stay is {self.status.replace('_', ' ')}, not in-house.")
-        owed = format_money(self.owed, self.currency or "EUR")
-        if self.owed:
+        owed = format_money(self.account.balance, self.currency or "EUR")
+        if self.account.balance:
             return Text(f"Owed: {owed} — $ takes a payment, f opens the folios", style="bold")
         return Text(f"Balance {owed} — o checks the guest out", style="bold")
 

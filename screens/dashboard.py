@@ -1,7 +1,7 @@
 """The home screen: the business date's arrivals, in-house, departures and tonight's occupancy.
 
-Everything comes from one `pms.dashboard.dashboard` call, read again whenever the clerk comes
-back to this screen (a booking made meanwhile shows at once) or presses `r`.
+Everything comes from one `pms.frontdesk.dashboard.dashboard` call, read again whenever the clerk
+comes back to this screen (a booking made meanwhile shows at once) or presses `r`.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from pms.dashboard import Dashboard, dashboard
-from pms.properties import property_view
-from screens.messages import DashboardLoaded, PropertyLoaded
-from screens.reservation_detail import ReservationDetailScreen
-from screens.widgets import DeskHeader, DeskScreen, ReservationTable, TonightBars
+from pms.frontdesk.dashboard import Dashboard, dashboard
+from pms.hotel.properties import property_view
+from screens.desk_screen import DeskScreen
+from screens.header import DeskHeader
+from screens.messages import DashboardLoaded, OpenReservation, PropertyLoaded
+from screens.reservation_table import ReservationTable
+from screens.tonight_bars import TonightBars
 
 
 class DashboardScreen(DeskScreen[None]):
@@ -77,7 +79,7 @@ class DashboardScreen(DeskScreen[None]):
     @on(DataTable.RowSelected, "#arrivals")
     def _open(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
-            self.app.push_screen(ReservationDetailScreen(event.row_key.value))
+            self.post_message(OpenReservation(event.row_key.value))
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:

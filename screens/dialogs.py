@@ -1,7 +1,7 @@
 """Small modal questions: are you sure, why is the stay cancelled, which room.
 
-They are modals, so they keep their few lines of styling in DEFAULT_CSS, and they only answer:
-the screen that asked does the work (in a worker) with what they return.
+They only answer: the screen that asked does the work (in a worker) with what they return. Their
+look is in `dialogs.tcss`, with every other dialog's.
 """
 
 from __future__ import annotations
@@ -18,35 +18,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from pms.reservation_views import ReservationView
-from pms.rooms import RoomChoice
-from screens.widgets import long_date
-
-_MODAL_CSS = """
-{name} {
-    align: center middle;
-    background: $background 60%;
-    & > Vertical {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
-    }
-    .question { width: 100%; margin-bottom: 1; }
-    .problem { color: $text-error; height: auto; }
-    Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    Button { margin-left: 1; }
-}
-"""
+from pms.stays.reservation_views import ReservationView
+from pms.stays.rooms import RoomChoice
+from screens.dates import long_date
+from screens.status_marks import HOUSEKEEPING_DOTS, UNKNOWN_DOT
 
 
 class ConfirmDialog(ModalScreen[bool]):
     """A yes / no question; `y` and `n` answer it from the keyboard, `escape` means no."""
 
-    DEFAULT_CSS = _MODAL_CSS.replace("{name}", "ConfirmDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
@@ -80,7 +60,6 @@ class CancelDialog(ModalScreen[str | None]):
     `escape` keeps it. A reason is required, since the audit log keeps it for the guest's
     history and any later dispute about charges."""
 
-    DEFAULT_CSS = _MODAL_CSS.replace("{name}", "CancelDialog")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "keep", "Keep the stay")]
 
     def __init__(self, view: ReservationView) -> None:
@@ -123,21 +102,7 @@ class RoomPicker(ModalScreen[str | None]):
     """The free rooms for a stay, best first (inspected, clean, dirty; lower floors first);
     `enter` gives the highlighted one to the stay, `escape` gives none."""
 
-    DEFAULT_CSS = (
-        _MODAL_CSS.replace("{name}", "RoomPicker")
-        + """
-    RoomPicker OptionList { height: auto; max-height: 14; }
-    """
-    )
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
-
-    #: Housekeeping state as a coloured dot and a word (UX.md: dirty red, clean yellow,
-    #: inspected green), so the choice never rests on colour alone.
-    HOUSEKEEPING: ClassVar[dict[str, str]] = {
-        "inspected": "[$text-success]●[/] inspected",
-        "clean": "[$text-warning]●[/] clean    ",
-        "dirty": "[$text-error]●[/] dirty    ",
-    }
 
     def __init__(self, view: ReservationView, rooms: list[RoomChoice]) -> None:
         super().__init__()
@@ -156,7 +121,7 @@ class RoomPicker(ModalScreen[str | None]):
             yield OptionList(*(self._option(room) for room in self.rooms))
 
     def _option(self, room: RoomChoice) -> Option:
-        state = Content.from_markup(self.HOUSEKEEPING.get(room.housekeeping, "? unknown  "))
+        state = Content.from_markup(HOUSEKEEPING_DOTS.get(room.housekeeping, UNKNOWN_DOT))
         number = Content(f"{room.number:<6} floor {room.floor:<3} ")
         return Option(number + state + Content(f"  {', '.join(room.features)}"), id=room.number)
 

@@ -20,81 +20,37 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import DescendantFocus
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from pms.folios import (
+from pms.billing.folios import (
     FolioView,
     PostingView,
     add_folio,
-    folios_of,
     post_charge,
     reverse_posting,
     transfer_posting,
 )
-from pms.invoices import invoice_of_folio, render_invoice_text
-from pms.money import format_money
-from pms.payments import take_cash, take_terminal
-from pms.reservation_views import get_reservation
+from pms.billing.invoice_views import invoice_of_folio
+from pms.billing.invoices import render_invoice_text
+from pms.kernel.money import format_money
+from screens.folio_base import StayFoliosScreen
 from screens.folio_dialogs import (
     ChargeInput,
     ChoiceDialog,
-    PaymentDialog,
-    PaymentInput,
     PostChargeDialog,
     TextPrompt,
     TextViewer,
 )
+from screens.folio_table import FolioTable, balance_line, switch_line
+from screens.header import DeskHeader
 from screens.messages import FoliosLoaded, InvoiceTextLoaded
-from screens.widgets import DeskHeader, DeskScreen, short_date
 
 #: Actions that change the folio under the cursor: only while it is open.
 _CHANGES = {"post_charge", "reverse", "transfer"}
 
 
-class FolioTable(DataTable[Text]):
-    """One folio's postings, one a row keyed by posting id, oldest first."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
-
-    def __init__(self, folio: FolioView) -> None:
-        super().__init__(id=f"folio-{folio.id}", cursor_type="row", zebra_stripes=True)
-        self.folio = folio
-        self.border_title = folio.name
-
-    def on_mount(self) -> None:
-        self.add_columns("Date", "Code", "Description", "Amount", "By", "Note")
-        for posting in self.folio.postings:
-            self.add_row(*self._cells(posting), key=str(posting.id))
-
-    def _cells(self, posting: PostingView) -> list[Text]:
-        style = "dim" if posting.reversed or posting.is_reversal else ""
-        amount = format_money(posting.amount, self.folio.currency)
-        note = posting.reason
-        if posting.reversed:
-            note = "↺ reversed" + (f": {note}" if note else "")
-        return [
-            Text(short_date(posting.business_date), style=style),
-            Text(posting.code, style=style),
-            Text(posting.description, style=style, overflow="ellipsis", no_wrap=True),
-            Text(amount, style=style, justify="right"),
-            Text(posting.username, style=style),
-            Text(note, style=style, overflow="ellipsis", no_wrap=True),
-        ]
-
-    @property
-    def posting(self) -> PostingView | None:
-        """The posting under the cursor."""
-        if not self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return next((p for p in self.folio.postings if str(p.id) == key), None)
-
-
-class FolioScreen(DeskScreen[None]):
+class FolioScreen(StayFoliosScreen[None]):
     """The folios of one stay, one at a time or side by side."""
 
     CSS_PATH = "folio.tcss"
@@ -111,15 +67,12 @@ class FolioScreen(DeskScreen[None]):
         Binding("i", "invoice", "Invoice", tooltip="Show the closed folio's invoice"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Read the folios again"),
     ]
+    WORKERS = "folio"
 
     def __init__(self, confirmation: str) -> None:
-        super().__init__()
-        self.confirmation = confirmation
-        self.folios: list[FolioView] = []
+        super().__init__(confirmation)
         self.current = 0
         self.split = False
-        self.guest_name = ""
-        self.currency = ""
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
@@ -160,25 +113,9 @@ class FolioScreen(DeskScreen[None]):
 
     # --- reading and showing ---------------------------------------------------------------
 
-    def _reload(self, done: str = "", posting_id: int | None = None) -> None:
-        """Read the stay and its folios and post them (call from a worker)."""
-        view = self.desk.read(get_reservation, self.confirmation)
-        folios = self.desk.read(folios_of, self.confirmation)
-        self.post_message(
-            FoliosLoaded(
-                view.confirmation,
-                view.guest_name,
-                view.currency,
-                view.status,
-                folios,
-                done,
-                posting_id,
-            )
-        )
-
     @work(thread=True, exclusive=True, group="folio", exit_on_error=False)
     def _read(self) -> None:
-        self._reload()
+        self.reload()
 
     @on(FoliosLoaded)
     async def _loaded(self, message: FoliosLoaded) -> None:
@@ -187,7 +124,7 @@ class FolioScreen(DeskScreen[None]):
         keep = self.folio.id if self.folio else None
         cursor = self.table.posting if self.table else None
         self.guest_name, self.currency = message.guest_name, message.currency
-        self.folios = message.folios
+        self.account = message.account
         ids = [f.id for f in self.folios]
         self.current = ids.index(keep) if keep in ids else 0
         box = self.query_one("#folio-tables", Horizontal)
@@ -209,36 +146,11 @@ class FolioScreen(DeskScreen[None]):
         for index, table in enumerate(self.query(FolioTable)):
             table.display = self.split or index == self.current
             table.set_class(index == self.current, "current")
-        switch = Text()
-        for index, folio in enumerate(self.folios):
-            if index:
-                switch.append("  │  ")
-            mark = "▸ " if index == self.current else "  "
-            line = f"{mark}{folio.name} {folio.balance_text}"
-            if not folio.is_open:
-                line += " (closed)"
-            switch.append(line, style="bold reverse" if index == self.current else "")
-        if len(self.folios) > 1:
-            switch.append("   [ ] switch · s split", style="dim")
-        self.query_one("#folio-switch", Static).update(switch)
-        self.query_one("#folio-balance", Static).update(self._balance())
+        self.query_one("#folio-switch", Static).update(switch_line(self.folios, self.current))
+        self.query_one("#folio-balance", Static).update(balance_line(self.account, self.folio))
         if self.table is not None:
             self.table.focus()
         self.refresh_bindings()
-
-    def _balance(self) -> Text:
-        folio = self.folio
-        if folio is None:
-            return Text("No postings yet · p posts a charge, $ takes a deposit")
-        line = Text(f"Balance of {folio.name}: ", style="bold")
-        line.append(folio.balance_text, style="bold")
-        if len(self.folios) > 1:
-            total = sum(f.balance for f in self.folios)
-            line.append(f" · stay {format_money(total, folio.currency)}")
-        if folio.invoice_number is not None:
-            line.append(f" · closed, invoice {folio.property_code}-{folio.invoice_number:06d}")
-            line.append(" (i shows it)", style="dim")
-        return line
 
     @on(DescendantFocus)
     def _focused(self, event: DescendantFocus) -> None:
@@ -282,18 +194,6 @@ class FolioScreen(DeskScreen[None]):
                 self._post(charge, target, folio.version if folio and target else None)
 
         self.app.push_screen(PostChargeDialog(self.currency or "EUR", label), _typed)
-
-    def action_pay(self) -> None:
-        """Ask for the method and amount (what the guest's folio owes), then take it."""
-        guest = next((f for f in self.folios if f.kind == "guest"), None)
-        owed = guest.balance if guest is not None else 0
-
-        def _typed(payment: PaymentInput | None) -> None:
-            if payment is not None:
-                self._pay(payment)
-
-        dialog = PaymentDialog(self.currency or "EUR", owed, self.guest_name)
-        self.app.push_screen(dialog, _typed)
 
     def action_reverse(self) -> None:
         """Ask why, then reverse the highlighted posting."""
@@ -374,32 +274,22 @@ class FolioScreen(DeskScreen[None]):
             folio_name,
             expected_version=version,
         )
-        self._reload(
-            f"posted {charge.code} {format_money(posted.amount, self.currency)}", posted.id
-        )
-
-    @work(thread=True, exclusive=True, group="folio", exit_on_error=False)
-    def _pay(self, payment: PaymentInput) -> None:
-        if payment.method == "terminal":
-            taken = take_terminal(self.desk, self.confirmation, payment.amount, payment.reference)
-        else:
-            taken = take_cash(self.desk, self.confirmation, payment.amount)
-        self._reload(f"took {format_money(taken.amount, taken.currency)} by {payment.method}")
+        self.reload(f"posted {charge.code} {format_money(posted.amount, self.currency)}", posted.id)
 
     @work(thread=True, exclusive=True, group="folio", exit_on_error=False)
     def _reverse(self, posting: PostingView, reason: str, version: int) -> None:
         reversal = self.desk.run(reverse_posting, posting.id, reason, expected_version=version)
-        self._reload(f"reversed {posting.code} {posting.description}".strip(), reversal.id)
+        self.reload(f"reversed {posting.code} {posting.description}".strip(), reversal.id)
 
     @work(thread=True, exclusive=True, group="folio", exit_on_error=False)
     def _transfer(self, posting: PostingView, target_id: int, reason: str, version: int) -> None:
         self.desk.run(transfer_posting, posting.id, target_id, reason, expected_version=version)
-        self._reload(f"moved {posting.code} {posting.description}".strip())
+        self.reload(f"moved {posting.code} {posting.description}".strip())
 
     @work(thread=True, exclusive=True, group="folio", exit_on_error=False)
     def _add_folio(self, name: str) -> None:
         added = self.desk.run(add_folio, self.confirmation, name, "company")
-        self._reload(f"opened folio {added.name}")
+        self.reload(f"opened folio {added.name}")
 
     @work(thread=True, exclusive=True, group="invoice", exit_on_error=False)
     def _invoice(self, folio_id: int) -> None:

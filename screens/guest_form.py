@@ -19,10 +19,12 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static, Switch
 from textual.worker import Worker, WorkerState
 
-from pms.errors import InvalidInput
-from pms.guests import GuestDetails, GuestProfile, create_guest, update_guest
+from pms.guests.profile_edits import GuestDetails, create_guest, update_guest
+from pms.guests.profiles import GuestProfile
+from pms.kernel.errors import InvalidInput
+from screens.desk_screen import DeskScreen
 from screens.dialogs import ConfirmDialog
-from screens.widgets import DeskHeader, DeskScreen
+from screens.header import DeskHeader
 
 #: Text fields in the order a clerk asks; the ids are the names the services use in errors.
 FIELDS = ("name", "email", "phone", "country", "company", "city", "loyalty_number",

@@ -19,14 +19,16 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
-from pms.guest_merge import merge_guests
-from pms.guests import GuestProfile, StayLine, display_phone, show_guest
-from pms.money import format_money
-from pms.search import SearchHit
+from pms.guests.contact import display_phone
+from pms.guests.merge import merge_guests
+from pms.guests.profiles import GuestProfile, StayLine, show_guest
+from pms.kernel.money import format_money
+from pms.search.service import SearchHit
+from screens.desk_screen import DeskScreen
 from screens.dialogs import ConfirmDialog
-from screens.guest_form import GuestFormScreen
-from screens.reservation_detail import ReservationDetailScreen
-from screens.widgets import STATES, DeskHeader, DeskScreen
+from screens.header import DeskHeader
+from screens.messages import EditGuest, OpenReservation, PickGuest
+from screens.status_marks import STATES
 
 #: The facts down the left, in the order a clerk reads them back.
 FACTS = ("e-mail", "phone", "company", "city", "loyalty", "prefers", "notes", "stayed")
@@ -133,14 +135,10 @@ class GuestProfileScreen(DeskScreen[None]):
             if profile is not None:
                 self.post_message(GuestLoaded(profile, done="saved"))
 
-        self.app.push_screen(GuestFormScreen(self.profile), _saved)
+        self.post_message(EditGuest(self.profile, _saved))
 
     def action_merge(self) -> None:
         """Pick the duplicate through the search, ask, then merge it into this profile."""
-        # Imported here: the search screen opens guest profiles, so a module-level import
-        # would go in a circle.
-        from screens.search import SearchScreen
-
         profile = self.profile
         if profile is None:
             return
@@ -160,7 +158,7 @@ class GuestProfileScreen(DeskScreen[None]):
                 lambda yes: self._merge(hit.id) if yes else None,
             )
 
-        self.app.push_screen(SearchScreen(kind="guest", pick=True, text=profile.last_name), _picked)
+        self.post_message(PickGuest(profile.last_name, _picked))
 
     @work(thread=True, exclusive=True, group="guest", exit_on_error=False)
     def _read(self) -> None:
@@ -214,7 +212,7 @@ class GuestProfileScreen(DeskScreen[None]):
     @on(DataTable.RowSelected)
     def _open_stay(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
-            self.app.push_screen(ReservationDetailScreen(event.row_key.value))
+            self.post_message(OpenReservation(event.row_key.value))
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:

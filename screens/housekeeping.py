@@ -10,7 +10,6 @@ out of service, `s` puts it back). `/` filters as you type: every word must appe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,12 +22,15 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from pms.housekeeping import set_housekeeping, set_out_of_order, set_out_of_service
-from pms.housekeeping_board import RoomStatusView
-from pms.rack import RackVersion, read_board
+from pms.frontdesk.polling import RackVersion, read_board
+from pms.housekeeping.board import RoomStatusView
+from pms.housekeeping.out_of_order import set_out_of_order
+from pms.housekeeping.room_status import set_housekeeping, set_out_of_service
+from screens.board_lines import matches, room_line
+from screens.dates import short_date
+from screens.desk_screen import DeskScreen
+from screens.header import DeskHeader
 from screens.rack_dialogs import OutOfOrderDialog, OutOfOrderRequest, ReasonDialog
-from screens.rack_grid import HOUSEKEEPING_MARKS
-from screens.widgets import DeskHeader, DeskScreen, short_date
 
 #: Seconds between the questions "did anything change at another desk?".
 POLL_SECONDS = 2.0
@@ -50,44 +52,6 @@ class BoardChanged(Message):
     """A room's status was changed from the board: `done` says what, for the clerk."""
 
     done: str
-
-
-def room_line(room: RoomStatusView, style: Callable[[str], Style] | None = None) -> list[Text]:
-    """A room's cells on the board: the housekeeping state as a shaped, coloured dot and a word.
-    `style` gives the colour of a component (`hk--dirty`, `hk--note` …); none without it."""
-    style = style or (lambda _name: Style())
-    mark = HOUSEKEEPING_MARKS.get(room.housekeeping, "?")
-    note = []
-    if room.out_of_order:
-        until = f" to {room.out_of_order_until:%d.%m}" if room.out_of_order_until else ""
-        note.append(f"▓ OOO{until}: {room.out_of_order}")
-    if room.out_of_service:
-        note.append(f"╱ OOS: {room.out_of_service}")
-    occupancy = room.occupancy + (
-        " + arriving" if room.arriving and room.occupancy == "due out" else ""
-    )
-    return [
-        Text(room.number, style="bold"),
-        Text(room.room_type),
-        Text(f"{mark} {room.housekeeping}", style=style(f"hk--{room.housekeeping}")),
-        Text(occupancy),
-        Text(room.guest, no_wrap=True, overflow="ellipsis"),
-        Text(" · ".join(note), style=style("hk--note")),
-    ]
-
-
-def matches(room: RoomStatusView, words: list[str]) -> bool:
-    """Whether every filter word appears on the room's line."""
-    line = " ".join(
-        [
-            f"floor {room.floor}",
-            *(cell.plain for cell in room_line(room)),
-            "ooo" if room.out_of_order else "",
-            "oos" if room.out_of_service else "",
-            "ready" if room.ready else "",
-        ]
-    ).lower()
-    return all(word in line for word in words)
 
 
 class HousekeepingScreen(DeskScreen[None]):

@@ -1,30 +1,43 @@
-"""Messages the front desk's workers post when a service call comes back.
+"""Messages of the front desk: workers reporting a service call, and screens asking for another.
 
 A worker runs one `pms` service in its own unit of work and reports with one of these; a separate
 handler on the screen fills the widgets. They carry plain data only (the `pms` view dataclasses,
 dates, strings), never ORM objects, so nothing here can touch the database from the UI thread.
 Every message bubbles: what a screen does not handle reaches the app (that is how the header
 learns the business date and the banner learns the database went away).
+
+A screen never opens another screen itself: it posts one of the `Open…` messages at the end and
+the app, the one module that knows every screen, opens it. Where the asking screen wants the
+answer (a guest picked, a stay saved), a callback goes along and the app hands it to the screen
+it opens, as its dismiss callback.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from textual.message import Message
 
-from pms.dashboard import Dashboard
-from pms.folios import FolioView
-from pms.frontdesk import CheckInView, CheckOutView, RoomSuggestion
-from pms.inventory import RoomTypeAvailability
-from pms.payment_views import PaymentView
-from pms.properties import PropertyView, RoomTypeView
-from pms.quotes import Offer, QuoteRequest
-from pms.rates import RatePlanView, RateRow
-from pms.reservation_views import ReservationSummary, ReservationView
-from pms.rooms import RoomChoice
+from pms.billing.ledger_views import StayFolios
+from pms.frontdesk.check_in import CheckInView
+from pms.frontdesk.check_out import CheckOutView
+from pms.frontdesk.dashboard import Dashboard
+from pms.frontdesk.room_suggestions import RoomSuggestion
+from pms.guests.profiles import GuestProfile
+from pms.hotel.properties import PropertyView, RoomTypeView
+from pms.inventory.nights import RoomTypeAvailability
+from pms.payments.views import PaymentView
+from pms.rates.calendar_view import RateRow
+from pms.rates.plans import RatePlanView
+from pms.reservations.quotes import Offer, QuoteRequest
+from pms.search.service import SearchHit
+from pms.stays.reservation_lists import ReservationSummary
+from pms.stays.reservation_views import ReservationView
+from pms.stays.rooms import RoomChoice
+from screens.booking_steps import BookingDraft
 
 #: The reservation lists a clerk can open: F4, F5, F6 and the list of every reservation.
 ListKind = Literal["arrivals", "in_house", "departures", "all"]
@@ -171,7 +184,8 @@ class CheckedIn(Message):
 
 @dataclass
 class FoliosLoaded(Message):
-    """The folios of a stay with their postings and balances, after a read or a change.
+    """The folios of a stay with their postings and balances, after a read or a change;
+    `account` holds them with what the stay owes on them together.
 
     `done` is what just happened ("" after a plain read), for the clerk's notification;
     `posting_id` the posting it made, for the cursor. `status` is the stay's.
@@ -181,7 +195,7 @@ class FoliosLoaded(Message):
     guest_name: str
     currency: str
     status: str
-    folios: list[FolioView]
+    account: StayFolios
     done: str = ""
     posting_id: int | None = None
 
@@ -200,3 +214,89 @@ class InvoiceTextLoaded(Message):
 
     number: str
     text: str
+
+
+# Asking for another screen ----------------------------------------------------------------------
+
+
+@dataclass
+class OpenReservation(Message):
+    """Open a reservation's detail (enter on a list row, a search hit, a stay on the rack)."""
+
+    confirmation: str
+
+
+@dataclass
+class OpenGuest(Message):
+    """Open a guest's profile (enter on a guest the search found)."""
+
+    guest_id: int
+
+
+@dataclass
+class PickGuest(Message):
+    """Find an existing guest profile through the search, starting from `text`; `picked` gets
+    the guest chosen, or None when the clerk backs out."""
+
+    text: str
+    picked: Callable[[SearchHit | None], None]
+
+
+@dataclass
+class EditGuest(Message):
+    """Open a profile in the guest form; `saved` gets it as stored, or None if the clerk left."""
+
+    profile: GuestProfile
+    saved: Callable[[GuestProfile | None], None]
+
+
+@dataclass
+class ModifyReservation(Message):
+    """Open a reservation in the form to change it; `saved` gets it as stored, or None."""
+
+    view: ReservationView
+    saved: Callable[[ReservationView | None], None]
+
+
+@dataclass
+class OpenStayScreen(Message):
+    """Open one of a stay's desk screens; `closed`, when given, is called as it closes (the
+    asking screen reads the stay again)."""
+
+    confirmation: str
+    closed: Callable[[object], None] | None = None
+
+
+class OpenCheckIn(OpenStayScreen):
+    """Open the check-in of an arriving stay (`c`)."""
+
+
+class OpenCheckOut(OpenStayScreen):
+    """Open the check-out of an in-house stay (`o`)."""
+
+
+class OpenFolio(OpenStayScreen):
+    """Open a stay's folios (`f`)."""
+
+
+@dataclass
+class ShowOffers(Message):
+    """The booking's second step: the offers quoted for `request`; `done` gets the reservation
+    once booked, or None when the clerk goes back to the dates and party."""
+
+    draft: BookingDraft
+    request: QuoteRequest
+    offers: list[Offer]
+    currency: str
+    done: Callable[[ReservationView | None], None]
+
+
+@dataclass
+class ConfirmOffer(Message):
+    """The booking's last step: the guest for the `offer` picked; `answered` gets the new
+    reservation, a sentence when the offer moved (sold out, a new price), or None (back)."""
+
+    draft: BookingDraft
+    request: QuoteRequest
+    offer: Offer
+    answered: Callable[[ReservationView | str | None], None]

@@ -1,11 +1,11 @@
 """The second step of a new booking: what the hotel can sell for the stay and party asked.
 
-One row per room type × rate plan from `pms.quotes.quote`, cheapest first: average per night,
-taxes, total, rooms left and the cancellation policy; the combinations that cannot be sold come
-last, greyed, with the reason in place of the policy (and a ✗, so the reason never rests on
-colour). The line under the table spells out the highlighted offer night by night. `enter` picks
-an offer and asks for the guest; `r` quotes again; `escape` goes back to change the dates, party
-or filters, which are all still there.
+One row per room type × rate plan from `pms.reservations.quotes.quote`, cheapest first: average per
+night, taxes, total, rooms left and the cancellation policy; the combinations that cannot be sold
+come last, greyed, with the reason in place of the policy (and a ✗, so the reason never rests on
+colour). The line under the table spells out the highlighted offer night by night. `enter` picks an
+offer and asks for the guest; `r` quotes again; `escape` goes back to change the dates, party or
+filters, which are all still there.
 """
 
 from __future__ import annotations
@@ -20,19 +20,14 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from pms.money import format_money
-from pms.quotes import Offer, QuoteRequest, quote
-from pms.reservation_views import ReservationView
-from screens.booking_confirm import (
-    MEALS,
-    BookingDraft,
-    ConfirmBookingScreen,
-    nights_text,
-    party_text,
-    steps_line,
-)
-from screens.messages import OffersLoaded
-from screens.widgets import DeskHeader, DeskScreen, long_date, short_date
+from pms.kernel.money import format_money
+from pms.reservations.quotes import Offer, QuoteRequest, quote
+from pms.stays.reservation_views import ReservationView
+from screens.booking_steps import MEALS, BookingDraft, nights_text, party_text, steps_line
+from screens.dates import long_date, short_date
+from screens.desk_screen import DeskScreen
+from screens.header import DeskHeader
+from screens.messages import ConfirmOffer, OffersLoaded
 
 #: Columns of the offer list; the policy (or why an offer is closed) takes what is left.
 COLUMNS = (("Type", 4), ("Plan", 5), ("Meal", 4), ("Per night", 9), ("Taxes", 8), ("Total", 10),
@@ -147,15 +142,13 @@ class OffersScreen(DeskScreen[ReservationView | None]):
         style = (
             table.get_component_rich_style("offer--closed", partial=True) if offer.closed else ""
         )
-        count = len(offer.nights)
 
         def right(text: str) -> Text:
             return Text(text, style=style, justify="right")
 
         if offer.nights:
-            per_night = (offer.total + count // 2) // count
             figures = [
-                right(format_money(per_night, money)),
+                right(format_money(offer.per_night, money)),
                 right(format_money(offer.tax_total, money)),
                 right(format_money(offer.total, money)),
             ]
@@ -243,7 +236,7 @@ class OffersScreen(DeskScreen[ReservationView | None]):
                 self._message(f"✗ {result}. The offers below are fresh.")
                 self.action_requote(keep_message=True)
 
-        self.app.push_screen(ConfirmBookingScreen(self.draft, self.request, offer), _answer)
+        self.post_message(ConfirmOffer(self.draft, self.request, offer, _answer))
 
     def action_requote(self, keep_message: bool = False) -> None:
         """Quote again (prices and rooms left may have moved)."""

@@ -1,5 +1,6 @@
 """Small questions the rack and the housekeeping board ask: why (a room move, out of service),
 and when and why a room is out of order. They only answer; the screen that asked does the work.
+Their look is in `dialogs.tcss`.
 """
 
 from __future__ import annotations
@@ -16,36 +17,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from pms.dates import parse_date
-from pms.errors import InvalidInput
-
-_MODAL_CSS = """
-{name} {
-    align: center middle;
-    background: $background 60%;
-    & > Vertical {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
-    }
-    .question { width: 100%; margin-bottom: 1; }
-    .problem { color: $text-error; height: auto; }
-    Input { margin-bottom: 1; }
-    Horizontal { height: auto; align-horizontal: right; }
-    Button { margin-left: 1; }
-}
-"""
+from pms.kernel.dates import parse_date
+from pms.kernel.errors import InvalidInput
 
 
 class ReasonDialog(ModalScreen[str | None]):
     """Asks why (`enter` answers, `escape` drops the question); a reason is required unless
     `optional`, since the audit trail keeps it."""
 
-    DEFAULT_CSS = _MODAL_CSS.replace("{name}", "ReasonDialog")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "drop", "Never mind")]
 
     def __init__(self, question: str, placeholder: str, *, optional: bool = False) -> None:
@@ -91,7 +70,6 @@ class OutOfOrderDialog(ModalScreen[OutOfOrderRequest | None]):
     """From when, until when and why a room is out of order; dates as the desk writes them
     (`4.12`, `+3`, `fri`). `ctrl+s` or `enter` in the reason takes it out, `escape` drops it."""
 
-    DEFAULT_CSS = _MODAL_CSS.replace("{name}", "OutOfOrderDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "drop", "Never mind"),
         Binding("ctrl+s", "save", "Take out of order"),

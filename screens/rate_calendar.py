@@ -26,14 +26,19 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
-from pms.desk import Role
-from pms.money import format_money
-from pms.properties import RoomTypeView
-from pms.rates import RateCell, RatePlanView, load_calendar
+from pms.hotel.properties import RoomTypeView
+from pms.kernel.desk import Role
+from pms.rates.calendar_view import load_calendar
+from pms.rates.plans import RatePlanView
+from screens.date_grid import STEP, GridCursor
+from screens.dates import long_date, short_date
+from screens.go_to_date import GoToDate
+from screens.grid_screen import DateGridScreen
+from screens.header import DeskHeader
 from screens.messages import PropertyLoaded, RatesLoaded
 from screens.rate_dialogs import PriceDialog, RateBlock, RestrictionDialog
-from screens.rate_grid import STEP, GridCursor, GridSelection, RateGrid
-from screens.widgets import DeskHeader, DeskScreen, GoToDate, long_date, short_date
+from screens.rate_grid import GridSelection, RateGrid
+from screens.rate_info import block_info, cell_info
 
 #: Nights shown: as many as the width holds (10 at 80 columns, 13 at 100), within these.
 FEWEST_NIGHTS, MOST_NIGHTS = 7, 31
@@ -43,38 +48,7 @@ WEEK = Binding.Group("Week")
 EDIT = Binding.Group("Edit")
 
 
-def restrictions(cell: RateCell) -> list[str]:
-    """A cell's restrictions in words, for the line under the grid."""
-    words = [
-        word
-        for word, on_ in (
-            ("stop-sell", cell.stop_sell),
-            ("closed to arrival", cell.closed_to_arrival),
-            ("closed to departure", cell.closed_to_departure),
-        )
-        if on_
-    ]
-    if cell.min_los:
-        words.append(f"minimum stay {cell.min_los}")
-    if cell.max_los:
-        words.append(f"maximum stay {cell.max_los}")
-    return words
-
-
-def derivation(plan: RatePlanView, currency: str) -> str:
-    """How a derived plan follows its parent (`BAR +€18.00`, `BAR -10 %`); '' for a base plan."""
-    if plan.parent is None:
-        return ""
-    moves = []
-    if plan.derive_percent_bp:
-        moves.append(f"{plan.derive_percent_bp / 100:+g} %")
-    if plan.derive_amount:
-        sign = "+" if plan.derive_amount > 0 else "−"
-        moves.append(sign + format_money(abs(plan.derive_amount), currency))
-    return " ".join([plan.parent, *moves])
-
-
-class RateCalendarScreen(DeskScreen[None]):
+class RateCalendarScreen(DateGridScreen):
     """One rate plan's prices, rooms left and restrictions; managers edit blocks of it."""
 
     CSS_PATH = "rate_calendar.tcss"
@@ -108,13 +82,10 @@ class RateCalendarScreen(DeskScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.plan: str | None = None
-        self.start: dt.date | None = None
-        self.nights = 14
         self.business_date: dt.date | None = None
         self.currency = "EUR"
         self.plans: dict[str, RatePlanView] = {}
         self.room_types: dict[str, RoomTypeView] = {}
-        self.cursor: GridCursor | None = None
         self.anchor: GridCursor | None = None  # the other corner of the block, when marking
 
     def compose(self) -> ComposeResult:
@@ -146,12 +117,12 @@ class RateCalendarScreen(DeskScreen[None]):
     def on_mount(self) -> None:
         self.grid.loading = True
         self.watch(self.plan_select, "expanded", self._plan_menu, init=False)
-        self.nights = self._fitting_nights()
+        self.days = self._fitting_nights()
 
     def on_resize(self) -> None:
         nights = self._fitting_nights()
-        if nights != self.nights:
-            self.nights = nights
+        if nights != self.days:
+            self.days = nights
             self.action_refresh()
 
     def _fitting_nights(self) -> int:
@@ -179,42 +150,24 @@ class RateCalendarScreen(DeskScreen[None]):
 
     def action_move(self, rows: int, days: int, extend: bool = False) -> None:
         """Move the cursor; with `extend` (shift) the selection grows with it."""
-        if self.cursor is not None:
-            self._go(self.cursor.row + rows, self.cursor.night + dt.timedelta(days=days), extend)
-
-    def action_page(self, days: int) -> None:
-        """Turn the window (and the cursor) by `days`."""
-        if self.cursor is not None and self.start is not None:
-            self.start += dt.timedelta(days=days)
-            self._go(self.cursor.row, self.cursor.night + dt.timedelta(days=days))
-            self._load(self.plan, self.start)
-
-    def _go(self, row: int, night: dt.date, extend: bool = False) -> None:
-        if self.cursor is None or self.start is None:
-            return
-        if extend and self.anchor is None:
+        if extend and self.anchor is None and self.cursor is not None and self.start is not None:
             self.anchor = self.cursor
-        self.cursor = GridCursor(max(0, min(row, len(self.grid.rows) - 1)), night)
-        last = self.start + dt.timedelta(days=self.nights - 1)
-        if not self.start <= night <= last:  # the window follows the cursor past its edge
-            self.start = night if night < self.start else night - dt.timedelta(days=self.nights - 1)
-            self._load(self.plan, self.start)
-        self._show_cursor()
+        super().action_move(rows, days)
 
     def action_mark(self) -> None:
         """Mark the cursor's cell as one corner of a block; the arrows take the other."""
         self.anchor = None if self.anchor is not None else self.cursor
-        self._show_cursor()
+        self.show_cursor()
 
     def action_back(self) -> None:
         """Close the plan menu or the date box, else clear the selection, else go back."""
         if self.focused is self.plan_select:
             self.set_focus(None)
-        elif self.goto.display:
-            self.goto.close()
+        elif self.close_goto():
+            return
         elif self.anchor is not None:
             self.anchor = None
-            self._show_cursor()
+            self.show_cursor()
         else:
             self.dismiss()
 
@@ -222,22 +175,8 @@ class RateCalendarScreen(DeskScreen[None]):
         """Read the window shown again."""
         self._load(self.plan, self.start)
 
-    @property
-    def goto(self) -> GoToDate:
-        """The date box."""
-        return self.query_one("#goto-bar", GoToDate)
-
-    def action_go_to(self) -> None:
-        """Open the date box."""
-        self.goto.open()
-
-    @on(GoToDate.Chosen)
-    def _go_to(self, message: GoToDate.Chosen) -> None:
-        if self.cursor is None:
-            return
-        self.start = message.day
-        self._load(self.plan, message.day)
-        self._go(self.cursor.row, message.day)
+    def load_window(self) -> None:
+        self._load(self.plan, self.start)
 
     def action_pick_plan(self) -> None:
         """Open the rate plan menu."""
@@ -257,7 +196,7 @@ class RateCalendarScreen(DeskScreen[None]):
 
     @on(RateGrid.CellClicked)
     def _clicked(self, event: RateGrid.CellClicked) -> None:
-        self._go(event.row, event.night)
+        self.move_to(event.row, event.night)
 
     # Editing -----------------------------------------------------------------------------------
 
@@ -311,7 +250,7 @@ class RateCalendarScreen(DeskScreen[None]):
         if done:
             self.notify(done)
             self.anchor = None
-            self._show_cursor()
+            self.show_cursor()
             # the calendar is read again as the screen resumes
 
     # Loading and showing -----------------------------------------------------------------------
@@ -319,7 +258,7 @@ class RateCalendarScreen(DeskScreen[None]):
     @work(thread=True, exclusive=True, group="rates", exit_on_error=False)
     def _load(self, plan: str | None, start: dt.date | None) -> None:
         hotel, plans, code, first, rows = self.desk.read(
-            load_calendar, self.property_code, plan, start, self.nights
+            load_calendar, self.property_code, plan, start, self.days
         )
         self.post_message(PropertyLoaded(hotel))
         self.post_message(
@@ -347,7 +286,7 @@ class RateCalendarScreen(DeskScreen[None]):
         self.grid.show(message.rows, message.start, message.business_date, message.currency)
         if self.cursor is None:
             self.cursor = GridCursor(0, message.start)
-        self._show_cursor()
+        self.show_cursor()
         shown = len(message.rows[0].cells) if message.rows else 1
         last = message.start + dt.timedelta(days=shown - 1)
         self.query_one("#range", Static).update(
@@ -371,7 +310,7 @@ class RateCalendarScreen(DeskScreen[None]):
             with self.prevent(Select.Changed):
                 self.plan_select.value = self.plan
 
-    def _show_cursor(self) -> None:
+    def show_cursor(self) -> None:
         cursor = self.cursor
         self.grid.cursor = cursor
         self.grid.selection = (
@@ -384,39 +323,16 @@ class RateCalendarScreen(DeskScreen[None]):
         cursor, block = self.cursor, self.grid.selection
         if cursor is None:
             return Text("")
+        rows = self.grid.rows
         if block is not None:
-            rows = self.grid.rows
             codes = [rows[i].room_type for i in range(block.first_row, block.last_row + 1)]
-            when = f"{short_date(block.first)} – {short_date(block.last)}"
-            line = Text.assemble(
-                ("Selected ", "bold"),
-                f"{', '.join(codes)} · {when} ({block.nights} night"
-                f"{'s' if block.nights > 1 else ''})",
-            )
-            if self.can_edit:
-                line.append(" · e price · r restrictions · esc clears")
-            return line
+            return block_info(block, codes, self.can_edit)
         cell = self.grid.cell(cursor)
         if cell is None:
             return Text(f"{long_date(cursor.night)} · reading…")
-        code = self.grid.rows[cursor.row].room_type
-        room_type = self.room_types.get(code)
+        code = rows[cursor.row].room_type
         plan = self.plans.get(self.plan or "")
-        follows = derivation(plan, self.currency) if plan else ""
-        name = f"{self.plan} ({follows})" if follows else f"{self.plan}"
-        price = f"{name} no price"
-        if cell.price is not None:
-            price = f"{name} {format_money(cell.price, self.currency)} a night"
-            if room_type is not None:
-                price += f" for {room_type.base_occupancy}"
-        parts = [
-            f"{code} {room_type.name}" if room_type else code,
-            long_date(cell.night),
-            price,
-            f"{cell.available} room{'s' if cell.available != 1 else ''} left",
-            *restrictions(cell),
-        ]
-        line = Text(" · ".join(parts))
+        line = cell_info(cell, code, self.room_types.get(code), self.plan, plan, self.currency)
         hint = " · shift+arrows or m mark a block"
         if self.can_edit and len(line) + len(hint) <= self.size.width - 2:
             line.append(hint, style="dim")

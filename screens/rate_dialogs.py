@@ -22,10 +22,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from pms.errors import InvalidInput
-from pms.money import format_money, to_minor
-from pms.rates import RestrictionChange, restrict_block, set_block_rates
-from screens.widgets import DeskScreen, long_date, short_date
+from pms.kernel.errors import InvalidInput
+from pms.kernel.money import format_money, to_minor
+from pms.rates.sheet_edits import RestrictionChange, restrict_block, set_block_rates
+from screens.dates import long_date, short_date
+from screens.desk_screen import DeskScreen
 
 
 @dataclass(frozen=True)
@@ -61,35 +62,9 @@ def weekdays(text: str) -> list[str]:
     return [day for day in re.split(r"[\s,]+", text.strip()) if day]
 
 
-_CSS = """
-{name} {
-    align: center middle;
-    background: $background 60%;
-    & > Vertical {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
-    }
-    .question { width: 100%; }
-    .block { width: 100%; color: $text-muted; margin-bottom: 1; }
-    Grid { grid-size: 3; grid-columns: 19 12 1fr; grid-rows: auto; grid-gutter: 0 1; height: auto; }
-    Grid Input, Grid SelectCurrent { background: $boost; }
-    .field-label { color: $text-muted; }
-    .note { color: $text-muted; height: auto; }
-    .note.error { color: $text-error; }
-    .problem { color: $text-error; height: auto; margin-top: 1; }
-    #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    Button { margin-left: 2; }
-}
-"""
-
-
-class _BlockDialog(DeskScreen[str | None], ModalScreen[str | None]):
-    """What both edits share: the fields grid with notes, saving in a worker, leaving."""
+class BlockDialog(DeskScreen[str | None], ModalScreen[str | None]):
+    """What both edits share: the fields grid with notes, saving in a worker, leaving. Their
+    look is in `dialogs.tcss`, under this class's name."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -183,10 +158,9 @@ class _BlockDialog(DeskScreen[str | None], ModalScreen[str | None]):
                 self.query_one("#problem", Static).update(Text(f"✗ {message}"))
 
 
-class PriceDialog(_BlockDialog):
+class PriceDialog(BlockDialog):
     """`e` on the rate calendar: one price for the block, optionally on some weekdays only."""
 
-    DEFAULT_CSS = _CSS.replace("{name}", "PriceDialog")
     FIELDS: ClassVar[dict[str, str]] = {"price": "Price per night", "days": "Weekdays"}
     TITLE_TEXT = "Set the {plan} price"
     AUTO_FOCUS = "#price"
@@ -220,13 +194,12 @@ class PriceDialog(_BlockDialog):
 SWITCH = (("unchanged", ""), ("closed", "on"), ("open", "off"))
 
 
-class RestrictionDialog(_BlockDialog):
+class RestrictionDialog(BlockDialog):
     """`r` on the rate calendar: lengths of stay, closed to arrival / departure, stop-sell.
 
     Blank or "unchanged" leaves a restriction as it is; a length of stay of 0 removes it.
     """
 
-    DEFAULT_CSS = _CSS.replace("{name}", "RestrictionDialog")
     FIELDS: ClassVar[dict[str, str]] = {
         "min_los": "Minimum stay",
         "max_los": "Maximum stay",

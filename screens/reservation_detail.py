@@ -17,18 +17,24 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
-from pms.money import format_money
-from pms.reservation_views import CHANGEABLE, ReservationView, get_reservation
-from pms.reservations import cancel
-from pms.rooms import assign_room, free_rooms
-from screens.check_in import CheckInScreen
-from screens.check_out import CheckOutScreen
+from pms.kernel.money import format_money
+from pms.reservations.changes import cancel
+from pms.stays.reservation_views import CHANGEABLE, ReservationView, get_reservation
+from pms.stays.rooms import assign_room, free_rooms
+from screens.dates import long_date, short_date
+from screens.desk_screen import DeskScreen
 from screens.dialogs import CancelDialog, RoomPicker
-from screens.folio import FolioScreen
-from screens.messages import FreeRoomsLoaded, ReservationLoaded
-from screens.reservation_form import ReservationFormScreen
+from screens.header import DeskHeader
+from screens.messages import (
+    FreeRoomsLoaded,
+    ModifyReservation,
+    OpenCheckIn,
+    OpenCheckOut,
+    OpenFolio,
+    ReservationLoaded,
+)
+from screens.status_marks import STATES, stay_state
 from screens.stay_actions import STAY_KEYS, stay_actions
-from screens.widgets import STATES, DeskHeader, DeskScreen, long_date, short_date, stay_state
 
 #: The facts shown down the left, in the order a clerk reads them back to a caller.
 FACTS = ("guest", "contact", "stay", "room", "party", "rate", "total", "version")
@@ -96,15 +102,15 @@ class ReservationDetailScreen(DeskScreen[None]):
 
     def action_check_in(self) -> None:
         """Pick a room and check the guest in; the stay is read again afterwards."""
-        self.app.push_screen(CheckInScreen(self.confirmation), lambda _: self._read())
+        self.post_message(OpenCheckIn(self.confirmation, closed=lambda _: self._read()))
 
     def action_check_out(self) -> None:
         """Settle the folios and check the guest out; the stay is read again afterwards."""
-        self.app.push_screen(CheckOutScreen(self.confirmation), lambda _: self._read())
+        self.post_message(OpenCheckOut(self.confirmation, closed=lambda _: self._read()))
 
     def action_folio(self) -> None:
         """The stay's folios: post, pay, reverse, transfer."""
-        self.app.push_screen(FolioScreen(self.confirmation), lambda _: self._read())
+        self.post_message(OpenFolio(self.confirmation, closed=lambda _: self._read()))
 
     def action_back(self) -> None:
         """Back to where the clerk came from."""
@@ -123,7 +129,7 @@ class ReservationDetailScreen(DeskScreen[None]):
             if view is not None:
                 self.post_message(ReservationLoaded(view))  # the form has said it is saved
 
-        self.app.push_screen(ReservationFormScreen(self.view), _saved)
+        self.post_message(ModifyReservation(self.view, _saved))
 
     def action_cancel_stay(self) -> None:
         """Ask why, then cancel."""

@@ -28,53 +28,25 @@ from textual.containers import Grid
 from textual.widgets import Footer, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from pms.errors import InvalidInput
-from pms.properties import RoomTypeView, property_view
-from pms.quotes import QuoteRequest, quote
-from pms.reservation_views import ReservationView
-from pms.reservations import StayChanges, modify
-from screens.booking_confirm import BookingDraft, steps_line
+from pms.hotel.properties import RoomTypeView, property_view
+from pms.kernel.errors import InvalidInput
+from pms.reservations.changes import StayChanges, modify
+from pms.reservations.quotes import QuoteRequest, quote
+from pms.stays.reservation_views import ReservationView
+from screens.booking_steps import BookingDraft, steps_line
 from screens.dialogs import ConfirmDialog
-from screens.messages import OffersLoaded, PropertyLoaded, ReservationSaved
-from screens.offers import OffersScreen
-from screens.stay_fields import StayFieldsScreen
-from screens.widgets import DeskHeader
-
-#: The fields in the order the clerk asks for them; the ids the services name in InvalidInput.
-STAY_FIELDS = ("arrival", "departure", "nights", "adults", "children")
-#: A new booking asks for the stay, the party and what the caller wants; the offers follow.
-NEW_FIELDS = (*STAY_FIELDS, "features", "max_total", "max_nightly")
-#: A modification changes the stay, the party or the room type; the guest is shown, fixed.
-MODIFY_FIELDS = (*STAY_FIELDS, "room_type", "guest", "email", "phone")
-#: What the quote service calls a field, where the form calls it otherwise.
-SERVICE_FIELDS = {"max_price": "max_total"}
-LABELS = {
-    "arrival": "Arrival",
-    "departure": "Departure",
-    "nights": "or nights",
-    "adults": "Adults",
-    "children": "Children",
-    "room_type": "Room type",
-    "guest": "Guest name",
-    "email": "E-mail",
-    "phone": "Phone",
-    "features": "Features",
-    "max_total": "Max total",
-    "max_nightly": "or per night",
-}
-PLACEHOLDERS = {
-    "arrival": "2026-12-04 · 4.12 · +3 · fri",
-    "departure": "a date, or nights below",
-    "nights": "instead of departure",
-    "guest": "first and last name",
-    "features": "e.g. sea view, accessible",
-    "max_total": "any",
-    "max_nightly": "any",
-}
-#: Where the clerk's next question starts (party, room, guest, wishes): a spacer line above each.
-GROUP_STARTS = ("adults", "room_type", "guest", "features")
-#: The guest is chosen when the stay is booked; a modification changes only the stay.
-GUEST_FIELDS = ("guest", "email", "phone")
+from screens.header import DeskHeader
+from screens.messages import OffersLoaded, PropertyLoaded, ReservationSaved, ShowOffers
+from screens.stay_fields import (
+    GROUP_STARTS,
+    GUEST_FIELDS,
+    LABELS,
+    MODIFY_FIELDS,
+    NEW_FIELDS,
+    PLACEHOLDERS,
+    SERVICE_FIELDS,
+    StayFieldsScreen,
+)
 
 
 class ReservationFormScreen(StayFieldsScreen):
@@ -190,70 +162,12 @@ class ReservationFormScreen(StayFieldsScreen):
         if wanted in self.room_types:
             select.value = wanted
 
-    # Checking as the clerk goes -------------------------------------------------------------
-
-    @on(Input.Changed)
-    def _typed(self, event: Input.Changed) -> None:
-        field = event.input.id
-        # The form fills one of these itself (see _sync_length), maybe just as the focus moves
-        # into it: that is not the clerk typing.
-        typed = event.input.has_focus and event.value != self.filled.get(field or "")
-        if field in ("departure", "nights") and typed:
-            self.length_from = field
-
-    @on(Input.Blurred)
-    def _left_field(self, event: Input.Blurred) -> None:
-        if event.input.id in ("arrival", "departure", "nights"):
-            self._sync_length()
-            for field in ("arrival", "departure", "nights"):
-                self._note(field, *self._check(field))
-        elif event.input.id in ("adults", "children"):
-            self._note("adults", *self._check("adults"))
-            self._note("children", *self._check("children"))
-        elif event.input.id in ("max_total", "max_nightly"):
-            self._note(event.input.id, *self._check(event.input.id))
-
     @on(Input.Submitted)
     def _submitted(self) -> None:
         if self.creating:
             self.action_offers()  # enter anywhere in the booking's first step: the offers
 
-    @on(Select.Changed, "#room_type")
-    def _room_type_chosen(self) -> None:
-        self._note("room_type", "")
-        if self.values()["adults"]:
-            self._note("adults", *self._check("adults"))
-
-    def _note(self, field: str, text: str, error: bool = False) -> None:
-        note = self.query_one(f"#{field}-note", Static)
-        note.update(Text(f"✗ {text}" if error else text))
-        note.set_class(error, "error")
-        self.query_one(f"#{field}").set_class(error, "-invalid")
-
-    def _message(self, text: str) -> None:
-        message = self.query_one("#form-message", Static)
-        message.update(Text(text))
-        message.set_class(bool(text), "error")
-
     # Offers, saving and leaving -------------------------------------------------------------
-
-    def _all_fine(self) -> bool:
-        """Check every field as on save; say what is wrong beside each and go to the first."""
-        if self.saving or self.business_date is None:
-            return False
-        self._sync_length()
-        problems = []
-        for field in self.fields:
-            text, error = self._check(field, saving=True)
-            self._note(field, text, error)
-            if error:
-                problems.append(field)
-        if problems:
-            self._message("check the marked fields")
-            self.query_one(f"#{problems[0]}").focus()
-            return False
-        self._message("")
-        return True
 
     def action_offers(self) -> None:
         """Check the stay and party, then quote it (in a worker) and show the offers."""
@@ -292,8 +206,8 @@ class ReservationFormScreen(StayFieldsScreen):
             if view is not None:
                 self.dismiss(view)
 
-        self.app.push_screen(
-            OffersScreen(self.draft, message.request, message.offers, self.currency), _done
+        self.post_message(
+            ShowOffers(self.draft, message.request, message.offers, self.currency, _done)
         )
 
     def action_save(self) -> None:

@@ -20,15 +20,22 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from pms.properties import property_view
-from pms.reservation_views import ReservationSummary, list_reservations
-from screens.check_in import CheckInScreen
-from screens.check_out import CheckOutScreen
-from screens.folio import FolioScreen
-from screens.messages import ListKind, PropertyLoaded, ReservationsLoaded
-from screens.reservation_detail import ReservationDetailScreen
+from pms.hotel.properties import property_view
+from pms.stays.reservation_lists import ReservationSummary, list_reservations
+from screens.dates import long_date
+from screens.desk_screen import DeskScreen
+from screens.header import DeskHeader
+from screens.messages import (
+    ListKind,
+    OpenCheckIn,
+    OpenCheckOut,
+    OpenFolio,
+    OpenReservation,
+    PropertyLoaded,
+    ReservationsLoaded,
+)
+from screens.reservation_table import ReservationTable
 from screens.stay_actions import STAY_KEYS, stay_actions
-from screens.widgets import DeskHeader, DeskScreen, ReservationTable, long_date
 
 #: The lists by name, as the footer, the title and the command palette say them.
 LIST_TITLES: dict[ListKind, str] = {
@@ -99,17 +106,17 @@ class ReservationListScreen(DeskScreen[None]):
     def action_check_in(self) -> None:
         """Pick a room for the highlighted arrival and check it in."""
         if (row := self.highlighted) is not None:
-            self.app.push_screen(CheckInScreen(row.confirmation))
+            self.post_message(OpenCheckIn(row.confirmation))
 
     def action_check_out(self) -> None:
         """Settle and check out the highlighted stay."""
         if (row := self.highlighted) is not None:
-            self.app.push_screen(CheckOutScreen(row.confirmation))
+            self.post_message(OpenCheckOut(row.confirmation))
 
     def action_folio(self) -> None:
         """The highlighted stay's folios."""
         if (row := self.highlighted) is not None:
-            self.app.push_screen(FolioScreen(row.confirmation))
+            self.post_message(OpenFolio(row.confirmation))
 
     @on(DataTable.RowHighlighted, "#reservations")
     def _highlighted(self) -> None:
@@ -181,7 +188,7 @@ class ReservationListScreen(DeskScreen[None]):
     @on(DataTable.RowSelected, "#reservations")
     def _open(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
-            self.app.push_screen(ReservationDetailScreen(event.row_key.value))
+            self.post_message(OpenReservation(event.row_key.value))
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:

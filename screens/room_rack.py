@@ -23,24 +23,22 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from pms.rack import (
-    RackBar,
-    RackVersion,
-    RackView,
-    UnassignedStay,
-    changed_rack,
-    rack_state,
-    room_rack,
-)
-from pms.rooms import assign_room
-from pms.stay_changes import extend_stay, move_room
+from pms.frontdesk.polling import RackVersion
+from pms.frontdesk.rack import RackView, UnassignedStay, changed_rack, room_rack
+from pms.frontdesk.rack_bars import RackBar
+from pms.frontdesk.stay_changes import extend_stay, move_room
+from pms.stays.rooms import assign_room
+from screens.date_grid import STEP, GridCursor
+from screens.dates import long_date, short_date
+from screens.go_to_date import GoToDate
+from screens.grid_screen import DateGridScreen
+from screens.header import DeskHeader
+from screens.messages import OpenReservation
 from screens.rack_dialogs import ReasonDialog
-from screens.rack_grid import BAR_SYMBOLS, HOUSEKEEPING_MARKS, STEP, RackCursor, RackGrid
-from screens.reservation_detail import ReservationDetailScreen
-from screens.widgets import STATES, DeskHeader, DeskScreen, GoToDate, long_date, short_date
+from screens.rack_grid import RackGrid
+from screens.rack_info import MOVING, UnassignedPanel, cell_info
 
 #: Seconds between the questions "did anything change at another desk?".
 POLL_SECONDS = 2.0
@@ -68,7 +66,7 @@ class RackChanged(Message):
     done: str
 
 
-class RoomRackScreen(DeskScreen[None]):
+class RoomRackScreen(DateGridScreen):
     """The tape chart: who is in which room on which night, and the keys to change it."""
 
     CSS_PATH = "room_rack.tcss"
@@ -93,12 +91,8 @@ class RoomRackScreen(DeskScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.start: dt.date | None = None
-        self.days = 14
         self.version: RackVersion = (-1, -1)
         self.business_date: dt.date | None = None
-        self.cursor: RackCursor | None = None
-        self.unassigned: list[UnassignedStay] = []
         self._poll_problem = ""
 
     def compose(self) -> ComposeResult:
@@ -108,7 +102,7 @@ class RoomRackScreen(DeskScreen[None]):
             yield RackGrid(id="rack")
             with Vertical(id="side", classes="panel") as side:
                 side.border_title = "Unassigned"
-                yield OptionList(id="unassigned", compact=True)
+                yield UnassignedPanel(id="unassigned")
         yield Static(id="cell-info")
         yield Static(Text(LEGEND), id="legend")
         yield GoToDate()
@@ -120,9 +114,14 @@ class RoomRackScreen(DeskScreen[None]):
         return self.query_one("#rack", RackGrid)
 
     @property
-    def panel(self) -> OptionList:
+    def panel(self) -> UnassignedPanel:
         """The stays without a room."""
-        return self.query_one("#unassigned", OptionList)
+        return self.query_one("#unassigned", UnassignedPanel)
+
+    @property
+    def unassigned(self) -> list[UnassignedStay]:
+        """The stays without a room in the window shown."""
+        return self.panel.stays
 
     def on_mount(self) -> None:
         self.grid.loading = True
@@ -144,65 +143,26 @@ class RoomRackScreen(DeskScreen[None]):
 
     # Moving ------------------------------------------------------------------------------------
 
-    def action_move(self, rows: int, days: int) -> None:
-        """Move the cursor a room or a night."""
-        if self.cursor is not None:
-            self._go(self.cursor.row + rows, self.cursor.night + dt.timedelta(days=days))
-
-    def action_page(self, days: int) -> None:
-        """Turn the window (and the cursor) by `days`."""
-        if self.cursor is not None and self.start is not None:
-            self.start += dt.timedelta(days=days)
-            self._go(self.cursor.row, self.cursor.night + dt.timedelta(days=days))
-            self._load()
-
-    def _go(self, row: int, night: dt.date) -> None:
-        if self.cursor is None or self.start is None:
-            return
-        self.cursor = RackCursor(max(0, min(row, len(self.grid.rooms) - 1)), night)
-        last = self.start + dt.timedelta(days=self.days - 1)
-        if not self.start <= night <= last:  # the window follows the cursor past its edge
-            self.start = night if night < self.start else night - dt.timedelta(days=self.days - 1)
-            self._load()
-        self._show_cursor()
-
     @on(RackGrid.CellClicked)
     def _clicked(self, event: RackGrid.CellClicked) -> None:
         self.set_focus(None)
-        self._go(event.row, event.night)
+        self.move_to(event.row, event.night)
 
     def action_back(self) -> None:
         """Close the date box, leave the panel, drop the stay picked up, or go back."""
-        if self.goto.display:
-            self.goto.close()
-        elif self.focused is self.panel:
+        if self.close_goto():
+            return
+        if self.focused is self.panel:
             self.set_focus(None)
         elif self.grid.picked:
             self.grid.picked = ""
-            self._show_cursor()
+            self.show_cursor()
         else:
             self.dismiss()
 
     def action_panel(self) -> None:
         """Go to the unassigned stays (and back)."""
         self.set_focus(None if self.focused is self.panel else self.panel)
-
-    @property
-    def goto(self) -> GoToDate:
-        """The date box."""
-        return self.query_one("#goto-bar", GoToDate)
-
-    def action_go_to(self) -> None:
-        """Open the date box."""
-        self.goto.open()
-
-    @on(GoToDate.Chosen)
-    def _go_to(self, message: GoToDate.Chosen) -> None:
-        if self.cursor is None:
-            return
-        self.start = message.day
-        self._load()
-        self._go(self.cursor.row, message.day)
 
     # Acting on stays ---------------------------------------------------------------------------
 
@@ -217,22 +177,16 @@ class RoomRackScreen(DeskScreen[None]):
         """Open the stay under the cursor (the panel opens its own with enter)."""
         bar = self._bar()
         if bar is not None:
-            self.app.push_screen(ReservationDetailScreen(bar.confirmation))
+            self.post_message(OpenReservation(bar.confirmation))
 
     @on(OptionList.OptionSelected, "#unassigned")
     def _open_unassigned(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.push_screen(ReservationDetailScreen(event.option.id))
-
-    def _highlighted(self) -> UnassignedStay | None:
-        index = self.panel.highlighted
-        return (
-            self.unassigned[index] if index is not None and index < len(self.unassigned) else None
-        )
+            self.post_message(OpenReservation(event.option.id))
 
     def action_assign(self) -> None:
         """Give the stay highlighted in the panel the room under the cursor."""
-        stay, number = self._highlighted(), self._room_number()
+        stay, number = self.panel.stay, self._room_number()
         if stay is None:
             self.notify("no stay without a room in these nights", severity="warning")
             return
@@ -252,7 +206,7 @@ class RoomRackScreen(DeskScreen[None]):
                 self.notify("put the cursor on an in-house stay to move it", severity="warning")
                 return
             self.grid.picked = bar.confirmation
-            self._show_cursor()
+            self.show_cursor()
             return
         number = self._room_number()
         bar = next((b for r in self.grid.rooms for b in r.bars if b.confirmation == picked), None)
@@ -302,6 +256,9 @@ class RoomRackScreen(DeskScreen[None]):
         """Read the window shown again."""
         self._load()
 
+    def load_window(self) -> None:
+        self._load()
+
     @work(thread=True, exclusive=True, group="rack", exit_on_error=False)
     def _load(self) -> None:
         self.post_message(
@@ -328,42 +285,17 @@ class RoomRackScreen(DeskScreen[None]):
         self.grid.loading = False
         self.grid.update(view)
         if self.cursor is None:
-            self.cursor = RackCursor(0, view.start)
+            self.cursor = GridCursor(0, view.start)
         if view.unassigned != self.unassigned:
-            self._fill_panel(view.unassigned)
-        self._show_cursor()
+            self.panel.show(view.unassigned, self.business_date, self.grid.bar_style)
+            self.query_one("#side").border_title = f"Unassigned {len(view.unassigned)}"
+        self.show_cursor()
         last = view.start + dt.timedelta(days=view.days - 1)
         self.query_one("#range", Static).update(
             Text.assemble(("Room rack", "bold"), f"  {short_date(view.start)} – {long_date(last)}")
         )
 
-    def _fill_panel(self, stays: list[UnassignedStay]) -> None:
-        def state(stay: UnassignedStay) -> str:
-            today = self.business_date or stay.arrival
-            return rack_state(stay.status, stay.arrival, stay.departure, today)
-
-        keep = self._highlighted()
-        self.unassigned = stays
-        panel = self.panel
-        panel.clear_options()
-        panel.add_options(
-            Option(
-                Text.assemble(
-                    (f"{BAR_SYMBOLS.get(state(s), '?')} ", self.grid.bar_style(state(s))),
-                    Text(s.guest_name, no_wrap=True, overflow="ellipsis"),
-                    f"\n  {s.room_type} {s.arrival:%d.%m} {s.nights}n",
-                ),
-                id=s.confirmation,
-            )
-            for s in stays
-        )
-        if stays:
-            confirmations = [s.confirmation for s in stays]
-            index = confirmations.index(keep.confirmation) if keep in stays else 0
-            panel.highlighted = index
-        self.query_one("#side").border_title = f"Unassigned {len(stays)}"
-
-    def _show_cursor(self) -> None:
+    def show_cursor(self) -> None:
         self.grid.cursor = self.cursor
         self.query_one("#cell-info", Static).update(self._describe())
 
@@ -373,30 +305,9 @@ class RoomRackScreen(DeskScreen[None]):
         room = self.grid.room(cursor.row) if cursor else None
         if cursor is None or room is None:
             return Text("")
-        mark = HOUSEKEEPING_MARKS.get(room.housekeeping, "?")
-        parts = [
-            f"{room.number} {room.room_type} {mark} {room.housekeeping}",
-            short_date(cursor.night),
-        ]
-        if room.out_of_service:
-            parts.append(f"out of service: {room.out_of_service}")
-        window = room.window_on(cursor.night)
-        bar = room.bar_on(cursor.night)
-        if window is not None:
-            parts.append(f"out of order until {short_date(window.end)}: {window.reason}")
-        elif bar is not None:
-            symbol = BAR_SYMBOLS.get(bar.state, "?")
-            word = STATES.get(bar.state, ("", bar.state))[1]
-            parts.append(
-                f"{symbol} {bar.guest_name}, {word}, {bar.arrival:%d.%m}–{bar.departure:%d.%m}"
-            )
-        line = Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
         if self.grid.picked:
-            line = Text(
-                "Moving a stay: put the cursor on its new room and press m · esc drops it",
-                style="bold",
-            )
-        return line
+            return Text(MOVING, style="bold")
+        return cell_info(room, cursor.night)
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:

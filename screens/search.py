@@ -22,11 +22,12 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from pms.errors import DatabaseUnavailable
-from pms.search import SearchHit, catch_up, ensure_index, search
-from screens.guest_profile import GuestProfileScreen
-from screens.reservation_detail import ReservationDetailScreen
-from screens.widgets import STATES, DeskHeader, DeskScreen
+from pms.kernel.errors import DatabaseUnavailable
+from pms.search.service import SearchHit, catch_up, ensure_index, search
+from screens.desk_screen import DeskScreen
+from screens.header import DeskHeader
+from screens.messages import OpenGuest, OpenReservation
+from screens.status_marks import STATES
 
 #: Seconds to wait after a keystroke before searching (typing on cancels the search).
 DEBOUNCE_SECONDS = 0.15
@@ -276,9 +277,9 @@ class SearchScreen(DeskScreen[SearchHit | None]):
         if self.pick:
             self.dismiss(hit)
         elif hit.kind == "guest":
-            self.app.push_screen(GuestProfileScreen(hit.id))
+            self.post_message(OpenGuest(hit.id))
         elif hit.kind == "reservation":
-            self.app.push_screen(ReservationDetailScreen(hit.ref))
+            self.post_message(OpenReservation(hit.ref))
         else:  # rooms have no screen of their own yet: say what the desk knows
             self.notify(f"{hit.title}: {hit.detail}", title="Room")
 

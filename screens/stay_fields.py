@@ -1,22 +1,62 @@
 """The stay fields of the reservation form and their checks: what each field holds, what to
 say beside it as the clerk goes (or on save), and departure and nights kept in step.
 
-The form (`screens.reservation_form`) lays the fields out, reacts to the clerk and saves; this
-base holds what it checks with, so that a field's rules read in one place.
+The form (`screens.reservation_form`) lays the fields out, quotes and saves; this base holds
+the fields, what it checks them with and what it says beside them, so that a field's rules read
+in one place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Input, Select
+from rich.text import Text
+from textual import on
+from textual.widgets import Input, Select, Static
 
-from pms.dates import parse_date
-from pms.errors import InvalidInput
-from pms.money import format_money, to_minor
-from pms.properties import RoomTypeView
-from pms.reservation_views import ReservationView
-from screens.widgets import DeskScreen, long_date
+from pms.hotel.properties import RoomTypeView
+from pms.kernel.dates import parse_date
+from pms.kernel.errors import InvalidInput
+from pms.kernel.money import format_money, to_minor
+from pms.stays.reservation_views import ReservationView
+from screens.dates import long_date
+from screens.desk_screen import DeskScreen
+
+#: The fields in the order the clerk asks for them; the ids the services name in InvalidInput.
+STAY_FIELDS = ("arrival", "departure", "nights", "adults", "children")
+#: A new booking asks for the stay, the party and what the caller wants; the offers follow.
+NEW_FIELDS = (*STAY_FIELDS, "features", "max_total", "max_nightly")
+#: A modification changes the stay, the party or the room type; the guest is shown, fixed.
+MODIFY_FIELDS = (*STAY_FIELDS, "room_type", "guest", "email", "phone")
+#: What the quote service calls a field, where the form calls it otherwise.
+SERVICE_FIELDS = {"max_price": "max_total"}
+LABELS = {
+    "arrival": "Arrival",
+    "departure": "Departure",
+    "nights": "or nights",
+    "adults": "Adults",
+    "children": "Children",
+    "room_type": "Room type",
+    "guest": "Guest name",
+    "email": "E-mail",
+    "phone": "Phone",
+    "features": "Features",
+    "max_total": "Max total",
+    "max_nightly": "or per night",
+}
+PLACEHOLDERS = {
+    "arrival": "2026-12-04 · 4.12 · +3 · fri",
+    "departure": "a date, or nights below",
+    "nights": "instead of departure",
+    "guest": "first and last name",
+    "features": "e.g. sea view, accessible",
+    "max_total": "any",
+    "max_nightly": "any",
+}
+#: Where the clerk's next question starts (party, room, guest, wishes): a spacer line above each.
+GROUP_STARTS = ("adults", "room_type", "guest", "features")
+#: The guest is chosen when the stay is booked; a modification changes only the stay.
+GUEST_FIELDS = ("guest", "email", "phone")
 
 
 class StayFieldsScreen(DeskScreen[ReservationView | None]):
@@ -32,6 +72,7 @@ class StayFieldsScreen(DeskScreen[ReservationView | None]):
     room_types: dict[str, RoomTypeView]
     length_from: str | None  # "departure" or "nights": whichever was typed last
     filled: dict[str, str]  # what the form itself last put in departure / nights
+    saving: bool  # a quote or a save is on its way
 
     @property
     def creating(self) -> bool:
@@ -171,3 +212,61 @@ class StayFieldsScreen(DeskScreen[ReservationView | None]):
     def _fill(self, field: str, value: str) -> None:
         self.filled[field] = value
         self.query_one(f"#{field}", Input).value = value
+
+    # Checking as the clerk goes -------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        field = event.input.id
+        # The form fills one of these itself (see _sync_length), maybe just as the focus moves
+        # into it: that is not the clerk typing.
+        typed = event.input.has_focus and event.value != self.filled.get(field or "")
+        if field in ("departure", "nights") and typed:
+            self.length_from = field
+
+    @on(Input.Blurred)
+    def _left_field(self, event: Input.Blurred) -> None:
+        if event.input.id in ("arrival", "departure", "nights"):
+            self._sync_length()
+            for field in ("arrival", "departure", "nights"):
+                self._note(field, *self._check(field))
+        elif event.input.id in ("adults", "children"):
+            self._note("adults", *self._check("adults"))
+            self._note("children", *self._check("children"))
+        elif event.input.id in ("max_total", "max_nightly"):
+            self._note(event.input.id, *self._check(event.input.id))
+
+    @on(Select.Changed, "#room_type")
+    def _room_type_chosen(self) -> None:
+        self._note("room_type", "")
+        if self.values()["adults"]:
+            self._note("adults", *self._check("adults"))
+
+    def _note(self, field: str, text: str, error: bool = False) -> None:
+        note = self.query_one(f"#{field}-note", Static)
+        note.update(Text(f"✗ {text}" if error else text))
+        note.set_class(error, "error")
+        self.query_one(f"#{field}").set_class(error, "-invalid")
+
+    def _message(self, text: str) -> None:
+        message = self.query_one("#form-message", Static)
+        message.update(Text(text))
+        message.set_class(bool(text), "error")
+
+    def _all_fine(self) -> bool:
+        """Check every field as on save; say what is wrong beside each and go to the first."""
+        if self.saving or self.business_date is None:
+            return False
+        self._sync_length()
+        problems = []
+        for field in self.fields:
+            text, error = self._check(field, saving=True)
+            self._note(field, text, error)
+            if error:
+                problems.append(field)
+        if problems:
+            self._message("check the marked fields")
+            self.query_one(f"#{problems[0]}").focus()
+            return False
+        self._message("")
+        return True

@@ -21,8 +21,8 @@ from sqlalchemy import create_engine, text
 
 from db.engine import make_engine
 from db.models import Base, Role, User
-from pms.desk import Actor, Desk
-from pms.properties import add_room, add_room_type, create_property
+from pms.hotel.properties import add_room, add_room_type, create_property
+from pms.kernel.desk import Actor, Desk
 
 
 @functools.cache

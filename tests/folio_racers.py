@@ -11,8 +11,7 @@ from conftest import BUSINESS_DATE
 from racers import _report
 
 from db.models import Role
-from pms.desk import Actor, Desk
-from pms.folios import (
+from pms.billing.folios import (
     GUEST_FOLIO,
     FolioView,
     close_folio,
@@ -21,9 +20,10 @@ from pms.folios import (
     post,
     reverse_posting,
 )
-from pms.guests import GuestInput
-from pms.reservation_views import load_reservation
-from pms.reservations import BookingRequest, book
+from pms.guests.lookup import GuestInput
+from pms.kernel.desk import Actor, Desk
+from pms.reservations.booking import BookingRequest, book
+from pms.stays.reservation_views import load_reservation
 
 
 def d(day: int) -> dt.date:

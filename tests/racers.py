@@ -9,11 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from db.models import Role
-from pms.desk import Actor, Desk
-from pms.errors import PmsError
-from pms.guests import GuestInput
-from pms.reservations import BookingRequest, book
-from pms.rooms import assign_room
+from pms.guests.lookup import GuestInput
+from pms.kernel.desk import Actor, Desk
+from pms.kernel.errors import PmsError
+from pms.reservations.booking import BookingRequest, book
+from pms.stays.rooms import assign_room
 
 SPAWN = mp.get_context("spawn")
 

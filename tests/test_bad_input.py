@@ -6,12 +6,14 @@ import datetime as dt
 
 import pytest
 
-from pms.desk import Desk
-from pms.errors import InvalidInput, InvalidTransition, NotFound, PmsError
-from pms.guests import GuestInput
-from pms.inventory import availability
-from pms.reservation_views import get_reservation, list_reservations
-from pms.reservations import BookingRequest, book, cancel
+from pms.guests.lookup import GuestInput
+from pms.inventory.nights import availability
+from pms.kernel.desk import Desk
+from pms.kernel.errors import InvalidInput, InvalidTransition, NotFound, PmsError
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.changes import cancel
+from pms.stays.reservation_lists import list_reservations
+from pms.stays.reservation_views import get_reservation
 
 GOOD = {
     "arrival": "2026-12-03",

@@ -7,12 +7,14 @@ import datetime as dt
 import pytest
 from conftest import BUSINESS_DATE, MANAGER
 
-from pms.desk import Desk
-from pms.errors import ConcurrentChange, InvalidTransition, PermissionDenied, SoldOut
-from pms.guests import GuestInput
-from pms.inventory import availability
-from pms.reservation_views import get_reservation, list_reservations
-from pms.reservations import BookingRequest, StayChanges, book, cancel, confirm, modify
+from pms.guests.lookup import GuestInput
+from pms.inventory.nights import availability
+from pms.kernel.desk import Desk
+from pms.kernel.errors import ConcurrentChange, InvalidTransition, PermissionDenied, SoldOut
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.changes import StayChanges, cancel, confirm, modify
+from pms.stays.reservation_lists import list_reservations
+from pms.stays.reservation_views import get_reservation
 
 DEC = BUSINESS_DATE
 

@@ -11,14 +11,16 @@ from sqlalchemy import event, select, text
 
 from db.engine import make_engine
 from db.models import AuditLog, ChangeLog, Reservation
-from pms.desk import Desk
-from pms.errors import SoldOut
-from pms.guests import GuestInput
-from pms.inventory import availability
-from pms.rates import PlanTermsInput, create_rate_plan, set_rates
-from pms.reservation_views import get_reservation
-from pms.reservations import BookingRequest, book
-from pms.taxes import add_tax, set_taxes_inclusive
+from pms.guests.lookup import GuestInput
+from pms.inventory.nights import availability
+from pms.kernel.desk import Desk
+from pms.kernel.errors import SoldOut
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import create_rate_plan
+from pms.rates.sheet_edits import set_rates
+from pms.rates.taxes import add_tax, set_taxes_inclusive
+from pms.reservations.booking import BookingRequest, book
+from pms.stays.reservation_views import get_reservation
 
 
 def d(day: int) -> dt.date:

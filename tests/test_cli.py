@@ -17,11 +17,11 @@ from conftest import PASSWORD
 from typer.testing import CliRunner, Result
 
 from cli import app
-from pms.desk import Desk
-from pms.errors import DatabaseUnavailable
-from pms.properties import list_properties, property_view
-from pms.reservation_views import list_reservations
-from pms.users import list_users
+from pms.hotel.properties import list_properties, property_view
+from pms.hotel.users import list_users
+from pms.kernel.desk import Desk
+from pms.kernel.errors import DatabaseUnavailable
+from pms.stays.reservation_lists import list_reservations
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nope"
 

@@ -12,9 +12,9 @@ from conftest import BUSINESS_DATE
 from stripe_fake import API_KEY, running_localstripe
 from test_cli import data, one_line_error, pms
 
-from pms.desk import Desk
-from pms.guests import GuestInput
-from pms.reservations import BookingRequest, book
+from pms.guests.lookup import GuestInput
+from pms.kernel.desk import Desk
+from pms.reservations.booking import BookingRequest, book
 
 
 @pytest.fixture(scope="module")

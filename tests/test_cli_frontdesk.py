@@ -10,12 +10,12 @@ from pathlib import Path
 from conftest import BUSINESS_DATE
 from test_cli import data, one_line_error, pms
 
-from pms.desk import Desk
-from pms.folios import folios_of
-from pms.guests import GuestInput
-from pms.housekeeping_board import housekeeping_board
-from pms.reservation_views import get_reservation
-from pms.reservations import BookingRequest, book
+from pms.billing.folios import folios_of
+from pms.guests.lookup import GuestInput
+from pms.housekeeping.board import housekeeping_board
+from pms.kernel.desk import Desk
+from pms.reservations.booking import BookingRequest, book
+from pms.stays.reservation_views import get_reservation
 
 
 def arriving_today(desk: Desk, name: str = "Lucía García", nights: int = 1) -> str:

@@ -18,15 +18,18 @@ from conftest import MANAGER
 from test_cli import data, one_line_error, pms
 from typer.testing import Result
 
-from pms.desk import SYSTEM, Desk
-from pms.dynamic_pricing import list_pricing_rules
-from pms.guests import GuestInput
-from pms.properties import add_room, add_room_type, create_property
-from pms.quotes import QuoteRequest, quote
-from pms.rates import PlanTermsInput, create_rate_plan, list_rate_plans, rate_calendar, set_rates
-from pms.reservation_views import list_reservations
-from pms.reservations import BookingRequest, book
-from pms.taxes import add_tax, list_taxes
+from pms.guests.lookup import GuestInput
+from pms.hotel.properties import add_room, add_room_type, create_property
+from pms.kernel.desk import SYSTEM, Desk
+from pms.rates.calendar_view import rate_calendar
+from pms.rates.dynamic_pricing import list_pricing_rules
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import create_rate_plan, list_rate_plans
+from pms.rates.sheet_edits import set_rates
+from pms.rates.taxes import add_tax, list_taxes
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.quotes import QuoteRequest, quote
+from pms.stays.reservation_lists import list_reservations
 
 
 def d(day: int) -> dt.date:

@@ -10,11 +10,12 @@ import pytest
 from conftest import BUSINESS_DATE
 from test_cli import data, one_line_error, pms
 
-from pms.desk import Desk
-from pms.guests import GuestInput
-from pms.inventory import availability
-from pms.reservation_views import get_reservation, list_reservations
-from pms.reservations import BookingRequest, book
+from pms.guests.lookup import GuestInput
+from pms.inventory.nights import availability
+from pms.kernel.desk import Desk
+from pms.reservations.booking import BookingRequest, book
+from pms.stays.reservation_lists import list_reservations
+from pms.stays.reservation_views import get_reservation
 
 
 def d(day: int) -> str:

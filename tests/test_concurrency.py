@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pytest
 from conftest import BUSINESS_DATE
 from racers import assign_at_once, book_at_once, race
 
-from pms.desk import Desk
-from pms.guests import GuestInput
-from pms.inventory import availability
-from pms.reservation_views import get_reservation, list_reservations
-from pms.reservations import BookingRequest, book
+from pms.guests.lookup import GuestInput
+from pms.inventory.nights import availability
+from pms.kernel.desk import Desk
+from pms.reservations.booking import BookingRequest, book
+from pms.stays.reservation_lists import list_reservations
+from pms.stays.reservation_views import get_reservation
+
+#: Races, faults and properties: the long tests, left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 DEC3, DEC5 = dt.date(2026, 12, 3), dt.date(2026, 12, 5)
 

@@ -18,15 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.folios import Posting
 from db.models import AuditLog, Property
-from pms.desk import Desk
-from pms.errors import (
-    ConcurrentChange,
-    InvalidInput,
-    InvalidTransition,
-    PermissionDenied,
-    PmsError,
-)
-from pms.folios import (
+from pms.billing.folios import (
     add_folio,
     balance_of,
     close_folio,
@@ -45,11 +37,20 @@ from pms.folios import (
     transfer_posting,
     transfer_to_city_ledger,
 )
-from pms.guests import GuestInput
-from pms.properties import add_room, add_room_type, create_property
-from pms.reservation_views import load_reservation
-from pms.reservations import BookingRequest, book, cancel
-from pms.taxes import add_tax
+from pms.guests.lookup import GuestInput
+from pms.hotel.properties import add_room, add_room_type, create_property
+from pms.kernel.desk import Desk
+from pms.kernel.errors import (
+    ConcurrentChange,
+    InvalidInput,
+    InvalidTransition,
+    PermissionDenied,
+    PmsError,
+)
+from pms.rates.taxes import add_tax
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.changes import cancel
+from pms.stays.reservation_views import load_reservation
 
 
 def _room_nights(session: Session, confirmation: str) -> list[int]:
@@ -148,6 +149,7 @@ def test_a_reversal_needs_a_reason_and_happens_once(hotel: Desk) -> None:
     assert folio_of(hotel, stay).balance == 0
 
 
+@pytest.mark.slow
 def test_three_desks_reverse_one_posting_at_once_and_one_wins(hotel: Desk, db_url: str) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("SQLite queues every writer at BEGIN; the race is PostgreSQL's")
@@ -375,6 +377,7 @@ def _ledger(session: Session, confirmation: str) -> dict[str, list[tuple[int, in
     }
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25,
     deadline=None,

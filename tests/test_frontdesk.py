@@ -15,25 +15,30 @@ from sqlalchemy.orm import Session
 
 from db.folios import Payment
 from db.models import Property, ReservationStatus
-from pms.desk import Desk
-from pms.errors import (
+from pms.billing.folios import balance_of, folios_of, guest_folio, post_to_stay
+from pms.frontdesk.check_in import check_in, walk_in
+from pms.frontdesk.check_out import check_out
+from pms.frontdesk.room_suggestions import suggest_rooms
+from pms.guests.lookup import GuestInput
+from pms.guests.profile_edits import GuestDetails, create_guest
+from pms.hotel.properties import add_room
+from pms.housekeeping.board import housekeeping_board
+from pms.housekeeping.room_status import set_housekeeping
+from pms.inventory.nights import availability
+from pms.kernel.desk import Desk
+from pms.kernel.errors import (
     InvalidInput,
     InvalidTransition,
     PermissionDenied,
     PmsError,
     RoomUnavailable,
 )
-from pms.folios import balance_of, folios_of, guest_folio, post_to_stay
-from pms.frontdesk import check_in, check_out, suggest_rooms, walk_in
-from pms.guests import GuestDetails, GuestInput, create_guest
-from pms.housekeeping import set_housekeeping
-from pms.housekeeping_board import housekeeping_board
-from pms.inventory import availability
-from pms.properties import add_room
-from pms.rates import PlanTermsInput, create_rate_plan
-from pms.reservation_views import ReservationView, get_reservation, load_reservation
-from pms.reservations import BookingRequest, book, confirm
-from pms.rooms import assign_room
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import create_rate_plan
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.changes import confirm
+from pms.stays.reservation_views import ReservationView, get_reservation, load_reservation
+from pms.stays.rooms import assign_room
 
 LISBON = zoneinfo.ZoneInfo("Europe/Lisbon")
 
@@ -301,6 +306,7 @@ def check_in_at_once(url: str, barrier: Any, results: Any, confirmation: str, ro
         desk.close()
 
 
+@pytest.mark.slow
 def test_two_desks_checking_two_guests_into_one_room_at_once_give_it_once(
     hotel: Desk, db_url: str
 ) -> None:

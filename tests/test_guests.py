@@ -11,24 +11,18 @@ from conftest import CLERK, MANAGER, SUPERVISOR
 from sqlalchemy import select
 
 from db.models import AuditLog, Guest, Reservation
-from pms.audit import record
-from pms.desk import Desk
-from pms.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from pms.guest_merge import anonymise_guest, merge_guests
-from pms.guests import (
-    GuestDetails,
-    GuestInput,
-    create_guest,
-    display_phone,
-    ensure_bookable,
-    find_or_create_guest,
-    load_guest,
-    show_guest,
-    update_guest,
-)
-from pms.reservation_views import load_reservation
-from pms.reservations import BookingRequest, book, cancel
-from pms.search import catch_up, close_indexes, ensure_index, index_for, search
+from pms.guests.contact import display_phone
+from pms.guests.lookup import GuestInput, ensure_bookable, find_or_create_guest, load_guest
+from pms.guests.merge import anonymise_guest, merge_guests
+from pms.guests.profile_edits import GuestDetails, create_guest, update_guest
+from pms.guests.profiles import show_guest
+from pms.kernel.audit import record
+from pms.kernel.desk import Desk
+from pms.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.changes import cancel
+from pms.search.service import catch_up, close_indexes, ensure_index, index_for, search
+from pms.stays.reservation_views import load_reservation
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ import datetime as dt
 
 from test_search_cli import data, one_line_error, pms
 
-from pms.desk import Desk
-from pms.guests import GuestDetails, create_guest
-from pms.reservations import BookingRequest, book
+from pms.guests.profile_edits import GuestDetails, create_guest
+from pms.kernel.desk import Desk
+from pms.reservations.booking import BookingRequest, book
 
 
 def test_create_show_and_update_a_profile(hotel: Desk, db_url: str) -> None:

@@ -10,27 +10,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import OutOfOrder, Property
-from pms.desk import Desk
-from pms.errors import (
+from pms.frontdesk.check_in import check_in
+from pms.frontdesk.room_suggestions import suggest_rooms
+from pms.guests.lookup import GuestInput
+from pms.housekeeping.board import housekeeping_board
+from pms.housekeeping.out_of_order import return_to_service, set_out_of_order
+from pms.housekeeping.room_status import mark_stayovers_dirty, set_housekeeping, set_out_of_service
+from pms.inventory.nights import availability
+from pms.kernel.desk import Desk
+from pms.kernel.errors import (
     InvalidInput,
     PermissionDenied,
     RoomUnavailable,
     WouldOverbook,
 )
-from pms.frontdesk import check_in, suggest_rooms
-from pms.guests import GuestInput
-from pms.housekeeping import (
-    mark_stayovers_dirty,
-    return_to_service,
-    set_housekeeping,
-    set_out_of_order,
-    set_out_of_service,
-)
-from pms.housekeeping_board import housekeeping_board
-from pms.inventory import availability
-from pms.reservation_views import ReservationView
-from pms.reservations import BookingRequest, book
-from pms.rooms import assign_room
+from pms.reservations.booking import BookingRequest, book
+from pms.stays.reservation_views import ReservationView
+from pms.stays.rooms import assign_room
 
 
 def d(day: int) -> dt.date:

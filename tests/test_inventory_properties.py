@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from collections import Counter
 
+import pytest
 from conftest import BUSINESS_DATE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,12 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Inventory, Reservation, ReservationNight, RoomType
-from pms.desk import Desk
-from pms.errors import PmsError
-from pms.guests import GuestInput
-from pms.properties import add_room, add_room_type, create_property
-from pms.reservation_views import HOLDING
-from pms.reservations import BookingRequest, StayChanges, book, cancel, modify
+from pms.guests.lookup import GuestInput
+from pms.hotel.properties import add_room, add_room_type, create_property
+from pms.kernel.desk import Desk
+from pms.kernel.errors import PmsError
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.changes import StayChanges, cancel, modify
+from pms.stays.reservation_views import HOLDING
+
+#: Races, faults and properties: the long tests, left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 _hotels = itertools.count()
 

@@ -13,9 +13,7 @@ from folio_racers import book_stay, close_at_once, folio_of, pay_cash
 from racers import race
 from sqlalchemy.orm import Session
 
-from pms.desk import Desk
-from pms.errors import InvalidInput, InvalidTransition, NotFound, PmsError
-from pms.folios import (
+from pms.billing.folios import (
     add_folio,
     close_folio,
     close_stay_folios,
@@ -26,16 +24,12 @@ from pms.folios import (
     set_routing,
     transfer_posting,
 )
-from pms.invoices import (
-    invoice_of_folio,
-    invoice_view,
-    list_invoices,
-    render_invoice_html,
-    render_invoice_text,
-    write_invoice,
-)
-from pms.reservation_views import load_reservation
-from pms.taxes import add_tax
+from pms.billing.invoice_views import invoice_of_folio, invoice_view, list_invoices
+from pms.billing.invoices import render_invoice_html, render_invoice_text, write_invoice
+from pms.kernel.desk import Desk
+from pms.kernel.errors import InvalidInput, InvalidTransition, NotFound, PmsError
+from pms.rates.taxes import add_tax
+from pms.stays.reservation_views import load_reservation
 
 
 def _settled_folio(desk: Desk, name: str, amount: int = 4200) -> int:
@@ -72,6 +66,7 @@ def test_invoice_numbers_run_one_two_three_and_a_rolled_back_close_gives_its_bac
         hotel.read(invoice_view, "TST", 4)
 
 
+@pytest.mark.slow
 def test_desks_closing_at_once_take_distinct_gap_free_numbers(hotel: Desk, db_url: str) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("SQLite queues every writer at BEGIN; the race is PostgreSQL's")
@@ -176,5 +171,5 @@ def test_the_pdf_falls_back_to_a_core_font_without_dejavu(
 ) -> None:
     folio = _settled_folio(hotel, "Zoë Łukasiewicz")
     invoice = hotel.run(close_folio, folio)
-    monkeypatch.setattr("pms.invoices._unicode_font", lambda: None)
+    monkeypatch.setattr("pms.billing.invoices._unicode_font", lambda: None)
     assert write_invoice(invoice, tmp_path / "plain.pdf").read_bytes().startswith(b"%PDF")

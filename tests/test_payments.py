@@ -18,20 +18,19 @@ from stripe_fake import API_KEY, running_localstripe
 
 from db.folios import Payment, Posting
 from db.models import AuditLog
-from pms.config import PaymentSettings, Settings
-from pms.desk import Desk
-from pms.errors import ConfigError, InvalidInput, InvalidTransition, PermissionDenied
-from pms.folios import balance_of, guest_folio, post_charge
-from pms.gateways import (
+from pms.billing.folios import balance_of, guest_folio, post_charge
+from pms.guests.lookup import GuestInput
+from pms.kernel.config import PaymentSettings, Settings
+from pms.kernel.desk import Desk
+from pms.kernel.errors import ConfigError, InvalidInput, InvalidTransition, PermissionDenied
+from pms.payments.gateways.interface import (
     CardDeclined,
     GatewayUnreachable,
     IntentStatus,
-    StripeGateway,
     UnknownIntent,
-    gateway_from_settings,
 )
-from pms.guests import GuestInput
-from pms.payments import (
+from pms.payments.gateways.stripe_gateway import StripeGateway, gateway_from_settings
+from pms.payments.take import (
     NOTHING_CHARGED,
     authorise_card,
     capture,
@@ -45,8 +44,8 @@ from pms.payments import (
     take_terminal,
     void,
 )
-from pms.reservation_views import load_reservation
-from pms.reservations import BookingRequest, book
+from pms.reservations.booking import BookingRequest, book
+from pms.stays.reservation_views import load_reservation
 
 NOW = dt.timedelta(0)  # reconcile everything, however young (the tests have no other desk)
 
@@ -247,6 +246,7 @@ def test_partial_refund_then_an_over_refund_is_refused_then_the_rest(
     ]
 
 
+@pytest.mark.slow
 def test_two_desks_refunding_at_once_never_give_back_more_than_was_taken(
     hotel: Desk, db_url: str, stay: str, gateway: StripeGateway
 ) -> None:
@@ -362,6 +362,7 @@ def test_the_same_idempotency_key_is_the_same_payment(
 # --- crashes and reconciliation ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_crash_after_the_hold_is_settled_by_reconcile(
     hotel: Desk, stay: str, stripe_url: str, gateway: StripeGateway
 ) -> None:
@@ -378,6 +379,7 @@ def test_a_crash_after_the_hold_is_settled_by_reconcile(
     assert reconcile(hotel, gateway, older_than=NOW) == []
 
 
+@pytest.mark.slow
 def test_a_crash_between_capture_and_commit_posts_once_after_reconcile(
     hotel: Desk, stay: str, stripe_url: str, gateway: StripeGateway
 ) -> None:
@@ -398,6 +400,7 @@ def test_a_crash_between_capture_and_commit_posts_once_after_reconcile(
     assert balance(hotel, stay) == -16000
 
 
+@pytest.mark.slow
 def test_a_crash_before_the_capture_left_the_desk_goes_back_to_the_hold(
     hotel: Desk, stay: str, stripe_url: str, gateway: StripeGateway
 ) -> None:
@@ -410,6 +413,7 @@ def test_a_crash_before_the_capture_left_the_desk_goes_back_to_the_hold(
     assert postings_of(hotel, held.id) == [("PAY-CARD", -16000)]
 
 
+@pytest.mark.slow
 def test_a_crash_before_the_intent_id_was_stored_voids_the_row(
     hotel: Desk, stay: str, stripe_url: str, gateway: StripeGateway
 ) -> None:
@@ -423,6 +427,7 @@ def test_a_crash_before_the_intent_id_was_stored_voids_the_row(
     assert postings_of(hotel, stuck.id) == []
 
 
+@pytest.mark.slow
 def test_a_crash_before_confirming_cancels_the_intent(
     hotel: Desk, stay: str, stripe_url: str, gateway: StripeGateway
 ) -> None:
@@ -453,6 +458,7 @@ def test_reconcile_leaves_what_it_cannot_ask_about_for_the_next_run(
     assert [r.now for r in reconcile(hotel, gateway, older_than=NOW)] == ["authorised"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("when", ["after", "before"])
 def test_a_crash_during_a_refund_is_posted_or_released_by_reconcile(
     hotel: Desk, stay: str, stripe_url: str, gateway: StripeGateway, when: str

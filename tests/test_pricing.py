@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pms.pricing import (
+from pms.rates.pricing import (
     CancelPolicy,
     DynamicRule,
     NightQuote,
@@ -109,6 +110,7 @@ tax_rules = st.lists(
 )
 
 
+@pytest.mark.slow
 @given(
     base=prices, percent=percents, amount=st.integers(-5000, 5000), step=st.sampled_from([1, 100])
 )
@@ -119,6 +121,7 @@ def test_derived_plans_follow_their_parent(base: int, percent: int, amount: int,
     assert derived_price(base + 100, child, 1) >= derived_price(base, child, 1)
 
 
+@pytest.mark.slow
 @given(
     price=prices,
     occupancy=st.decimals(min_value=0, max_value=150, places=1),
@@ -137,6 +140,7 @@ def test_a_dynamic_price_stays_between_floor_and_ceiling(
         assert moved == price
 
 
+@pytest.mark.slow
 @given(
     bases=st.lists(prices, min_size=1, max_size=14),
     party=parties,
@@ -159,6 +163,7 @@ def test_the_total_is_the_sum_of_the_lines(
         assert included <= night.room
 
 
+@pytest.mark.slow
 @given(room=prices, rate=st.integers(1, 2500))
 def test_inclusive_and_exclusive_vat_agree_on_the_net(room: int, rate: int) -> None:
     vat = TaxRule("VAT", "VAT", percent_bp=rate)
@@ -175,6 +180,7 @@ def test_two_inclusive_taxes_are_backed_out_together() -> None:
     assert [t.amount for t in lines] == [1736, 724]  # 2,460 shared 6 : 2.5
 
 
+@pytest.mark.slow
 @given(room=prices, rates=st.lists(st.integers(1, 2500), min_size=1, max_size=3))
 def test_inclusive_taxes_never_exceed_what_is_inside_the_price(room: int, rates: list[int]) -> None:
     rules = [TaxRule(f"T{i}", "tax", percent_bp=r) for i, r in enumerate(rates)]

@@ -7,25 +7,22 @@ import datetime as dt
 import pytest
 from conftest import CLERK, MANAGER
 
-from pms.desk import SYSTEM, Desk
-from pms.dynamic_pricing import add_pricing_rule
-from pms.errors import ConcurrentChange, PermissionDenied, Restricted, StaleQuote
-from pms.folios import folios_of
-from pms.guests import GuestInput
-from pms.properties import add_room, add_room_type, create_property, set_extra_charges
-from pms.quotes import QuoteRequest, quote
-from pms.rates import (
-    PlanTermsInput,
-    RestrictionChange,
-    create_rate_plan,
-    rate_calendar,
-    restrict,
-    set_rates,
-)
-from pms.repricing import reprice
-from pms.reservation_views import get_reservation
-from pms.reservations import BookingRequest, StayChanges, book, cancel, modify
-from pms.taxes import add_tax, set_taxes_inclusive
+from pms.billing.folios import folios_of
+from pms.guests.lookup import GuestInput
+from pms.hotel.properties import add_room, add_room_type, create_property, set_extra_charges
+from pms.kernel.desk import SYSTEM, Desk
+from pms.kernel.errors import ConcurrentChange, PermissionDenied, Restricted, StaleQuote
+from pms.rates.calendar_view import rate_calendar
+from pms.rates.dynamic_pricing import add_pricing_rule
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import create_rate_plan
+from pms.rates.sheet_edits import RestrictionChange, restrict, set_rates
+from pms.rates.taxes import add_tax, set_taxes_inclusive
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.changes import StayChanges, cancel, modify
+from pms.reservations.quotes import QuoteRequest, quote
+from pms.reservations.repricing import reprice
+from pms.stays.reservation_views import get_reservation
 
 UTC = dt.UTC
 

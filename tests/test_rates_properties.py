@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import pytest
 from conftest import BUSINESS_DATE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,10 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Property, Rate, RatePlan, RoomType
-from pms.desk import Desk
-from pms.properties import add_room, add_room_type, create_property
-from pms.quotes import QuoteRequest, quote
-from pms.rates import PlanTermsInput, RestrictionChange, create_rate_plan, restrict
+from pms.hotel.properties import add_room, add_room_type, create_property
+from pms.kernel.desk import Desk
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import create_rate_plan
+from pms.rates.sheet_edits import RestrictionChange, restrict
+from pms.reservations.quotes import QuoteRequest, quote
+
+#: Races, faults and properties: the long tests, left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 _hotels = itertools.count()
 

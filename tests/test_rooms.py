@@ -6,12 +6,14 @@ import datetime as dt
 
 import pytest
 
-from pms.desk import Desk
-from pms.errors import ConcurrentChange, InvalidTransition, NotFound, RoomUnavailable
-from pms.guests import GuestInput
-from pms.reservation_views import get_reservation, list_reservations
-from pms.reservations import BookingRequest, StayChanges, book, cancel, modify
-from pms.rooms import assign_room, free_rooms, unassign_room
+from pms.guests.lookup import GuestInput
+from pms.kernel.desk import Desk
+from pms.kernel.errors import ConcurrentChange, InvalidTransition, NotFound, RoomUnavailable
+from pms.reservations.booking import BookingRequest, book
+from pms.reservations.changes import StayChanges, cancel, modify
+from pms.stays.reservation_lists import list_reservations
+from pms.stays.reservation_views import get_reservation
+from pms.stays.rooms import assign_room, free_rooms, unassign_room
 
 
 def d(day: int) -> dt.date:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pms.config import load_settings
-from pms.dates import parse_date
-from pms.errors import ConfigError, InvalidInput
-from pms.money import format_money, to_minor
+from pms.kernel.config import load_settings
+from pms.kernel.dates import parse_date
+from pms.kernel.errors import ConfigError, InvalidInput
+from pms.kernel.money import format_money, to_minor
 
 THU = dt.date(2026, 12, 3)
 

@@ -8,8 +8,8 @@ from alembic.runtime.migration import MigrationContext
 
 from db import migrate
 from db.models import Base
-from pms.desk import Desk
-from pms.errors import DatabaseUnavailable
+from pms.kernel.desk import Desk
+from pms.kernel.errors import DatabaseUnavailable
 
 
 def test_autogenerate_finds_nothing_to_migrate(desk: Desk) -> None:

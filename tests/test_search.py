@@ -14,13 +14,14 @@ from conftest import SUPERVISOR
 from sqlalchemy import insert
 
 from db.models import Guest
-from pms.audit import record
-from pms.desk import Desk
-from pms.errors import InvalidInput
-from pms.guests import GuestDetails, GuestInput, create_guest, update_guest
-from pms.reservation_views import load_reservation
-from pms.reservations import BookingRequest, book
-from pms.search import SearchHit, close_indexes, ensure_index, search
+from pms.guests.lookup import GuestInput
+from pms.guests.profile_edits import GuestDetails, create_guest, update_guest
+from pms.kernel.audit import record
+from pms.kernel.desk import Desk
+from pms.kernel.errors import InvalidInput
+from pms.reservations.booking import BookingRequest, book
+from pms.search.service import SearchHit, close_indexes, ensure_index, search
+from pms.stays.reservation_views import load_reservation
 
 
 @pytest.fixture(autouse=True)

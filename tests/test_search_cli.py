@@ -14,9 +14,9 @@ from cli import _RootGroup
 from commands import GlobalOptions
 from commands import guest as guest_commands
 from commands import search as search_commands
-from pms.desk import Desk
-from pms.guests import GuestDetails, create_guest
-from pms.search import close_indexes
+from pms.guests.profile_edits import GuestDetails, create_guest
+from pms.kernel.desk import Desk
+from pms.search.service import close_indexes
 
 _runner = CliRunner(env={"COLUMNS": "200"})
 

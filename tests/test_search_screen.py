@@ -13,15 +13,19 @@ from conftest import SUPERVISOR
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from pms.desk import Desk
-from pms.guests import GuestDetails, create_guest, show_guest
-from pms.reservations import BookingRequest, book
-from pms.search import close_indexes
+from pms.guests.profile_edits import GuestDetails, create_guest
+from pms.guests.profiles import show_guest
+from pms.kernel.desk import Desk
+from pms.reservations.booking import BookingRequest, book
+from pms.search.service import close_indexes
 from screens.app import FrontDeskApp
 from screens.dialogs import ConfirmDialog
 from screens.guest_form import GuestFormScreen
 from screens.guest_profile import GuestProfileScreen
 from screens.search import DEBOUNCE_SECONDS, SearchScreen
+
+#: The front desk driven through Textual's Pilot (left out of `make test-fast`).
+pytestmark = pytest.mark.tui
 
 SIZE = (100, 32)
 

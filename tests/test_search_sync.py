@@ -15,11 +15,12 @@ from conftest import MANAGER
 from sqlalchemy import text
 
 from db.engine import make_engine
-from pms.audit import record
-from pms.desk import Desk
-from pms.guests import GuestDetails, create_guest, update_guest
-from pms.properties import add_room
-from pms.search import (
+from pms.guests.profile_edits import GuestDetails, create_guest, update_guest
+from pms.hotel.properties import add_room
+from pms.kernel.audit import record
+from pms.kernel.desk import Desk
+from pms.search.index import SearchIndex
+from pms.search.service import (
     catch_up,
     close_indexes,
     ensure_index,
@@ -28,7 +29,6 @@ from pms.search import (
     reindex,
     search,
 )
-from pms.search_index import SearchIndex
 
 
 @pytest.fixture(autouse=True)

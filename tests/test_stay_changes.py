@@ -10,25 +10,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Property, Room, RoomNight
-from pms.desk import Desk
-from pms.errors import (
+from pms.frontdesk.check_in import check_in
+from pms.frontdesk.stay_changes import extend_stay, move_room, shorten_stay
+from pms.guests.lookup import GuestInput
+from pms.housekeeping.board import housekeeping_board
+from pms.housekeeping.out_of_order import set_out_of_order
+from pms.inventory.nights import availability
+from pms.kernel.desk import Desk
+from pms.kernel.errors import (
     InvalidInput,
     InvalidTransition,
     Restricted,
     RoomUnavailable,
     SoldOut,
 )
-from pms.frontdesk import check_in
-from pms.guests import GuestInput
-from pms.housekeeping import set_out_of_order
-from pms.housekeeping_board import housekeeping_board
-from pms.inventory import availability
-from pms.rates import RestrictionChange, restrict, set_rates
-from pms.reservation_views import ReservationView, get_reservation, load_reservation
-from pms.reservations import BookingRequest, book
-from pms.rooms import assign_room
-from pms.stay_changes import extend_stay, move_room, shorten_stay
-from pms.taxes import add_tax
+from pms.rates.sheet_edits import RestrictionChange, restrict, set_rates
+from pms.rates.taxes import add_tax
+from pms.reservations.booking import BookingRequest, book
+from pms.stays.reservation_views import ReservationView, get_reservation, load_reservation
+from pms.stays.rooms import assign_room
 
 
 def d(day: int) -> dt.date:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import BUSINESS_DATE
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from pms.desk import Desk
-from pms.guests import GuestInput
-from pms.inventory import availability
-from pms.reservation_views import ReservationView, get_reservation, list_reservations
-from pms.reservations import BookingRequest, book
+from pms.guests.lookup import GuestInput
+from pms.inventory.nights import availability
+from pms.kernel.desk import Desk
+from pms.reservations.booking import BookingRequest, book
+from pms.stays.reservation_lists import list_reservations
+from pms.stays.reservation_views import ReservationView, get_reservation
 from screens.app import FrontDeskApp
 from screens.availability import AvailabilityScreen
 from screens.booking_confirm import ConfirmBookingScreen
@@ -28,6 +30,9 @@ from screens.rate_calendar import RateCalendarScreen
 from screens.reservation_detail import ReservationDetailScreen
 from screens.reservation_form import ReservationFormScreen
 from screens.reservation_list import ReservationListScreen
+
+#: The front desk driven through Textual's Pilot (left out of `make test-fast`).
+pytestmark = pytest.mark.tui
 
 SIZE = (120, 40)
 

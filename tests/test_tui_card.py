@@ -15,14 +15,18 @@ from test_tui_frontdesk import notifications
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from pms.desk import Desk
-from pms.money import from_minor
-from pms.payments import payments_of
-from pms.rates import PlanTermsInput, create_rate_plan
-from pms.reservation_views import get_reservation
+from pms.kernel.desk import Desk
+from pms.kernel.money import from_minor
+from pms.payments.take import payments_of
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import create_rate_plan
+from pms.stays.reservation_views import get_reservation
 from screens.app import FrontDeskApp
 from screens.check_in import CheckInScreen
-from screens.folio_dialogs import CardGuaranteeDialog
+from screens.payment_dialogs import CardGuaranteeDialog
+
+#: The front desk driven through Textual's Pilot (left out of `make test-fast`).
+pytestmark = pytest.mark.tui
 
 
 @pytest.fixture(scope="module")

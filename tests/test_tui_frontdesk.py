@@ -4,6 +4,7 @@ asked afterwards what was stored."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import BUSINESS_DATE, SUPERVISOR
 from sqlalchemy import update
 from test_tui import SIZE, d, settle, shown, stay
@@ -11,19 +12,23 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from db.models import Property
-from pms.desk import Desk
-from pms.folios import folios_of, post_charge
-from pms.frontdesk import check_in
-from pms.housekeeping import set_housekeeping
-from pms.reservation_views import get_reservation
+from pms.billing.folios import folios_of, post_charge
+from pms.frontdesk.check_in import check_in
+from pms.housekeeping.room_status import set_housekeeping
+from pms.kernel.desk import Desk
+from pms.stays.reservation_views import get_reservation
 from screens.app import FrontDeskApp
 from screens.check_in import CheckInScreen
 from screens.check_out import CheckOutScreen
 from screens.dialogs import ConfirmDialog
 from screens.folio import FolioScreen, FolioTable
-from screens.folio_dialogs import PaymentDialog, PostChargeDialog, TextPrompt, TextViewer
+from screens.folio_dialogs import PostChargeDialog, TextPrompt, TextViewer
+from screens.payment_dialogs import PaymentDialog
 from screens.reservation_detail import ReservationDetailScreen
 from screens.reservation_list import ReservationListScreen
+
+#: The front desk driven through Textual's Pilot (left out of `make test-fast`).
+pytestmark = pytest.mark.tui
 
 
 def options(pilot: Pilot) -> list[str]:

@@ -11,18 +11,24 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from db.models import ChangeLog
-from pms.desk import Desk
-from pms.frontdesk import check_in
-from pms.housekeeping import set_housekeeping, set_out_of_order, set_out_of_service
-from pms.housekeeping_board import housekeeping_board
-from pms.rack import rack_version, room_rack
-from pms.reservation_views import get_reservation
-from pms.rooms import assign_room
+from pms.frontdesk.check_in import check_in
+from pms.frontdesk.polling import rack_version
+from pms.frontdesk.rack import room_rack
+from pms.housekeeping.board import housekeeping_board
+from pms.housekeeping.out_of_order import set_out_of_order
+from pms.housekeeping.room_status import set_housekeeping, set_out_of_service
+from pms.kernel.desk import Desk
+from pms.stays.reservation_views import get_reservation
+from pms.stays.rooms import assign_room
 from screens.app import FrontDeskApp
+from screens.date_grid import HEADER, STEP
 from screens.housekeeping import HousekeepingScreen
 from screens.rack_dialogs import OutOfOrderDialog, ReasonDialog
-from screens.rack_grid import HEADER, STEP, RackGrid
+from screens.rack_grid import RackGrid
 from screens.room_rack import RoomRackScreen
+
+#: The front desk driven through Textual's Pilot (left out of `make test-fast`).
+pytestmark = pytest.mark.tui
 
 
 def rack_lines(pilot: Pilot) -> dict[str, str]:

@@ -15,16 +15,23 @@ from test_tui import SIZE, d, open_form, pick_offer, see_offers, settle, shown, 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from pms.desk import Desk
-from pms.rates import PlanTermsInput, RestrictionChange, create_rate_plan, rate_calendar, restrict
-from pms.rates import set_rates as set_rates_service
-from pms.reservation_views import get_reservation, list_reservations
-from pms.taxes import add_tax
+from pms.kernel.desk import Desk
+from pms.rates.calendar_view import rate_calendar
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import create_rate_plan
+from pms.rates.sheet_edits import RestrictionChange, restrict
+from pms.rates.sheet_edits import set_rates as set_rates_service
+from pms.rates.taxes import add_tax
+from pms.stays.reservation_lists import list_reservations
+from pms.stays.reservation_views import get_reservation
 from screens.app import FrontDeskApp
 from screens.rate_calendar import RateCalendarScreen
 from screens.rate_dialogs import PriceDialog, RestrictionDialog
 from screens.rate_grid import RateGrid
 from screens.reservation_detail import ReservationDetailScreen
+
+#: The front desk driven through Textual's Pilot (left out of `make test-fast`).
+pytestmark = pytest.mark.tui
 
 
 @pytest.fixture

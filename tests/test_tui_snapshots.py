@@ -15,12 +15,12 @@ from conftest import BUSINESS_DATE
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from pms.desk import Desk
-from pms.guests import GuestInput
-from pms.reservations import BookingRequest, book
+from pms.guests.lookup import GuestInput
+from pms.kernel.desk import Desk
+from pms.reservations.booking import BookingRequest, book
 from screens.app import FrontDeskApp
 
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+pytestmark = [pytest.mark.tui, pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
 
 
 @pytest.fixture(autouse=True)

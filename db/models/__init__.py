@@ -1,0 +1,51 @@
+"""Typed SQLAlchemy models: the hotel's nouns and the invariants the database keeps for them.
+
+Every rule that two desks could race on is a constraint here, named so that migrations stay
+stable: one stay per room-night, one reservation per idempotency key, sold never negative.
+Money is an integer count of the currency's minor unit (cents).
+
+The models live in one module per area (the house, rates, guests, stays, users, the logs; the
+money side of a stay in `db.folios`); every one of them is importable from here, and importing
+any of them imports this package first, so `Base.metadata` is always complete.
+"""
+
+from db.models.base import NAMING_CONVENTION, Base, utcnow
+from db.models.guests import Guest
+from db.models.hotel import HousekeepingStatus, Inventory, OutOfOrder, Property, Room, RoomType
+from db.models.logs import AuditLog, ChangeLog
+from db.models.rates import PricingRule, Rate, RatePlan, RatePlanPrice, Tax
+from db.models.stays import (
+    Reservation,
+    ReservationNight,
+    ReservationStatus,
+    ReservationTax,
+    RoomNight,
+)
+from db.models.users import Role, User
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "AuditLog",
+    "Base",
+    "ChangeLog",
+    "Guest",
+    "HousekeepingStatus",
+    "Inventory",
+    "OutOfOrder",
+    "PricingRule",
+    "Property",
+    "Rate",
+    "RatePlan",
+    "RatePlanPrice",
+    "Reservation",
+    "ReservationNight",
+    "ReservationStatus",
+    "ReservationTax",
+    "Role",
+    "Room",
+    "RoomNight",
+    "RoomType",
+    "Tax",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Folios as ledgers: postings, routing, the city ledger and invoices."""

@@ -1,0 +1,1 @@
+"""Guest profiles, their contact details and merges."""

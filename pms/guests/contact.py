@@ -1,0 +1,80 @@
+"""Names and contact details as a clerk types them and as they are stored: names split into
+first and last, e-mail checked for form by `email-validator`, phones read by `phonenumbers` and
+kept in E.164, countries as two-letter ISO codes. Kept apart from the profile so that every
+department showing a guest's name depends on this alone."""
+
+from __future__ import annotations
+
+import phonenumbers
+from babel import Locale
+from email_validator import EmailNotValidError, validate_email
+
+from db.models import Guest
+from pms.kernel.errors import InvalidInput
+
+_COUNTRIES = frozenset(code for code in Locale("en").territories if code.isalpha())
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """`García, Lucía` or `Lucía García` → ('Lucía', 'García')."""
+    name = " ".join(name.split())
+    if "," in name:
+        last, _, first = name.partition(",")
+        return first.strip(), last.strip()
+    first, _, last = name.rpartition(" ")
+    return first, last
+
+
+def display_name(guest: Guest) -> str:
+    """`García, Lucía`, the way lists sort and show guests."""
+    return f"{guest.last_name}, {guest.first_name}" if guest.first_name else guest.last_name
+
+
+def normalise_email(text: str) -> str:
+    """An e-mail address checked for form (not for a mailbox) and in lower case; '' stays ''."""
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        return validate_email(text, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise InvalidInput("email", f"{text!r} is not an e-mail address: {exc}") from exc
+
+
+def normalise_country(text: str) -> str:
+    """A two-letter ISO country code (`pt`, `GB`) in capitals; '' stays ''."""
+    code = text.strip().upper()
+    if code and code not in _COUNTRIES:
+        raise InvalidInput("country", f"{text!r} is not a two-letter country code (e.g. PT, GB)")
+    return code
+
+
+def normalise_phone(text: str, country: str = "") -> str:
+    """A phone number in E.164 (`+351912345678`), read with the guest's country when it has no
+    `+` (or `00`) prefix; '' stays ''."""
+    typed = text.strip()
+    if not typed:
+        return ""
+    if not country and not typed.startswith(("+", "00")):
+        raise InvalidInput(
+            "phone", f"{typed!r} needs its country code (e.g. +351 …) or the guest's country"
+        )
+    # `00` is the international call prefix most of the world dials instead of `+`.
+    number_text = "+" + typed[2:] if typed.startswith("00") else typed
+    try:
+        number = phonenumbers.parse(number_text, country or None)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidInput("phone", f"{typed!r} is not a phone number") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidInput("phone", f"{typed!r} is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(phone: str) -> str:
+    """A stored number as people read it (`+351 912 345 678`); numbers kept as typed before
+    validation existed are shown as they are."""
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,1 @@
+"""Properties and the staff who work in them."""

@@ -1,0 +1,286 @@
+"""Setting up a hotel: the property, its room types, rooms and base rate plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from babel.numbers import UnknownCurrencyError, get_currency_name
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Inventory, Property, RatePlan, RatePlanPrice, Role, Room, RoomType
+from pms.kernel.audit import record
+from pms.kernel.desk import require_role
+from pms.kernel.errors import InvalidInput, NotFound
+
+#: The code of the plan every property starts with: best available rate.
+BASE_PLAN = "BAR"
+
+
+@dataclass(frozen=True)
+class RoomTypeView:
+    """A room type as the desk shows it."""
+
+    code: str
+    name: str
+    max_occupancy: int
+    base_occupancy: int
+    features: list[str]
+    overbooking_allowance: int
+    rooms: int
+    price: int | None
+    extra_adult: int
+    extra_child: int
+
+
+@dataclass(frozen=True)
+class PropertyView:
+    """A property with its room types."""
+
+    code: str
+    name: str
+    city: str
+    currency: str
+    timezone: str
+    business_date: dt.date
+    taxes_inclusive: bool
+    room_types: list[RoomTypeView]
+
+    @property
+    def rooms(self) -> int:
+        """Rooms in the hotel."""
+        return sum(rt.rooms for rt in self.room_types)
+
+
+def resolve_property(session: Session, code: str | None = None) -> Property:
+    """The property named by `code`, or the only one when there is just one."""
+    if code:
+        prop = session.scalar(select(Property).where(Property.code == code.upper()))
+        if prop is None:
+            raise NotFound(f"there is no property {code!r}")
+        return prop
+    props = session.scalars(select(Property).order_by(Property.code).limit(10)).all()
+    if not props:
+        raise NotFound("no property is set up yet — run `pms init` or `pms demo`")
+    if len(props) > 1:
+        codes = ", ".join(p.code for p in props)
+        raise InvalidInput("property", f"several properties ({codes}) — name one with --property")
+    return props[0]
+
+
+def resolve_room_type(session: Session, prop: Property, code: str) -> RoomType:
+    """The room type `code` of the property, with the list of codes when it does not exist."""
+    room_type = session.scalar(
+        select(RoomType).where(RoomType.property_id == prop.id, RoomType.code == code.upper())
+    )
+    if room_type is None:
+        codes = ", ".join(rt.code for rt in prop.room_types) or "none yet"
+        raise NotFound(f"there is no room type {code!r} at {prop.code} (known: {codes})")
+    return room_type
+
+
+def create_property(
+    session: Session,
+    code: str,
+    name: str,
+    *,
+    currency: str = "EUR",
+    timezone: str = "Europe/Lisbon",
+    city: str = "",
+    business_date: dt.date | None = None,
+) -> PropertyView:
+    """A new hotel with its base rate plan; the business date starts at today, local time."""
+    require_role(session, Role.ADMIN, "setting up a property")
+    code = code.strip().upper()
+    if not code.isalnum() or len(code) > 12:
+        raise InvalidInput("code", f"property code {code!r} must be 1–12 letters or digits")
+    if not name.strip():
+        raise InvalidInput("name", "the property needs a name")
+    try:
+        zone = zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(
+            "timezone", f"{timezone!r} is not a time zone (e.g. Europe/Lisbon)"
+        ) from exc
+    try:
+        get_currency_name(currency.upper())
+    except UnknownCurrencyError as exc:
+        raise InvalidInput("currency", f"{currency!r} is not an ISO currency code") from exc
+    if session.scalar(select(Property.id).where(Property.code == code)) is not None:
+        raise InvalidInput("code", f"a property with code {code} already exists")
+    prop = Property(
+        code=code,
+        name=name.strip(),
+        city=city.strip(),
+        currency=currency.upper(),
+        timezone=timezone,
+        business_date=business_date or dt.datetime.now(zone).date(),
+    )
+    session.add(prop)
+    session.flush()
+    session.add(RatePlan(property_id=prop.id, code=BASE_PLAN, name="Best available rate"))
+    record(session, "create", "property", prop.id, after={"code": code, "name": prop.name})
+    return property_view(session, code)
+
+
+def add_room_type(
+    session: Session,
+    property_code: str | None,
+    code: str,
+    name: str,
+    *,
+    max_occupancy: int,
+    base_occupancy: int = 2,
+    price: int,
+    features: list[str] | None = None,
+    overbooking_allowance: int = 0,
+) -> RoomTypeView:
+    """A new kind of room, priced on the base plan at `price` (minor units) a night."""
+    require_role(session, Role.MANAGER, "adding a room type")
+    prop = resolve_property(session, property_code)
+    code = code.strip().upper()
+    if not code or not code.isalnum():
+        raise InvalidInput("code", f"room type code {code!r} must be letters or digits")
+    if max_occupancy < 1:
+        raise InvalidInput("max_occupancy", "a room must hold at least one guest")
+    if not 1 <= base_occupancy <= max_occupancy:
+        raise InvalidInput("base_occupancy", "base occupancy must be between 1 and the maximum")
+    if overbooking_allowance < 0:
+        raise InvalidInput("overbooking_allowance", "the overbooking allowance cannot be negative")
+    if price < 0:
+        raise InvalidInput("price", "a price cannot be negative")
+    exists = select(RoomType.id).where(RoomType.property_id == prop.id, RoomType.code == code)
+    if session.scalar(exists) is not None:
+        raise InvalidInput("code", f"room type {code} already exists at {prop.code}")
+    room_type = RoomType(
+        property_id=prop.id,
+        code=code,
+        name=name.strip() or code,
+        max_occupancy=max_occupancy,
+        base_occupancy=base_occupancy,
+        features=sorted(features or []),
+        overbooking_allowance=overbooking_allowance,
+    )
+    session.add(room_type)
+    session.flush()
+    plan = session.scalar(
+        select(RatePlan).where(RatePlan.property_id == prop.id, RatePlan.code == BASE_PLAN)
+    )
+    assert plan is not None, "every property is created with its base plan"
+    session.add(RatePlanPrice(rate_plan_id=plan.id, room_type_id=room_type.id, amount=price))
+    record(session, "create", "room_type", room_type.id, after={"code": code, "price": price})
+    return _room_type_view(room_type, rooms=0, price=price)
+
+
+def add_room(
+    session: Session,
+    property_code: str | None,
+    number: str,
+    room_type_code: str,
+    *,
+    floor: int | None = None,
+    features: list[str] | None = None,
+) -> None:
+    """A new room; nights already open for sale gain one room of its type."""
+    require_role(session, Role.MANAGER, "adding a room")
+    prop = resolve_property(session, property_code)
+    room_type = resolve_room_type(session, prop, room_type_code)
+    number = number.strip()
+    if not number:
+        raise InvalidInput("number", "the room needs a number")
+    taken = select(Room.id).where(Room.property_id == prop.id, Room.number == number)
+    if session.scalar(taken) is not None:
+        raise InvalidInput("number", f"room {number} already exists")
+    if floor is None:
+        floor = int(number[:-2]) if number[:-2].isdigit() else 0
+    room = Room(
+        property_id=prop.id,
+        room_type_id=room_type.id,
+        number=number,
+        floor=floor,
+        features=sorted(features or []),
+    )
+    session.add(room)
+    session.flush()
+    session.execute(
+        update(Inventory)
+        .where(Inventory.room_type_id == room_type.id)
+        .values(capacity=Inventory.capacity + 1)
+    )
+    record(session, "create", "room", room.id, after={"number": number, "type": room_type.code})
+
+
+def set_extra_charges(
+    session: Session,
+    property_code: str | None,
+    room_type_code: str,
+    *,
+    extra_adult: int,
+    extra_child: int,
+) -> None:
+    """Nightly charges for each adult and child above the room type's base occupancy."""
+    require_role(session, Role.MANAGER, "changing extra-person charges")
+    prop = resolve_property(session, property_code)
+    room_type = resolve_room_type(session, prop, room_type_code)
+    if extra_adult < 0 or extra_child < 0:
+        raise InvalidInput("extra_adult", "extra-person charges cannot be negative")
+    before = {"extra_adult": room_type.extra_adult, "extra_child": room_type.extra_child}
+    room_type.extra_adult, room_type.extra_child = extra_adult, extra_child
+    record(
+        session, "update", "room_type", room_type.id,
+        before=before, after={"extra_adult": extra_adult, "extra_child": extra_child},
+    )  # fmt: skip
+
+
+def property_view(session: Session, code: str | None = None) -> PropertyView:
+    """The property with its room types, room counts and base prices."""
+    prop = resolve_property(session, code)
+    counts = dict(
+        session.execute(
+            select(Room.room_type_id, func.count())
+            .where(Room.property_id == prop.id)
+            .group_by(Room.room_type_id)
+        ).all()
+    )
+    prices = dict(
+        session.execute(
+            select(RatePlanPrice.room_type_id, RatePlanPrice.amount)
+            .join(RatePlan)
+            .where(RatePlan.property_id == prop.id, RatePlan.code == BASE_PLAN)
+        ).all()
+    )
+    return PropertyView(
+        code=prop.code,
+        name=prop.name,
+        city=prop.city,
+        currency=prop.currency,
+        timezone=prop.timezone,
+        business_date=prop.business_date,
+        taxes_inclusive=prop.taxes_inclusive,
+        room_types=[
+            _room_type_view(rt, counts.get(rt.id, 0), prices.get(rt.id)) for rt in prop.room_types
+        ],
+    )
+
+
+def list_properties(session: Session) -> list[PropertyView]:
+    """Every property in the database."""
+    codes = session.scalars(select(Property.code).order_by(Property.code)).all()
+    return [property_view(session, code) for code in codes]
+
+
+def _room_type_view(room_type: RoomType, rooms: int, price: int | None) -> RoomTypeView:
+    return RoomTypeView(
+        code=room_type.code,
+        name=room_type.name,
+        max_occupancy=room_type.max_occupancy,
+        base_occupancy=room_type.base_occupancy,
+        features=list(room_type.features),
+        overbooking_allowance=room_type.overbooking_allowance,
+        rooms=rooms,
+        price=price,
+        extra_adult=room_type.extra_adult,
+        extra_child=room_type.extra_child,
+    )

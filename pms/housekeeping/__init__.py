@@ -1,0 +1,1 @@
+"""Room status: clean, dirty, inspected, out of order and out of service."""

@@ -1,0 +1,1 @@
+"""Rooms to sell per room type and night: capacity, sold, the overbooking allowance."""

@@ -1,0 +1,196 @@
+"""Inventory: rooms of a type to sell per night, taken and released with guarded updates.
+
+Booking n nights is one UPDATE that adds one to `sold` on every night only where
+`sold + 1 <= capacity + allowance`; it succeeds only if all n rows changed. There is no
+read-then-write in Python, so two desks can never both sell the last room. Rows are created the
+first time a night is sold (`open_nights`); only then does a booking need more statements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import Update, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from db.models import Inventory, OutOfOrder, Room, RoomType
+from pms.hotel.properties import resolve_property
+from pms.kernel.desk import connection_of
+from pms.kernel.errors import InvalidInput, SoldOut
+
+
+def stay_nights(arrival: dt.date, departure: dt.date) -> list[dt.date]:
+    """The nights of a stay: arrival up to, not including, departure."""
+    return [arrival + dt.timedelta(days=i) for i in range((departure - arrival).days)]
+
+
+def _capacities(session: Session, room_type: RoomType, nights: list[dt.date]) -> dict[dt.date, int]:
+    """Rooms of the type per night, less the ones out of order that night."""
+    rooms = (
+        session.scalar(
+            select(func.count()).select_from(Room).where(Room.room_type_id == room_type.id)
+        )
+        or 0
+    )
+    out: Counter[dt.date] = Counter()
+    windows = session.execute(
+        select(OutOfOrder.start_date, OutOfOrder.end_date)
+        .join(Room)
+        .where(
+            Room.room_type_id == room_type.id,
+            OutOfOrder.start_date <= nights[-1],
+            OutOfOrder.end_date > nights[0],
+        )
+    )
+    for start, end in windows:
+        out.update(n for n in nights if start <= n < end)
+    return {night: rooms - out[night] for night in nights}
+
+
+def open_nights(session: Session, room_type: RoomType, nights: list[dt.date]) -> list[dt.date]:
+    """Create the inventory rows a stay needs; a row another desk just made is left alone.
+
+    Returns the nights that had no row.
+    """
+    existing = set(
+        session.scalars(
+            select(Inventory.night).where(
+                Inventory.room_type_id == room_type.id,
+                Inventory.night >= nights[0],
+                Inventory.night <= nights[-1],
+            )
+        )
+    )
+    missing = [n for n in nights if n not in existing]
+    if not missing:
+        return []
+    capacities = _capacities(session, room_type, missing)
+    rows = [
+        {"room_type_id": room_type.id, "night": n, "capacity": capacities[n], "sold": 0}
+        for n in missing
+    ]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(Inventory).values(rows).on_conflict_do_nothing())
+    return missing
+
+
+def _selling(*, overbook: bool) -> Update:
+    """One more room sold on each night :first..:last of room type :type_id; unless
+    `overbook`, only on nights where that stays within capacity plus the type's allowance."""
+    statement = (
+        update(Inventory)
+        .where(
+            Inventory.room_type_id == bindparam("type_id"),
+            Inventory.night >= bindparam("first"),
+            Inventory.night <= bindparam("last"),
+        )
+        .values(sold=Inventory.sold + 1)
+        .returning(Inventory.night)
+    )
+    if overbook:
+        return statement
+    allowance = (
+        select(RoomType.overbooking_allowance)
+        .where(RoomType.id == Inventory.room_type_id)
+        .scalar_subquery()
+    )
+    return statement.where(Inventory.sold + 1 <= Inventory.capacity + allowance)
+
+
+# Built once and run as Core: every booking sends one (why: see `pms.reservations.booking`).
+_SELL = {overbook: _selling(overbook=overbook) for overbook in (False, True)}
+
+
+def take(
+    session: Session, room_type: RoomType, nights: list[dt.date], *, overbook: bool = False
+) -> None:
+    """Sell one room of the type on every night, or raise SoldOut naming the first full night.
+
+    `overbook` (a manager's decision) sells past capacity and allowance.
+    """
+    connection = connection_of(session)
+    params = {"type_id": room_type.id, "first": nights[0], "last": nights[-1]}
+    taken = set(connection.execute(_SELL[overbook], params).scalars())
+    if len(taken) != len(nights):
+        # Nights never sold before have no row yet (the update missed them): open and sell those.
+        opened = open_nights(session, room_type, [n for n in nights if n not in taken])
+        if opened:
+            selling = _SELL[overbook].where(Inventory.night.in_(opened))
+            taken |= set(connection.execute(selling, params).scalars())
+    if len(taken) != len(nights):
+        # Undo the nights that did sell, so that whoever catches SoldOut finds nothing changed.
+        release(session, room_type.id, sorted(taken))
+        raise SoldOut(room_type.code, min(set(nights) - taken))
+
+
+def release(session: Session, room_type_id: int, nights: list[dt.date]) -> None:
+    """Give back one room of the type on each night."""
+    if not nights:
+        return
+    session.execute(
+        update(Inventory)
+        .where(Inventory.room_type_id == room_type_id, Inventory.night.in_(nights))
+        .values(sold=Inventory.sold - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class NightCount:
+    """Rooms of a type on one night: to sell (capacity), sold, and the overbooking allowance."""
+
+    night: dt.date
+    capacity: int
+    sold: int
+    allowance: int
+
+    @property
+    def available(self) -> int:
+        """Rooms left to sell without overbooking (negative when overbooked)."""
+        return self.capacity - self.sold
+
+
+@dataclass(frozen=True)
+class RoomTypeAvailability:
+    """One room type's nights in an availability grid."""
+
+    code: str
+    name: str
+    nights: list[NightCount]
+
+
+def availability(
+    session: Session, property_code: str | None, start: dt.date, end: dt.date
+) -> list[RoomTypeAvailability]:
+    """Capacity and sales per room type of the property for nights start..end (end excluded)."""
+    if end <= start:
+        raise InvalidInput("to", "the last date must be after the first")
+    if (end - start).days > 366:
+        raise InvalidInput("to", "show at most 366 nights at a time")
+    room_types = resolve_property(session, property_code).room_types
+    nights = stay_nights(start, end)
+    rows = {
+        (row.room_type_id, row.night): row
+        for row in session.scalars(
+            select(Inventory).where(
+                Inventory.room_type_id.in_([rt.id for rt in room_types]),
+                Inventory.night >= start,
+                Inventory.night < end,
+            )
+        )
+    }
+    grid = []
+    for room_type in room_types:
+        unopened = [n for n in nights if (room_type.id, n) not in rows]
+        capacities = _capacities(session, room_type, unopened) if unopened else {}
+        counts = []
+        for night in nights:
+            row = rows.get((room_type.id, night))
+            capacity, sold = (row.capacity, row.sold) if row else (capacities[night], 0)
+            counts.append(NightCount(night, capacity, sold, room_type.overbooking_allowance))
+        grid.append(RoomTypeAvailability(room_type.code, room_type.name, counts))
+    return grid

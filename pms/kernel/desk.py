@@ -1,0 +1,235 @@
+"""The desk: one database connection pool and the signed-in user, running services as units of work.
+
+Both faces (CLI and TUI) call services only through `Desk.run` (one write transaction, retried
+on serialization failures and deadlocks) and `Desk.read` (one read-only transaction), so they
+commit the same way and neither ever builds a query.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from db import migrate
+from db.engine import describe, make_engine, make_session_factory
+from db.models import Property, Role, User
+from pms.kernel.config import RuleSettings
+from pms.kernel.errors import (
+    ConcurrentChange,
+    ConfigError,
+    DatabaseUnavailable,
+    NotFound,
+    PermissionDenied,
+    RetryableConflict,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: How many times a write is tried when the database reports a transient conflict.
+MAX_ATTEMPTS = 8
+
+_RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+_ROLE_RANK = {Role.CLERK: 0, Role.SUPERVISOR: 1, Role.MANAGER: 2, Role.ADMIN: 3}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: every audit row names them and every service checks their role."""
+
+    username: str
+    role: Role
+
+    def can(self, role: Role) -> bool:
+        """True when this actor's role is at least `role`."""
+        return _ROLE_RANK[self.role] >= _ROLE_RANK[role]
+
+
+#: The actor used for set-up before any user exists (init, migrations, demo).
+SYSTEM = Actor("system", Role.ADMIN)
+
+
+def actor_of(session: Session) -> Actor:
+    """The actor the unit of work runs for."""
+    return session.info.get("actor", SYSTEM)
+
+
+def rules_of(session: Session) -> RuleSettings:
+    """The business rules the desk was started with."""
+    return session.info.get("rules", RuleSettings())
+
+
+def connection_of(session: Session) -> Connection:
+    """The unit of work's connection, for statements built once and run as Core (the hot paths
+    do; see `pms.reservations.booking`). Pending ORM changes are flushed first, as an ORM statement
+    would flush them, so those statements see everything the session holds."""
+    if session.autoflush:
+        session.flush()
+    return session.connection()
+
+
+def require_role(session: Session, role: Role, doing: str) -> Actor:
+    """Refuse the action unless the acting user holds `role` (or a higher one)."""
+    actor = actor_of(session)
+    if not actor.can(role):
+        raise PermissionDenied(
+            f"{doing} needs the {role} role or higher; {actor.username} is {actor.role}"
+        )
+    return actor
+
+
+def _is_retryable(exc: DBAPIError, *, committing: bool) -> bool:
+    if exc.connection_invalidated:
+        # The connection died: the server restarted or dropped it while it sat in the pool (the
+        # pool does not ping it first, which would cost a round trip per transaction). Before
+        # COMMIT nothing was written, so the work runs again on a fresh connection; during
+        # COMMIT nobody knows whether it was written, so that is reported, never repeated.
+        return not committing
+    # SQLite needs no retry: BEGIN IMMEDIATE queues writers, and "database is locked" after the
+    # busy timeout means something held the lock far too long — say so rather than wait again.
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+
+
+def safe_url(engine: Engine) -> str:
+    """The engine's URL with any password hidden, fit for messages."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+class Desk:
+    """A front desk's handle on the hotel database."""
+
+    def __init__(
+        self, engine: Engine, actor: Actor = SYSTEM, rules: RuleSettings | None = None
+    ) -> None:
+        self.engine = engine
+        self.actor = actor
+        self.rules = rules or RuleSettings()
+        self._writer = make_session_factory(engine)
+        self._reader = make_session_factory(engine, read_only=True)
+
+    @classmethod
+    def open(cls, url: str, rules: RuleSettings | None = None) -> Desk:
+        """A desk on the database at `url` (nothing connects until the first call)."""
+        try:
+            engine = make_engine(url)
+        except ArgumentError as exc:  # NoSuchModuleError (an unknown dialect) is one too
+            raise ConfigError(
+                "the database URL is not one SQLAlchemy can use "
+                f"(e.g. sqlite:///path/pms.sqlite3 or postgresql://user@host/db): {exc}"
+            ) from exc
+        return cls(engine, rules=rules)
+
+    @property
+    def database_tag(self) -> str:
+        """'SQLite' or 'PostgreSQL host', for the header."""
+        return describe(self.engine)
+
+    def run(
+        self, action: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run a service in one write transaction, retrying transient conflicts a bounded time.
+
+        A retry runs the whole service again in a new transaction, so services must not act
+        outside the database before their transaction commits.
+        """
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            committing = False
+            try:
+                with self._writer() as session, session.begin():
+                    session.info.update(actor=self.actor, rules=self.rules)
+                    result = action(session, *args, **kwargs)
+                    committing = True
+                return result
+            except RetryableConflict:
+                if attempt == MAX_ATTEMPTS:
+                    raise
+            except StaleDataError as exc:
+                raise ConcurrentChange(
+                    "this was changed by someone else at another desk — reload it and try again"
+                ) from exc
+            except OperationalError as exc:  # psycopg reports 40001 / 40P01 as these
+                if not _is_retryable(exc, committing=committing) or attempt == MAX_ATTEMPTS:
+                    raise self._unavailable(exc) from exc
+            time.sleep(0.005 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def read(
+        self, action: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run a service that only reads, in a transaction that never takes a write lock.
+
+        A connection found dead is replaced and the read run again, once.
+        """
+        for attempt in (1, 2):
+            try:
+                with self._reader() as session, session.begin():
+                    session.info.update(actor=self.actor, rules=self.rules)
+                    return action(session, *args, **kwargs)
+            except OperationalError as exc:
+                if not exc.connection_invalidated or attempt == 2:
+                    raise self._unavailable(exc) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _unavailable(self, exc: OperationalError) -> DatabaseUnavailable:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        return DatabaseUnavailable(f"cannot use the database at {safe_url(self.engine)}: {reason}")
+
+    def check_ready(self) -> None:
+        """Fail with one clear sentence unless the database answers and is fully migrated."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            current = migrate.current_revision(self.engine)
+        except OperationalError as exc:
+            raise self._unavailable(exc) from exc
+        head = migrate.head_revision()
+        if current != head:
+            state = "is not migrated" if current is None else f"is at revision {current}"
+            raise DatabaseUnavailable(
+                f"the database at {safe_url(self.engine)} {state} (code needs {head}) "
+                "— run `pms db upgrade`"
+            )
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest revision."""
+        try:
+            migrate.upgrade(self.engine)
+        except OperationalError as exc:
+            raise self._unavailable(exc) from exc
+
+    def revisions(self) -> tuple[str | None, str | None]:
+        """The revision the database is at (None when never migrated) and the newest one the
+        code knows, for `pms db current`."""
+        try:
+            current = migrate.current_revision(self.engine)
+        except OperationalError as exc:
+            raise self._unavailable(exc) from exc
+        return current, migrate.head_revision()
+
+    def is_empty(self) -> bool:
+        """True when no property has been set up yet (first run)."""
+        return self.read(lambda session: session.scalar(select(Property.id).limit(1)) is None)
+
+    def sign_in(self, username: str) -> None:
+        """Act as `username` from now on; the user must exist and be active."""
+
+        def _load(session: Session) -> Actor:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None or not user.active:
+                raise NotFound(
+                    f"no active user named {username!r} — an admin adds one with `pms user add`"
+                )
+            return Actor(user.username, Role(user.role))
+
+        self.actor = self.read(_load)
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()

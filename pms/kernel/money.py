@@ -1,0 +1,36 @@
+"""Money: Decimal amounts, stored as integers in the currency's minor unit, rounded half-up."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_currency, get_currency_precision
+
+from pms.kernel.errors import InvalidInput
+
+
+def minor_exponent(currency: str) -> int:
+    """Digits after the decimal point: 2 for EUR, 0 for JPY."""
+    return get_currency_precision(currency)
+
+
+def to_minor(amount: Decimal | str | int, currency: str, *, field: str = "amount") -> int:
+    """An amount as typed (`89.5`, `120`) in minor units, rounded half-up to the currency."""
+    try:
+        value = Decimal(str(amount).strip())
+    except InvalidOperation as exc:
+        raise InvalidInput(field, f"{field} {amount!r} is not an amount of money") from exc
+    if not value.is_finite():
+        raise InvalidInput(field, f"{field} {amount!r} is not an amount of money")
+    scaled = value.scaleb(minor_exponent(currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return int(scaled)
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """Minor units back to a Decimal amount with the currency's exponent."""
+    return Decimal(minor).scaleb(-minor_exponent(currency))
+
+
+def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
+    """`€1,234.50`-style text for people."""
+    return format_currency(from_minor(minor, currency), currency, locale=locale)

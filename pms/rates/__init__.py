@@ -1,0 +1,1 @@
+"""Rate plans, the rate sheet, prices, taxes and dynamic pricing."""

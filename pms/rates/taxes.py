@@ -1,0 +1,84 @@
+"""Taxes and fees: percentage taxes (VAT, inside or on top of the price as the property says)
+and fixed amounts per person per night (city tax), each with its own code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Role, Tax
+from pms.hotel.properties import resolve_property
+from pms.kernel.audit import record
+from pms.kernel.desk import require_role
+from pms.kernel.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class TaxView:
+    """A tax as the property charges it."""
+
+    code: str
+    name: str
+    percent_bp: int
+    per_person: int
+    children_exempt: bool
+
+
+def add_tax(
+    session: Session,
+    property_code: str | None,
+    code: str,
+    name: str,
+    *,
+    percent_bp: int = 0,
+    per_person: int = 0,
+    children_exempt: bool = True,
+) -> TaxView:
+    """A new tax: either a percentage (basis points) or an amount per person per night."""
+    require_role(session, Role.MANAGER, "adding a tax")
+    prop = resolve_property(session, property_code)
+    code = code.strip().upper()
+    if not code.isalnum():
+        raise InvalidInput("code", f"tax code {code!r} must be letters or digits")
+    if (percent_bp > 0) == (per_person > 0) or percent_bp < 0 or per_person < 0:
+        raise InvalidInput("percent", "a tax is either a percentage or an amount per person")
+    if session.scalar(select(Tax.id).where(Tax.property_id == prop.id, Tax.code == code)):
+        raise InvalidInput("code", f"tax {code} already exists at {prop.code}")
+    tax = Tax(
+        property_id=prop.id,
+        code=code,
+        name=name.strip() or code,
+        percent_bp=percent_bp,
+        per_person=per_person,
+        children_exempt=children_exempt,
+    )
+    session.add(tax)
+    session.flush()
+    record(session, "create", "tax", tax.id, after={"code": code, "percent_bp": percent_bp,
+                                                     "per_person": per_person})  # fmt: skip
+    return _view(tax)
+
+
+def set_taxes_inclusive(session: Session, property_code: str | None, inclusive: bool) -> None:
+    """Say whether the rate sheet's prices already include the percentage taxes."""
+    require_role(session, Role.MANAGER, "changing how taxes are charged")
+    prop = resolve_property(session, property_code)
+    before = {"taxes_inclusive": prop.taxes_inclusive}
+    prop.taxes_inclusive = inclusive
+    record(session, "update", "property", prop.id, before=before,
+           after={"taxes_inclusive": inclusive})  # fmt: skip
+
+
+def list_taxes(session: Session, property_code: str | None = None) -> list[TaxView]:
+    """The property's taxes, by code."""
+    prop = resolve_property(session, property_code)
+    return [
+        _view(t)
+        for t in session.scalars(select(Tax).where(Tax.property_id == prop.id).order_by(Tax.code))
+    ]
+
+
+def _view(tax: Tax) -> TaxView:
+    return TaxView(tax.code, tax.name, tax.percent_bp, tax.per_person, tax.children_exempt)

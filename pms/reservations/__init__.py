@@ -1,0 +1,1 @@
+"""Booking, quoting, modifying, cancelling and re-pricing stays."""

@@ -1,0 +1,287 @@
+"""Booking a stay: one transaction with its audit row.
+
+Inventory moves with guarded updates (see `pms.inventory.nights`); a double-submitted booking with
+the same idempotency key returns the first reservation. Prices come from the rate sheet
+(`pms.rates.ratesheet`) exactly as a quote shows them, and are stored per night with their tax
+lines: later rate changes never touch an existing booking. Changing, cancelling and confirming a
+booked stay are `pms.reservations.changes`.
+
+`book` is the desk's busiest write, so it sends statements built once — run as Core on the
+session's connection wherever it needs no ORM object back — and stores the new stay without the
+unit of work. Measured on SQLite for issue 2: an ORM select built per call took ~80 µs of Python
+against ~15 µs, and flushing the new reservation ~320 µs against ~40 µs for its INSERT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Guest,
+    Property,
+    RatePlan,
+    Reservation,
+    ReservationNight,
+    ReservationStatus,
+    ReservationTax,
+    RoomType,
+)
+from pms.guests.lookup import GuestInput, ensure_bookable, find_or_create_guest, load_guest
+from pms.hotel.properties import BASE_PLAN, resolve_property, resolve_room_type
+from pms.inventory.nights import stay_nights
+from pms.kernel.audit import record
+from pms.kernel.desk import connection_of
+from pms.kernel.errors import Restricted, RetryableConflict, StaleQuote
+from pms.kernel.money import format_money
+from pms.rates.plans import resolve_plan
+from pms.rates.pricing import NightQuote, Party, stay_total
+from pms.rates.ratesheet import RateSheet
+from pms.reservations.selling import price_lines, priced, sell_nights
+from pms.stays.reservation_views import (
+    ReservationView,
+    load_reservation,
+    new_stay_view,
+    reservation_view,
+    stay_snapshot,
+)
+from pms.stays.stay_rules import check_party, resolve_stay
+
+_CONFIRMATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+
+# The statements of `book`, built once (see the module docstring).
+_EARLIER = select(Reservation.confirmation).where(
+    Reservation.idempotency_key == bindparam("idempotency_key")
+)
+_SALE = (
+    select(Property, RoomType, RatePlan)
+    .join(RoomType, RoomType.property_id == Property.id)
+    .join(RatePlan, RatePlan.property_id == Property.id)
+    .where(
+        Property.code == bindparam("property_code"),
+        RoomType.code == bindparam("room_type_code"),
+        RatePlan.code == bindparam("plan_code"),
+    )
+)
+_NEW_STAY = insert(Reservation).returning(Reservation.id)
+_NEW_NIGHTS = insert(ReservationNight)
+_NEW_TAXES = insert(ReservationTax)
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """A stay as the clerk asks for it. Dates may be typed text (`4.12`, `+3`, `fri`).
+
+    `expected_total` is the total the guest was quoted (minor units): if the price has changed
+    since, the booking is refused with the new figures instead of charging a surprise.
+    """
+
+    arrival: dt.date | str
+    room_type: str
+    guest: GuestInput | int  # a new guest as typed, or the id of an existing profile
+    departure: dt.date | str | None = None
+    nights: int | None = None
+    adults: int = 1
+    children: int = 0
+    rate_plan: str = BASE_PLAN
+    property_code: str | None = None
+    idempotency_key: str | None = None
+    tentative: bool = False
+    source: str = "desk"
+    overbook: bool = False
+    expected_total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Sale:
+    """What a request books, resolved and checked: where, which room type, on which plan, when."""
+
+    prop: Property
+    room_type: RoomType
+    plan: RatePlan
+    arrival: dt.date
+    departure: dt.date
+
+
+def _insert_prices(connection: Connection, reservation_id: int, quotes: list[NightQuote]) -> None:
+    """Store a new stay's quoted nights and tax lines (`store_prices` for a stay not loaded)."""
+    nights, taxes = price_lines(quotes)
+    own = {"reservation_id": reservation_id}
+    connection.execute(_NEW_NIGHTS, [night | own for night in nights])
+    if taxes:
+        connection.execute(_NEW_TAXES, [tax | own for tax in taxes])
+
+
+def _new_confirmation() -> str:
+    code = "".join(secrets.choice(_CONFIRMATION_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _sale_of(
+    session: Session, request: BookingRequest
+) -> tuple[Property, RoomType, RatePlan] | tuple[None, None, None]:
+    """The property, room type and rate plan the request names, in one query; all None when
+    one of them does not exist (or no property is named), for the resolvers to say which."""
+    if request.property_code:
+        found = session.execute(
+            _SALE,
+            {
+                "property_code": request.property_code.upper(),
+                "room_type_code": request.room_type.upper(),
+                "plan_code": request.rate_plan.upper(),
+            },
+        ).first()
+        if found is not None:
+            prop, room_type, plan = found
+            return prop, room_type, plan
+    return None, None, None
+
+
+def _earlier_booking(session: Session, idempotency_key: str) -> ReservationView | None:
+    """The reservation a request with this idempotency key made before, if one did."""
+    earlier = (
+        connection_of(session).execute(_EARLIER, {"idempotency_key": idempotency_key}).scalar()
+    )
+    if earlier is None:
+        return None
+    return reservation_view(session, load_reservation(session, earlier))
+
+
+def _resolve_sale(session: Session, request: BookingRequest) -> _Sale:
+    """The property, stay dates, room type and rate plan the request names, each checked."""
+    # One query finds all three; when it finds nothing, the resolvers say what is missing, in
+    # the order these checks have always run.
+    prop, room_type, plan = _sale_of(session, request)
+    prop = prop or resolve_property(session, request.property_code)
+    arrival, departure = resolve_stay(
+        session, prop, request.arrival, request.departure, request.nights
+    )
+    room_type = room_type or resolve_room_type(session, prop, request.room_type)
+    check_party(room_type, request.adults, request.children)
+    plan = plan or resolve_plan(session, prop, request.rate_plan)
+    return _Sale(prop, room_type, plan, arrival, departure)
+
+
+def _bookable_guest(session: Session, guest: GuestInput | int) -> Guest:
+    """The profile the stay is for (found again, made, or loaded by id), if it may be booked."""
+    profile = (
+        find_or_create_guest(session, guest)
+        if isinstance(guest, GuestInput)
+        else load_guest(session, guest)
+    )
+    ensure_bookable(session, profile)
+    return profile
+
+
+def _quote_sale(
+    session: Session, request: BookingRequest, sale: _Sale, guest: Guest, nights: list[dt.date]
+) -> tuple[list[NightQuote], int]:
+    """The nights priced from today's sheet and their total, refused when the sheet closes the
+    stay to this guest or the total is not the one the guest was quoted."""
+    sheet = RateSheet.load(session, sale.prop, sale.arrival, sale.departure)
+    if reason := sheet.why_closed(
+        sale.plan, sale.room_type, sale.arrival, sale.departure, member=bool(guest.loyalty_number)
+    ):
+        raise Restricted(reason)
+    quotes = priced(
+        sheet, sale.plan, sale.room_type, nights, Party(request.adults, request.children)
+    )
+    total = stay_total(quotes)
+    if request.expected_total is not None and request.expected_total != total:
+        currency = sale.prop.currency
+        raise StaleQuote(
+            f"the price changed since the quote: now {format_money(total, currency)} "
+            f"(quoted {format_money(request.expected_total, currency)}) — quote again"
+        )
+    return quotes, total
+
+
+def _insert_stay(
+    connection: Connection,
+    request: BookingRequest,
+    sale: _Sale,
+    guest: Guest,
+    confirmation: str,
+    status: ReservationStatus,
+    overbooked: bool,
+) -> int:
+    """Store the new reservation with one INSERT; returns its id."""
+    try:
+        return connection.execute(
+            _NEW_STAY,
+            {
+                "property_id": sale.prop.id,
+                "confirmation": confirmation,
+                "idempotency_key": request.idempotency_key or None,
+                "guest_id": guest.id,
+                "room_type_id": sale.room_type.id,
+                "rate_plan_id": sale.plan.id,
+                "arrival": sale.arrival,
+                "departure": sale.departure,
+                "adults": request.adults,
+                "children": request.children,
+                "status": status,
+                "source": request.source,
+                "overbooked": overbooked,
+                "version": 1,  # the optimistic lock starts where the ORM starts it
+            },
+        ).scalar_one()
+    except IntegrityError as exc:
+        # Another desk stored the same idempotency key (or, rarely, confirmation) first:
+        # run again, and the lookup in `book` returns its reservation.
+        if "idempotency_key" in str(exc.orig) or "confirmation" in str(exc.orig):
+            raise RetryableConflict("booking raced with an identical one") from exc
+        raise
+
+
+def book(session: Session, request: BookingRequest) -> ReservationView:
+    """Book a stay: check it, sell its nights, store the nightly prices quoted.
+
+    A request whose idempotency key was seen before returns that reservation unchanged.
+    """
+    if request.idempotency_key:
+        earlier = _earlier_booking(session, request.idempotency_key)
+        if earlier is not None:
+            return earlier
+    sale = _resolve_sale(session, request)
+    guest = _bookable_guest(session, request.guest)
+    nights = stay_nights(sale.arrival, sale.departure)
+    quotes, total = _quote_sale(session, request, sale, guest, nights)
+    overbooked = sell_nights(session, sale.room_type, nights, request.overbook)
+    confirmation = _new_confirmation()
+    status = ReservationStatus.TENTATIVE if request.tentative else ReservationStatus.CONFIRMED
+    connection = connection_of(session)  # after the flush of anything pending, a new guest too
+    reservation_id = _insert_stay(
+        connection, request, sale, guest, confirmation, status, overbooked
+    )
+    _insert_prices(connection, reservation_id, quotes)
+    after = stay_snapshot(
+        status=status,
+        arrival=sale.arrival,
+        departure=sale.departure,
+        room_type_id=sale.room_type.id,
+        adults=request.adults,
+        children=request.children,
+        total=total,
+    )
+    record(session, "create", "reservation", reservation_id, after=after)
+    return new_stay_view(
+        confirmation=confirmation,
+        status=status,
+        prop=sale.prop,
+        guest=guest,
+        room_type=sale.room_type,
+        plan=sale.plan,
+        arrival=sale.arrival,
+        departure=sale.departure,
+        adults=request.adults,
+        children=request.children,
+        quotes=quotes,
+        source=request.source,
+        overbooked=overbooked,
+    )

@@ -1,0 +1,209 @@
+"""What can I sell: every bookable room type × rate plan for a stay and party, priced.
+
+One service answers the caller's question for one property or every property (by city):
+nightly breakdown, taxes, total, cancellation policy and rooms left, sorted by price, with
+the closed combinations and their reasons when asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Property, RatePlan, Room, RoomType
+from pms.hotel.properties import resolve_property
+from pms.inventory.nights import stay_nights
+from pms.kernel.errors import InvalidInput, NotFound
+from pms.rates.pricing import NightQuote, Party, stay_total
+from pms.rates.ratesheet import RateSheet, cancel_policy
+from pms.stays.stay_rules import check_counts, resolve_stay
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    """A caller's question. Dates may be typed text (`4.12`, `+3`, `fri`)."""
+
+    arrival: dt.date | str
+    departure: dt.date | str | None = None
+    nights: int | None = None
+    adults: int = 1
+    children: int = 0
+    property_code: str | None = None
+    city: str | None = None
+    features: tuple[str, ...] = ()
+    max_total: int | None = None
+    max_nightly: int | None = None
+    rate_plan: str | None = None
+    member: bool = False
+    include_closed: bool = False
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One room type on one rate plan for the stay: its price lines and terms.
+
+    `closed` says why it cannot be sold ('' when it can).
+    """
+
+    property_code: str
+    property_name: str
+    currency: str
+    room_type: str
+    room_type_name: str
+    rate_plan: str
+    rate_plan_name: str
+    meal_plan: str
+    guarantee: str
+    policy: str
+    features: list[str]
+    arrival: dt.date
+    departure: dt.date
+    nights: list[NightQuote]
+    rooms_left: int  # free rooms of the type on the fullest night; 0 may still sell (allowance)
+    closed: str = ""
+
+    @property
+    def total(self) -> int:
+        """What the guest pays: every night's room and the taxes not inside it."""
+        return stay_total(self.nights)
+
+    @property
+    def tax_total(self) -> int:
+        """All tax lines, included or added."""
+        return sum(t.amount for n in self.nights for t in n.taxes)
+
+    @property
+    def per_night(self) -> int:
+        """The total spread over the nights, to the nearest minor unit (halves up), as the
+        offer lists show it; 0 for an offer with no priced night."""
+        count = len(self.nights)
+        return (self.total + count // 2) // count if count else 0
+
+    @property
+    def highest_nightly(self) -> int:
+        """The dearest night (for a 'max price per night' filter)."""
+        return max((n.total for n in self.nights), default=0)
+
+
+def _properties(session: Session, request: QuoteRequest) -> list[Property]:
+    if request.property_code:
+        return [resolve_property(session, request.property_code)]
+    query = select(Property).order_by(Property.code)
+    if request.city:
+        query = query.where(func.lower(Property.city) == request.city.strip().lower())
+    found = list(session.scalars(query))
+    if not found:
+        where = f" in {request.city}" if request.city else ""
+        raise NotFound(f"no property{where} is set up")
+    return found
+
+
+def quote(session: Session, request: QuoteRequest) -> list[Offer]:
+    """Every room type × rate plan the hotel(s) could sell for the stay, cheapest first.
+
+    Closed combinations (restrictions, sold out, too small for the party) are left out unless
+    `include_closed`, in which case they come last with the reason.
+    """
+    if request.max_total is not None and request.max_total < 0:
+        raise InvalidInput("max_price", "a maximum price cannot be negative")
+    if request.max_nightly is not None and request.max_nightly < 0:
+        raise InvalidInput("max_nightly", "a maximum nightly price cannot be negative")
+    offers: list[Offer] = []
+    for prop in _properties(session, request):
+        offers.extend(_offers_at(session, prop, request))
+    open_offers = sorted((o for o in offers if not o.closed), key=lambda o: (o.total, o.room_type))
+    closed = [o for o in offers if o.closed] if request.include_closed else []
+    return open_offers + closed
+
+
+def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[Offer]:
+    arrival, departure = resolve_stay(
+        session, prop, request.arrival, request.departure, request.nights
+    )
+    nights = stay_nights(arrival, departure)
+    check_counts(request.adults, request.children)
+    party = Party(request.adults, request.children)
+    sheet = RateSheet.load(session, prop, arrival, departure)
+    plans = list(
+        session.scalars(
+            select(RatePlan).where(RatePlan.property_id == prop.id).order_by(RatePlan.code)
+        )
+    )
+    if request.rate_plan:
+        plans = [p for p in plans if p.code == request.rate_plan.upper()]
+        if not plans:
+            raise NotFound(f"there is no rate plan {request.rate_plan!r} at {prop.code}")
+    room_features = _room_features(session, prop)
+    wanted = {f.strip().lower() for f in request.features if f.strip()}
+    offers = []
+    for room_type in prop.room_types:
+        features = sorted(set(room_type.features) | room_features.get(room_type.id, set()))
+        if wanted - {f.lower() for f in features}:
+            continue
+        # Inventory is the same for every plan: count it once per room type.
+        rooms_left = max(0, sheet.rooms_left(room_type, nights))
+        sellable = sheet.sellable(room_type, nights)
+        for plan in plans:
+            if plan.members_only and not request.member and not request.include_closed:
+                continue
+            closed = _why_not(sheet, plan, room_type, arrival, departure, party, request)
+            if not closed and not sellable:
+                closed = f"{room_type.code} is sold out"
+            priced = sheet.price_stay(plan, room_type, nights, party) or []
+            if not priced:
+                closed = closed or f"{plan.code} has no price for {room_type.code}"
+            offer = Offer(
+                property_code=prop.code,
+                property_name=prop.name,
+                currency=prop.currency,
+                room_type=room_type.code,
+                room_type_name=room_type.name,
+                rate_plan=plan.code,
+                rate_plan_name=plan.name,
+                meal_plan=plan.meal_plan,
+                guarantee=plan.guarantee,
+                policy=cancel_policy(plan).summary(),
+                features=features,
+                arrival=arrival,
+                departure=departure,
+                nights=priced,
+                rooms_left=rooms_left,
+                closed=closed,
+            )
+            if not offer.closed and not _within_budget(offer, request):
+                continue
+            offers.append(offer)
+    return offers
+
+
+def _why_not(
+    sheet: RateSheet,
+    plan: RatePlan,
+    room_type: RoomType,
+    arrival: dt.date,
+    departure: dt.date,
+    party: Party,
+    request: QuoteRequest,
+) -> str:
+    if party.persons > room_type.max_occupancy:
+        return f"{room_type.code} holds at most {room_type.max_occupancy} guests"
+    return sheet.why_closed(plan, room_type, arrival, departure, member=request.member)
+
+
+def _within_budget(offer: Offer, request: QuoteRequest) -> bool:
+    if request.max_total is not None and offer.total > request.max_total:
+        return False
+    return request.max_nightly is None or offer.highest_nightly <= request.max_nightly
+
+
+def _room_features(session: Session, prop: Property) -> dict[int, set[str]]:
+    """Features some room of each type has (accessible, quiet …) beyond the type's own."""
+    found: dict[int, set[str]] = {}
+    for type_id, features in session.execute(
+        select(Room.room_type_id, Room.features).where(Room.property_id == prop.id)
+    ).all():
+        found.setdefault(type_id, set()).update(features or [])
+    return found

@@ -1,0 +1,91 @@
+"""The search index's schema: its fields, how each analyses text, and the flat scoring that
+ranks hits by how they matched rather than by word statistics.
+
+`SCHEMA_VERSION` names this layout: an index on disk built with another one is rebuilt on open
+(`pms.search.index`), so a change here must bump it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh import scoring
+from whoosh.analysis import (
+    CharsetFilter,
+    IDTokenizer,
+    KeywordAnalyzer,
+    LowercaseFilter,
+    NgramFilter,
+    RegexTokenizer,
+)
+from whoosh.fields import STORED, FieldType, Schema
+from whoosh.formats import Existence
+from whoosh.searching import Searcher
+from whoosh.support.charset import accent_map
+
+#: Bump when the schema or the documents change: older indexes are then rebuilt on open.
+SCHEMA_VERSION = 1
+
+#: Words as the index compares them: lower case, accents folded (`García` → `garcia`).
+FOLD = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+#: Codes and digits as they are, split at spaces, in lower case.
+SPACED = KeywordAnalyzer(lowercase=True)
+#: A whole value as one term (keys, kinds, property codes, e-mail addresses).
+WHOLE = IDTokenizer()
+
+#: How many first characters of a code are indexed (a longer start is looked up as a prefix).
+CODE_START = 10
+
+
+def _terms(analyzer: Any, *, unique: bool = False, stored: bool = False) -> FieldType:
+    """A field that records only which documents hold each term (FlatWeighting reads neither
+    frequencies nor positions). It is marked scorable only so that whoosh keeps its lengths
+    column: without one, its writer looks on disk for that column once per posting."""
+    return FieldType(Existence(), analyzer, scorable=True, unique=unique, stored=stored)
+
+
+def schema() -> Schema:
+    """The fields: `name` for whole words and typos, `name_ngram` for pieces of names typed as
+    you go (the NGRAMWORDS(2, 4) cut, accents folded), `start` for the first 2–4 letters of any
+    word, `code` for confirmation, loyalty and room numbers and dates and `code_start` for their
+    first letters, `phone` / `phone_rev` for digits, `flags` for VIP and do-not-rent, and `data`
+    for the result line."""
+    return Schema(
+        key=_terms(WHOLE, unique=True, stored=True),
+        kind=_terms(WHOLE),
+        property=_terms(WHOLE),
+        name=_terms(FOLD),
+        name_ngram=_terms(FOLD | NgramFilter(2, 4)),
+        start=_terms(FOLD | NgramFilter(2, 4, at="start")),
+        words=_terms(FOLD),
+        email=_terms(WHOLE),
+        code=_terms(SPACED),
+        code_start=_terms(SPACED | NgramFilter(2, CODE_START, at="start")),
+        phone=_terms(SPACED),
+        phone_rev=_terms(SPACED),
+        flags=_terms(SPACED),
+        stay=_terms(WHOLE),
+        data=STORED,
+    )
+
+
+class _FlatScorer(scoring.BaseScorer):
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def score(self, matcher: Any) -> float:
+        return 1.0
+
+    def max_quality(self) -> float:
+        return 1.0
+
+    def block_quality(self, matcher: Any) -> float:
+        return 1.0
+
+
+class FlatWeighting(scoring.WeightingModel):
+    """Every matching clause scores its boost, nothing else: the ranking is decided by how a
+    document matched (exact, prefix, piece, typo) and by its stay, never by word statistics, and
+    constant scores let whoosh stop early once the best possible hits are in."""
+
+    def scorer(self, searcher: Searcher, fieldname: str, text: str, qf: int = 1) -> Any:
+        return _FlatScorer()
