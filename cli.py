@@ -18,6 +18,7 @@ from commands import (
     folio,
     frontdesk,
     guest,
+    loyalty,
     payments,
     properties,
     quote,
@@ -96,6 +97,7 @@ app.command("checkout")(frontdesk.checkout)
 app.add_typer(rooms.app, name="room")
 app.add_typer(folio.app, name="folio")
 app.add_typer(payments.app, name="payments")
+app.add_typer(loyalty.app, name="loyalty")
 
 
 @app.callback(invoke_without_command=True)

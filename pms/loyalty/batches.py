@@ -44,6 +44,7 @@ from pms.loyalty.ledger import (
 )
 from pms.loyalty.members import programme_for
 from pms.loyalty.programme import tiers_of
+from pms.stays.stay_rules import read_date
 
 #: Lines that count as the member's activity (earning or spending), for expiry on inactivity.
 ACTIVITY = ("earn", "restate", "redeem", "award", "return")
@@ -123,13 +124,13 @@ def points_to_expire(
 
 
 def expire_points(
-    session: Session, property_code: str | None = None, on: dt.date | None = None
+    session: Session, property_code: str | None = None, on: dt.date | str | None = None
 ) -> BatchResult:
     """Expire the points of the property's programme due on `on` (the business date unless
     given). Idempotent for a date; a supervisor's or the night audit's job."""
     require_role(session, Role.SUPERVISOR, "expiring loyalty points")
     prop, programme = programme_for(session, property_code)
-    day = on or prop.business_date
+    day = read_date(on, prop, "date") if on else prop.business_date
     accounts = _accounts(session, programme)
     expired = lines = 0
     for account in accounts:
@@ -163,14 +164,14 @@ def _target(tiers: list[LoyaltyTier], measure: int) -> int:
 
 
 def review_tiers(
-    session: Session, property_code: str | None = None, on: dt.date | None = None
+    session: Session, property_code: str | None = None, on: dt.date | str | None = None
 ) -> BatchResult:
     """Move every member of the property's programme to the tier their measure reaches on
     `on`: up at once, down by at most the programme's maximum per review. Idempotent for a
     date; a supervisor's or the night audit's job."""
     require_role(session, Role.SUPERVISOR, "reviewing loyalty tiers")
     prop, programme = programme_for(session, property_code)
-    day = on or prop.business_date
+    day = read_date(on, prop, "date") if on else prop.business_date
     tiers = tiers_of(session, programme.id)
     position = {tier.id: index for index, tier in enumerate(tiers)}
     accounts = _accounts(session, programme)

@@ -44,6 +44,7 @@ from pms.loyalty.ledger import (
     redeemable_balance,
 )
 from pms.stays.reservation_views import load_reservation
+from pms.stays.stay_rules import read_date
 
 #: Stays whose guest folio still takes payments.
 _PAYING = (ReservationStatus.CONFIRMED, ReservationStatus.CHECKED_IN)
@@ -164,10 +165,11 @@ def _award_keys(session: Session, reservation: Reservation, night: dt.date) -> t
     return f"{prefix}{len(paid) + 1}", any(p not in given_back for p in paid)
 
 
-def redeem_award_night(session: Session, confirmation: str, night: dt.date) -> Redemption:
+def redeem_award_night(session: Session, confirmation: str, night: dt.date | str) -> Redemption:
     """Pay one night's room of a stay on a members-only rate plan with points: as many as the
     night's price is worth at the programme's value. An award night earns no points."""
     reservation, account, programme, prop = _member_stay(session, confirmation)
+    night = read_date(night, prop, "night")
     plan = session.get_one(RatePlan, reservation.rate_plan_id)
     if not plan.members_only:
         raise InvalidInput(

@@ -24,8 +24,9 @@ from pms.loyalty.ledger import (
     redeemable_balance,
     window_start,
 )
-from pms.loyalty.members import account_of, business_date_of, member_account, programme_home
+from pms.loyalty.members import account_of, member_account, programme_home
 from pms.loyalty.programme import tiers_of
+from pms.stays.stay_rules import read_date
 
 
 @dataclass(frozen=True)
@@ -129,15 +130,19 @@ class Statement:
 def statement(
     session: Session,
     guest_ref: int | str,
-    first: dt.date | None = None,
-    last: dt.date | None = None,
+    first: dt.date | str | None = None,
+    last: dt.date | str | None = None,
 ) -> Statement:
     """The member's statement from `first` to `last` (both included; by default the last
     twelve months to the business date)."""
     guest, account = member_account(session, guest_ref)
     programme = session.get_one(LoyaltyProgramme, account.programme_id)
-    last = last or business_date_of(session, programme)
-    first = first or add_months(last, -12) + dt.timedelta(days=1)
+    home = programme_home(session, programme)
+    assert home is not None  # an account's programme has its properties
+    last = read_date(last, home, "to") if last else home.business_date
+    first = (
+        read_date(first, home, "from") if first else add_months(last, -12) + dt.timedelta(days=1)
+    )
     if first > last:
         raise InvalidInput("from", "the statement starts after it ends")
     opening = session.scalar(
