@@ -41,6 +41,7 @@ from pms.rates.plan_terms import PlanTermsInput
 from pms.rates.plans import create_rate_plan
 from pms.rates.sheet_edits import set_rates
 from pms.reservations.booking import BookingRequest, book
+from pms.search.service import catch_up, close_indexes, ensure_index, search
 from pms.stays.reservation_views import load_reservation
 
 PROGRAMME = "HARBOUR"
@@ -439,3 +440,15 @@ def test_a_points_payment_is_on_the_folio_as_a_payment(hotel: Desk) -> None:
     paid = hotel.run(redeem_points, confirmation, 2000)
     posting = hotel.read(lambda s: s.get_one(Posting, paid.posting_id))
     assert (posting.kind, posting.code, posting.amount) == ("payment", "PAY-POINTS", -2000)
+
+
+def test_the_search_finds_a_member_by_their_number(hotel: Desk) -> None:
+    set_up_programme(hotel)
+    try:
+        hotel.read(ensure_index)
+        guest = member(hotel)
+        hotel.read(catch_up)
+        found = hotel.read(search, "HARBOUR00000001", kind="guest")
+        assert [h.id for h in found] == [guest]
+    finally:
+        close_indexes()

@@ -35,6 +35,7 @@ from pms.reviews.moderation import (
 from pms.reviews.ratings import OVERALL, Rating, ratings_by
 from pms.reviews.report import reviews_report
 from pms.reviews.views import get_review, list_reviews, review_pulse, reviews_of_guest
+from pms.search.service import catch_up, close_indexes, ensure_index, search
 from pms.stays.reservation_views import load_reservation
 
 
@@ -252,3 +253,18 @@ def test_the_counts_equal_a_recomputation_after_any_sequence(
             pass  # a second review of a stay, hiding a hidden one: refused, nothing changed
         assert desk.read(_stored, code) == desk.read(_recount, code)
     desk.actor = CLERK
+
+
+def test_reviews_are_found_by_their_words_until_hidden(hotel: Desk) -> None:
+    try:
+        stay = stayed(hotel, "Lucía García")
+        review_id = review(hotel, stay, 2)  # "Quiet room, lovely breakfast"
+        hotel.read(ensure_index)
+        found = hotel.read(search, "breakfast", kind="review")
+        assert [(h.kind, h.ref) for h in found] == [("review", stay)]
+        assert hotel.read(search, "lovel", kind="review")[0].id == review_id  # a prefix too
+        as_actor(hotel, SUPERVISOR, hide_review, review_id, "not about the hotel")
+        hotel.read(catch_up)
+        assert hotel.read(search, "breakfast", kind="review") == []
+    finally:
+        close_indexes()
