@@ -243,7 +243,10 @@ class GuestProfileScreen(DeskScreen[None]):
             standing.update(Text("Not a member — l enrols", style="dim"))
             return
         line = Text.assemble((view.tier_name, "bold"), f" · {view.redeemable:,} points")
-        if view.next_tier and view.next_threshold:
+        if view.next_tier and view.next_threshold and not view.to_next_tier:
+            line.append(f" · {view.next_tier} at the next review")
+            bar.update(total=view.next_threshold, progress=view.next_threshold)
+        elif view.next_tier and view.next_threshold:
             line.append(f" · {measure_text(view, view.to_next_tier)} to {view.next_tier}")
             bar.update(total=view.next_threshold, progress=min(view.measure, view.next_threshold))
         else:

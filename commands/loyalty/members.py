@@ -111,8 +111,12 @@ def measure_text(view: LoyaltyView, value: int) -> str:
 
 def standing(view: LoyaltyView) -> object:
     """The member's standing as a block of fields."""
-    to_next = (f"{measure_text(view, view.to_next_tier)} to {view.next_tier}"
-               if view.next_tier else "top tier")  # fmt: skip
+    if not view.next_tier:
+        to_next = "top tier"
+    elif view.to_next_tier:
+        to_next = f"{measure_text(view, view.to_next_tier)} to {view.next_tier}"
+    else:
+        to_next = f"{view.next_tier} reached: at the next tier review"
     return details(
         [
             ("member", f"{escape(view.name)} · {view.member_number}"),
