@@ -223,8 +223,9 @@ def _offer_table(offers: list[Offer], several: bool, nightly: bool) -> Table:
             style="bold",
         ),
         Column("left", lambda o: str(o.rooms_left), justify="right"),
-        Column("rated", _rated, justify="right", no_wrap=True),
     ]
+    if any(o.rating is not None for o in offers):  # a hotel without reviews keeps its 80 columns
+        columns.append(Column("rated", _rated, justify="right", no_wrap=True))
     return table_of(offers, columns)
 
 
