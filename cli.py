@@ -18,6 +18,7 @@ from commands import (
     folio,
     frontdesk,
     guest,
+    loyalty,
     payments,
     properties,
     quote,
@@ -25,6 +26,7 @@ from commands import (
     rates,
     reservation,
     revenue,
+    review,
     rooms,
     search,
     setup,
@@ -96,6 +98,8 @@ app.command("checkout")(frontdesk.checkout)
 app.add_typer(rooms.app, name="room")
 app.add_typer(folio.app, name="folio")
 app.add_typer(payments.app, name="payments")
+app.add_typer(loyalty.app, name="loyalty")
+app.add_typer(review.app, name="review")
 
 
 @app.callback(invoke_without_command=True)

@@ -45,6 +45,8 @@ def plain(value: Any) -> Any:
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):  # an average rating, not money (money is integer minor units)
+        return str(value)
     return value
 
 

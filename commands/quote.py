@@ -45,6 +45,15 @@ RatePlan = Annotated[
 Member = Annotated[
     bool, typer.Option("--member", help="The guest is a loyalty member: members' plans too.")
 ]
+MemberNumber = Annotated[
+    str | None,
+    typer.Option("--member-number", metavar="NUMBER", help="The caller's member number: "
+                 "members' plans too, once the number is found."),
+]  # fmt: skip
+MinRating = Annotated[
+    int | None,
+    typer.Option("--min-rating", metavar="1-5", help="Only room types guests rated this or more."),
+]
 OnlyProperty = Annotated[
     str | None, typer.Option("--property", "-p", metavar="CODE", help="Only this property.")
 ]
@@ -68,6 +77,8 @@ def quote(
     max_nightly: MaxNightly = None,
     rate_plan: RatePlan = None,
     member: Member = False,
+    member_number: MemberNumber = None,
+    min_rating: MinRating = None,
     property_code: OnlyProperty = None,
     city: City = None,
     show_all: ShowAll = False,
@@ -100,6 +111,8 @@ def quote(
             rate_plan=rate_plan,
             member=member,
             include_closed=show_all,
+            member_number=member_number or "",
+            min_rating=min_rating,
         ),
     )
     if json_output:
@@ -211,7 +224,14 @@ def _offer_table(offers: list[Offer], several: bool, nightly: bool) -> Table:
         ),
         Column("left", lambda o: str(o.rooms_left), justify="right"),
     ]
+    if any(o.rating is not None for o in offers):  # a hotel without reviews keeps its 80 columns
+        columns.append(Column("rated", _rated, justify="right", no_wrap=True))
     return table_of(offers, columns)
+
+
+def _rated(offer: Offer) -> str:
+    """The room type's average rating and how many reviews make it: `4.5★ (12)`."""
+    return f"{offer.rating}★ ({offer.reviews})" if offer.rating is not None else "—"
 
 
 def _night_column(night: dt.date) -> Column[Offer]:

@@ -48,6 +48,7 @@ class Kind(StrEnum):
     GUEST = "guest"
     ROOM = "room"
     RESERVATION = "reservation"
+    REVIEW = "review"
 
 
 @contextmanager
@@ -91,7 +92,7 @@ def find(
         ),
     ],
     kind: Annotated[
-        Kind | None, typer.Option("--type", "-t", help="Only guests, rooms or reservations.")
+        Kind | None, typer.Option("--type", "-t", help="Only guests, rooms, reservations, reviews.")
     ] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many hits.")] = 20,
     property_code: PropertyOption = None,

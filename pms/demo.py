@@ -1,5 +1,6 @@
 """A realistic demo hotel: room types over several floors, a few thousand guests, and stays in
-every state around today, so every screen has something true to show on first run.
+every state around today, loyalty members and guests' reviews, so every screen has something
+true to show on first run.
 
 Bookings go through the real services (inventory, room-nights, audit), with the business date
 wound back to the start of the history and brought to today at the end.
@@ -16,11 +17,24 @@ from faker import Faker
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from db.models import Guest, HousekeepingStatus, Property, ReservationStatus, Role, Room
+from db.models import (
+    Guest,
+    HousekeepingStatus,
+    Property,
+    Reservation,
+    ReservationStatus,
+    Role,
+    Room,
+)
 from pms.hotel.properties import add_room, add_room_type, set_extra_charges
 from pms.hotel.users import create_user
 from pms.inventory.nights import release, stay_nights
 from pms.kernel.audit import record
+from pms.loyalty.adjustments import adjust_points
+from pms.loyalty.batches import review_tiers
+from pms.loyalty.earning import earn_points
+from pms.loyalty.members import enrol
+from pms.loyalty.programme import ProgrammeTerms, TierTerms, set_programme, set_tier
 from pms.rates.dynamic_pricing import add_pricing_rule
 from pms.rates.plan_terms import PlanTermsInput
 from pms.rates.plans import create_rate_plan
@@ -28,6 +42,7 @@ from pms.rates.sheet_edits import set_rates
 from pms.rates.taxes import add_tax, set_taxes_inclusive
 from pms.reservations.booking import BookingRequest, book
 from pms.reservations.changes import cancel
+from pms.reviews.entry import ReviewInput, add_review
 from pms.setup import initialise
 from pms.stays.reservation_views import load_reservation
 from pms.stays.rooms import assign_room, drop_room_nights
@@ -99,6 +114,7 @@ def build_demo(
             progress(done, len(stays))
     prop.business_date = today
     _dirty_rooms(session, rng)
+    _members_and_reviews(session, rng)
     record(session, "demo", "property", prop.id, after={"reservations": len(stays)})
     if progress:
         progress(len(stays), len(stays))
@@ -243,3 +259,51 @@ def _dirty_rooms(session: Session, rng: random.Random) -> None:
         room.housekeeping = rng.choice(
             [HousekeepingStatus.CLEAN, HousekeepingStatus.INSPECTED, HousekeepingStatus.DIRTY]
         )
+
+
+_TIERS = [
+    TierTerms("BLUE", "Blue", 0, threshold=0, earn_per_unit=10, stay_bonus=250),
+    TierTerms("SILVER", "Silver", 1, threshold=5_000, earn_per_unit=12, stay_bonus=500),
+    TierTerms("GOLD", "Gold", 2, threshold=15_000, earn_per_unit=15, stay_bonus=1_000),
+]
+_REVIEWS = [
+    (5, "Wonderful stay", "Lovely sea view and the friendliest staff in Lisbon."),
+    (4, "Very good", "Quiet room, excellent breakfast, a little far from the metro."),
+    (4, "Comfortable", "Great bed and a spotless bathroom; the lift was slow."),
+    (3, "Fine for a night", "Clean enough, but the street was noisy until late."),
+    (2, "Disappointing", "The air conditioning rattled all night and nobody came."),
+    (5, "Perfect weekend", "Balcony, bathtub and sunset: we will be back."),
+]
+
+
+def _members_and_reviews(session: Session, rng: random.Random) -> None:
+    """The Seaside Club with three tiers, about a third of the past guests as members with
+    their stays' points, and a review from about one stay in three that checked out."""
+    set_programme(session, ProgrammeTerms("SEACLUB", "Seaside Club", expiry="after",
+                                          expiry_months=24), DEMO_CODE)  # fmt: skip
+    for tier in _TIERS:
+        set_tier(session, "SEACLUB", tier)
+    past = list(
+        session.scalars(
+            select(Reservation)
+            .where(Reservation.status == ReservationStatus.CHECKED_OUT)
+            .order_by(Reservation.id)
+        )
+    )
+    members: set[int] = set()
+    for reservation in past:
+        if reservation.guest_id not in members and rng.random() < 0.35:
+            enrol(session, reservation.guest_id)
+            brought = {"redeemable": rng.randrange(0, 20_000, 50),
+                       "qualifying": rng.randrange(0, 20_000, 50)}  # fmt: skip
+            adjust_points(session, reservation.guest_id, **brought, reason="points brought over")
+            members.add(reservation.guest_id)
+        if reservation.guest_id in members:
+            earn_points(session, reservation)
+        if rng.random() < 0.3:
+            overall, title, text = rng.choice(_REVIEWS)
+            codes = ("cleanliness", "comfort", "location", "service", "value")
+            scores = {c: max(1, min(5, overall + rng.choice([-1, 0, 0, 1]))) for c in codes}
+            add_review(session, ReviewInput(reservation.confirmation, overall, scores, title, text,
+                                            "en", review_date=reservation.departure))  # fmt: skip
+    review_tiers(session, DEMO_CODE)

@@ -1,11 +1,15 @@
-"""The home screen: the business date's arrivals, in-house, departures and tonight's occupancy.
+"""The home screen: the business date's arrivals, in-house, departures and tonight's occupancy,
+and a line on the guests' reviews (this month's average against last month's, the latest one).
 
-Everything comes from one `pms.frontdesk.dashboard.dashboard` call, read again whenever the clerk
-comes back to this screen (a booking made meanwhile shows at once) or presses `r`.
+The figures come from `pms.frontdesk.dashboard.dashboard` and `pms.reviews.views.review_pulse`,
+read again whenever the clerk comes back to this screen (a booking made meanwhile shows at once)
+or presses `r`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,16 +17,25 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from pms.frontdesk.dashboard import Dashboard, dashboard
 from pms.hotel.properties import property_view
+from pms.reviews.views import ReviewPulse, review_pulse
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.messages import DashboardLoaded, OpenReservation, PropertyLoaded
 from screens.reservation_table import ReservationTable
 from screens.tonight_bars import TonightBars
+
+
+@dataclass
+class PulseLoaded(Message):
+    """The reviews line's figures: the month's average, last month's, the latest reviews."""
+
+    pulse: ReviewPulse
 
 
 class DashboardScreen(DeskScreen[None]):
@@ -39,6 +52,7 @@ class DashboardScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield Static(id="stats")
+        yield Static(id="reviews-line")
         with Horizontal(id="panels"):
             with Vertical(id="arrivals-panel") as panel:
                 panel.border_title = "Arrivals"
@@ -66,6 +80,11 @@ class DashboardScreen(DeskScreen[None]):
     def _load(self) -> None:
         self.post_message(PropertyLoaded(self.desk.read(property_view, self.property_code)))
         self.post_message(DashboardLoaded(self.desk.read(dashboard, self.property_code)))
+        self.post_message(PulseLoaded(self.desk.read(review_pulse, self.property_code)))
+
+    @on(PulseLoaded)
+    def _show_pulse(self, message: PulseLoaded) -> None:
+        self.query_one("#reviews-line", Static).update(_pulse(message.pulse))
 
     @on(DashboardLoaded)
     def _show(self, message: DashboardLoaded) -> None:
@@ -103,4 +122,21 @@ def _stats(board: Dashboard) -> Text:
         line.append(f"{label} ")
         line.append(figure, style="bold")
         line.append(detail)
+    return line
+
+
+def _pulse(pulse: ReviewPulse) -> Text:
+    """`Reviews ★ 4.3 in Dec (12) · 4.1 in Nov · latest ★★★★★ Great stay`."""
+    line = Text("Reviews ", no_wrap=True, overflow="ellipsis")
+    now, before = pulse.this_month, pulse.last_month
+    last_month = pulse.month.replace(day=1) - dt.timedelta(days=1)
+    if now.count:
+        line.append(f"★ {now.average}", style="bold")
+        line.append(f" in {pulse.month:%b} ({now.count})")
+    else:
+        line.append(f"none yet in {pulse.month:%b}")
+    line.append(f" · {before.average} in {last_month:%b}" if before.count else "")
+    if pulse.latest:
+        latest = pulse.latest[0]
+        line.append(f" · latest {latest.stars} {latest.title or latest.text}")
     return line

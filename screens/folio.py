@@ -2,9 +2,10 @@
 
 One table per folio. `[` and `]` switch between them; `s` shows them side by side (the split
 view: room and tax on the company's folio, extras on the guest's). `p` posts a charge, `$` or
-`y` takes a payment, `v` reverses the highlighted posting with a reason (the service asks for a
-supervisor when it is of an earlier business date, and the screen shows its sentence), `t`
-moves it to another folio, `n` opens another folio, `i` shows a closed folio's invoice.
+`y` takes a payment, `l` pays with the member's loyalty points, `v` reverses the highlighted
+posting with a reason (the service asks for a supervisor when it is of an earlier business date,
+and the screen shows its sentence; a points payment is given back, with its points), `t` moves
+it to another folio, `n` opens another folio, `i` shows a closed folio's invoice.
 
 Every change goes back with the folio's version, so a folio changed at another desk meanwhile
 fails with "changed by someone else" instead of being posted twice.
@@ -12,6 +13,7 @@ fails with "changed by someone else" instead of being posted twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,9 +22,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import DescendantFocus
+from textual.message import Message
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from pms.billing.codes import POINTS_PAYMENT
 from pms.billing.folios import (
     FolioView,
     PostingView,
@@ -33,11 +37,14 @@ from pms.billing.folios import (
 )
 from pms.billing.invoice_views import invoice_of_folio
 from pms.billing.invoices import render_invoice_text
+from pms.kernel.errors import InvalidInput
 from pms.kernel.money import format_money
+from pms.loyalty.redemption import redeem_points, return_points
 from screens.folio_base import StayFoliosScreen
 from screens.folio_dialogs import (
     ChargeInput,
     ChoiceDialog,
+    PointsDialog,
     PostChargeDialog,
     TextPrompt,
     TextViewer,
@@ -47,7 +54,15 @@ from screens.header import DeskHeader
 from screens.messages import FoliosLoaded, InvoiceTextLoaded
 
 #: Actions that change the folio under the cursor: only while it is open.
-_CHANGES = {"post_charge", "reverse", "transfer"}
+_CHANGES = {"post_charge", "reverse", "transfer", "redeem"}
+
+
+@dataclass
+class PointsRefused(Message):
+    """The points typed could not be spent: the dialog opens again with them and the reason."""
+
+    points: int
+    reason: str
 
 
 class FolioScreen(StayFoliosScreen[None]):
@@ -58,6 +73,7 @@ class FolioScreen(StayFoliosScreen[None]):
         Binding("escape", "back", "Back"),
         Binding("p", "post_charge", "Post", tooltip="Post a charge"),
         Binding("dollar_sign,y", "pay", "Pay", key_display="$", tooltip="Take a payment"),
+        Binding("l", "redeem", "Points", tooltip="Pay with the member's loyalty points"),
         Binding("v", "reverse", "Reverse", tooltip="Reverse the highlighted posting"),
         Binding("t", "transfer", "Transfer", tooltip="Move the posting to another folio"),
         Binding("left_square_bracket", "switch(-1)", "Prev", key_display="[", show=False),
@@ -73,6 +89,7 @@ class FolioScreen(StayFoliosScreen[None]):
         super().__init__(confirmation)
         self.current = 0
         self.split = False
+        self.member_number = ""
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
@@ -103,6 +120,9 @@ class FolioScreen(StayFoliosScreen[None]):
             return None
         if action in ("reverse", "transfer") and folio is None:
             return None
+        if action == "redeem":
+            member_folio = folio is not None and folio.kind == "guest" and bool(self.member_number)
+            return member_folio or None
         if action == "transfer" and len(self.folios) < 2:
             return None
         if action in ("switch", "split") and len(self.folios) < 2:
@@ -124,6 +144,7 @@ class FolioScreen(StayFoliosScreen[None]):
         keep = self.folio.id if self.folio else None
         cursor = self.table.posting if self.table else None
         self.guest_name, self.currency = message.guest_name, message.currency
+        self.member_number = message.member_number
         self.account = message.account
         ids = [f.id for f in self.folios]
         self.current = ids.index(keep) if keep in ids else 0
@@ -138,7 +159,8 @@ class FolioScreen(StayFoliosScreen[None]):
                 table.move_cursor(row=table.get_row_index(key))
             elif table.row_count:
                 table.move_cursor(row=table.row_count - 1)
-        title = f"Folios of {message.guest_name} · {message.confirmation}"
+        member = f" ◆ {message.member_number}" if message.member_number else ""
+        title = f"Folios of {message.guest_name}{member} · {message.confirmation}"
         self.query_one("#folio-title", Static).update(Text(title, style="bold"))
         self._show_current()
 
@@ -208,7 +230,9 @@ class FolioScreen(StayFoliosScreen[None]):
         amount = format_money(posting.amount, folio.currency)
 
         def _why(reason: str | None) -> None:
-            if reason:
+            if reason and posting.code == POINTS_PAYMENT:
+                self._give_back(posting, reason)
+            elif reason:
                 self._reverse(posting, reason, folio.version)
 
         question = f"Reverse {posting.code} {amount} ({posting.description or 'no description'})?"
@@ -246,6 +270,20 @@ class FolioScreen(StayFoliosScreen[None]):
             choices = [(str(f.id), f"{f.name} {f.balance_text}") for f in targets]
             self.app.push_screen(ChoiceDialog("Move the posting to which folio?", choices), _to)
 
+    def action_redeem(self, points: str = "", problem: str = "") -> None:
+        """Ask how many points, then pay that much of the guest folio with them."""
+        folio = self.folio
+
+        def _typed(chosen: int | None) -> None:
+            if chosen is not None and folio is not None:
+                self._redeem(chosen, folio.version)
+
+        self.app.push_screen(PointsDialog(self.guest_name, points, problem), _typed)
+
+    @on(PointsRefused)
+    def _points_refused(self, message: PointsRefused) -> None:
+        self.action_redeem(str(message.points), message.reason)
+
     def action_new_folio(self) -> None:
         """Open another folio on the stay (split billing), by name."""
 
@@ -280,6 +318,21 @@ class FolioScreen(StayFoliosScreen[None]):
     def _reverse(self, posting: PostingView, reason: str, version: int) -> None:
         reversal = self.desk.run(reverse_posting, posting.id, reason, expected_version=version)
         self.reload(f"reversed {posting.code} {posting.description}".strip(), reversal.id)
+
+    @work(thread=True, exclusive=True, group="folio", exit_on_error=False)
+    def _redeem(self, points: int, version: int) -> None:
+        try:
+            paid = self.desk.run(redeem_points, self.confirmation, points, expected_version=version)
+        except InvalidInput as refused:
+            self.post_message(PointsRefused(points, str(refused)))
+            return
+        money = format_money(paid.amount, paid.currency)
+        self.reload(f"paid {money} with {points:,} points ({paid.balance:,} left)", paid.posting_id)
+
+    @work(thread=True, exclusive=True, group="folio", exit_on_error=False)
+    def _give_back(self, posting: PostingView, reason: str) -> None:
+        back = self.desk.run(return_points, posting.id, reason)
+        self.reload(f"gave back {abs(back.line.redeemable):,} points", back.posting_id)
 
     @work(thread=True, exclusive=True, group="folio", exit_on_error=False)
     def _transfer(self, posting: PostingView, target_id: int, reason: str, version: int) -> None:

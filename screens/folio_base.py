@@ -55,6 +55,7 @@ class StayFoliosScreen(DeskScreen[ScreenResultType]):
                 account,
                 done,
                 posting_id,
+                view.member_number,
             )
         )
 

@@ -126,3 +126,27 @@ class TextViewer(FormDialog[None]):
             yield Label(Text(self.title_text, style="bold"), classes="question")
             with VerticalScroll():
                 yield Static(Text(self.body), id="body")
+
+
+class PointsDialog(FormDialog[int]):
+    """Pay with loyalty points: how many to spend. A refusal (more than the member has, more
+    than the folio owes) opens it again with the points typed and the reason beside them."""
+
+    def __init__(self, guest_name: str, points: str = "", problem: str = "") -> None:
+        super().__init__()
+        self.guest_name, self.points, self.first_problem = guest_name, points, problem
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(f"Pay with {self.guest_name}'s loyalty points"), classes="question")
+            yield Input(self.points, placeholder="points to spend, e.g. 5000", id="points",
+                        compact=True)  # fmt: skip
+            yield Static(self.first_problem, classes="problem", id="problem")
+
+    @on(Input.Submitted)
+    def _done(self) -> None:
+        text = self.value("points").replace(",", "").replace(" ", "")
+        if not text.isdigit() or int(text) <= 0:
+            self.problem("type the points as a whole number, e.g. 5000", "points")
+            return
+        self.dismiss(int(text))

@@ -198,6 +198,8 @@ class FoliosLoaded(Message):
     account: StayFolios
     done: str = ""
     posting_id: int | None = None
+    #: The guest's loyalty member number ("" for a guest who is not a member).
+    member_number: str = ""
 
 
 @dataclass

@@ -208,7 +208,9 @@ class ReservationDetailScreen(DeskScreen[None]):
         status.update(f"{symbol} {word}" + ("  ▲ overbooked" if view.overbooked else ""))
         status.set_classes(f"state--{state}")
         facts = {
-            "guest": view.guest_name,
+            "guest": f"{view.guest_name} ◆ {view.member_number}"
+            if view.member_number
+            else view.guest_name,
             "contact": " · ".join(c for c in (view.email, view.phone) if c) or "—",
             "stay": f"{long_date(view.arrival)} → {long_date(view.departure)}, "
             f"{view.nights} night{'s' if view.nights != 1 else ''}",

@@ -114,7 +114,11 @@ class ReservationFormScreen(StayFieldsScreen):
         yield DeskHeader()
         view = self.view
         title = (
-            Text(f"Modify {view.confirmation} · {view.guest_name}", style="bold")
+            Text(
+                f"Modify {view.confirmation} · {view.guest_name}"
+                + (f" ◆ {view.member_number}" if view.member_number else ""),
+                style="bold",
+            )
             if view
             else steps_line(0)
         )

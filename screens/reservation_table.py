@@ -55,7 +55,9 @@ class ReservationTable(DataTable[Text]):
         symbol, word = STATES[state]
         style = self.get_component_rich_style(f"state--{state}", partial=True)
         guest = Text(row.guest_name, style=style, overflow="ellipsis", no_wrap=True)
-        guest.truncate(18, overflow="ellipsis")
+        guest.truncate(16 if row.member_number else 18, overflow="ellipsis")
+        if row.member_number:  # a loyalty member: a mark, the number is on the stay and profile
+            guest.append(" ◆", style="bold")
         if self.compact:
             return [Text(symbol, style=style), guest, Text(row.room_type), _nights(row), _room(row)]
         stay = f"{row.arrival:%d.%m}–{row.departure:%d.%m}"

@@ -36,10 +36,11 @@ CATCH_UP_SECONDS = 2.0
 #: Hits shown (a clerk types another letter rather than scroll further).
 LIMIT = 30
 #: What ctrl+t cycles through; None is everything.
-KINDS: tuple[str | None, ...] = (None, "guest", "reservation", "room")
+KINDS: tuple[str | None, ...] = (None, "guest", "reservation", "room", "review")
 #: Columns of the hit list that keep their width (the details take the rest).
 TYPE_WIDTH, NAME_WIDTH, STATE_WIDTH = 5, 26, 11
-KIND_NAMES = {None: "everything", "guest": "guests", "reservation": "reservations", "room": "rooms"}
+KIND_NAMES = {None: "everything", "guest": "guests", "reservation": "reservations", "room": "rooms",
+              "review": "reviews"}  # fmt: skip
 
 
 @dataclass
@@ -98,7 +99,7 @@ class HitTable(DataTable[Text]):
         title.truncate(NAME_WIDTH, overflow="ellipsis")
         detail = Text(hit.detail, no_wrap=True, overflow="ellipsis")
         detail.truncate(detail_width, overflow="ellipsis")
-        kind = {"reservation": "stay"}.get(hit.kind, hit.kind)
+        kind = {"reservation": "stay", "review": "rev."}.get(hit.kind, hit.kind)
         return [Text(kind), title, detail, self._state(hit)]
 
     def _state(self, hit: SearchHit) -> Text:
@@ -278,7 +279,7 @@ class SearchScreen(DeskScreen[SearchHit | None]):
             self.dismiss(hit)
         elif hit.kind == "guest":
             self.post_message(OpenGuest(hit.id))
-        elif hit.kind == "reservation":
+        elif hit.kind in ("reservation", "review"):  # a review opens the stay it is about
             self.post_message(OpenReservation(hit.ref))
         else:  # rooms have no screen of their own yet: say what the desk knows
             self.notify(f"{hit.title}: {hit.detail}", title="Room")

@@ -4,16 +4,26 @@ Every rule that two desks could race on is a constraint here, named so that migr
 stable: one stay per room-night, one reservation per idempotency key, sold never negative.
 Money is an integer count of the currency's minor unit (cents).
 
-The models live in one module per area (the house, rates, guests, stays, users, the logs; the
-money side of a stay in `db.folios`); every one of them is importable from here, and importing
-any of them imports this package first, so `Base.metadata` is always complete.
+The models live in one module per area (the house, rates, guests, stays, users, the logs,
+loyalty, reviews; the money side of a stay in `db.folios`); every one of them is importable from
+here, and importing any of them imports this package first, so `Base.metadata` is always
+complete.
 """
 
 from db.models.base import NAMING_CONVENTION, Base, utcnow
 from db.models.guests import Guest
 from db.models.hotel import HousekeepingStatus, Inventory, OutOfOrder, Property, Room, RoomType
 from db.models.logs import AuditLog, ChangeLog
+from db.models.loyalty import (
+    LoyaltyAccount,
+    LoyaltyLine,
+    LoyaltyProgramme,
+    LoyaltyProperty,
+    LoyaltyTier,
+    LoyaltyTierChange,
+)
 from db.models.rates import PricingRule, Rate, RatePlan, RatePlanPrice, Tax
+from db.models.reviews import Review, ReviewCategory, ReviewScore, ReviewStat
 from db.models.stays import (
     Reservation,
     ReservationNight,
@@ -31,6 +41,12 @@ __all__ = [
     "Guest",
     "HousekeepingStatus",
     "Inventory",
+    "LoyaltyAccount",
+    "LoyaltyLine",
+    "LoyaltyProgramme",
+    "LoyaltyProperty",
+    "LoyaltyTier",
+    "LoyaltyTierChange",
     "OutOfOrder",
     "PricingRule",
     "Property",
@@ -41,6 +57,10 @@ __all__ = [
     "ReservationNight",
     "ReservationStatus",
     "ReservationTax",
+    "Review",
+    "ReviewCategory",
+    "ReviewScore",
+    "ReviewStat",
     "Role",
     "Room",
     "RoomNight",

@@ -18,6 +18,7 @@ TRANSACTION_CODES: dict[str, tuple[str, str]] = {
     "PAY-CASH": ("payment", "Payment, cash"),
     "PAY-CARD": ("payment", "Payment, card"),
     "PAY-TERMINAL": ("payment", "Payment, card terminal"),
+    "PAY-POINTS": ("payment", "Payment, loyalty points"),
     "REFUND": ("refund", "Refund"),
     "ADJ": ("adjustment", "Adjustment"),
     "XFER": ("transfer", "Transfer"),
@@ -28,6 +29,9 @@ TAX_PREFIX = "TAX-"
 ALL_TAXES = "TAX"
 KINDS = ("charge", "tax", "payment", "refund", "adjustment", "transfer")
 
+
+#: Points redeemed on a folio (`pms.loyalty`): given back there, with the points, not reversed here.
+POINTS_PAYMENT = "PAY-POINTS"
 
 #: Kinds a clerk does not post by hand: payments and refunds go through pms.payments.take.
 NOT_BY_HAND = frozenset({"payment", "refund", "transfer"})

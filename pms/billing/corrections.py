@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.folios import Folio, Posting
 from db.models import Role
+from pms.billing.codes import POINTS_PAYMENT
 from pms.billing.ledger import (
     append_posting,
     label_of,
@@ -40,6 +41,10 @@ def _movable(session: Session, posting_id: int, doing: str) -> tuple[Posting, Fo
     if posting.payment_id is not None:
         raise InvalidTransition(
             f"posting {posting_id} belongs to payment {posting.payment_id} — refund it instead"
+        )
+    if posting.code == POINTS_PAYMENT:
+        raise InvalidTransition(
+            f"posting {posting_id} was paid with loyalty points — give the points back instead"
         )
     return posting, load_folio(session, posting.folio_id)
 

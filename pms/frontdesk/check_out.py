@@ -19,6 +19,7 @@ from pms.frontdesk.stay_changes import cut_stay, last_room
 from pms.housekeeping.room_status import mark_dirty
 from pms.kernel.audit import record
 from pms.kernel.errors import InvalidTransition
+from pms.loyalty.earning import earn_points
 from pms.stays.reservation_views import (
     ReservationView,
     check_version,
@@ -88,6 +89,7 @@ def check_out(
     reservation.status = ReservationStatus.CHECKED_OUT
     reservation.checked_out_at = moment
     session.flush()
+    earn_points(session, reservation)  # from the ROOM postings now on the closed folios
     if room is not None:
         mark_dirty(session, room, f"{reservation.confirmation} checked out")
     record(

@@ -7,8 +7,10 @@ the closed combinations and their reasons when asked.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,8 +19,10 @@ from db.models import Property, RatePlan, Room, RoomType
 from pms.hotel.properties import resolve_property
 from pms.inventory.nights import stay_nights
 from pms.kernel.errors import InvalidInput, NotFound
+from pms.loyalty.members import find_member
 from pms.rates.pricing import NightQuote, Party, stay_total
 from pms.rates.ratesheet import RateSheet, cancel_policy
+from pms.reviews.ratings import room_type_ratings
 from pms.stays.stay_rules import check_counts, resolve_stay
 
 
@@ -39,6 +43,10 @@ class QuoteRequest:
     rate_plan: str | None = None
     member: bool = False
     include_closed: bool = False
+    #: A member number typed at the desk: members' plans are shown when it is a member's.
+    member_number: str = ""
+    #: Only room types whose guests rated them at least this (1–5) on average.
+    min_rating: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,9 @@ class Offer:
     nights: list[NightQuote]
     rooms_left: int  # free rooms of the type on the fullest night; 0 may still sell (allowance)
     closed: str = ""
+    #: The room type's average overall rating from published reviews (None without any).
+    rating: Decimal | None = None
+    reviews: int = 0
 
     @property
     def total(self) -> int:
@@ -105,12 +116,19 @@ def quote(session: Session, request: QuoteRequest) -> list[Offer]:
     """Every room type × rate plan the hotel(s) could sell for the stay, cheapest first.
 
     Closed combinations (restrictions, sold out, too small for the party) are left out unless
-    `include_closed`, in which case they come last with the reason.
+    `include_closed`, in which case they come last with the reason. Members' plans are shown
+    to members only (`member`, or a `member_number` that is a member's); each offer carries
+    its room type's average rating, and `min_rating` leaves out the types rated below it.
     """
     if request.max_total is not None and request.max_total < 0:
         raise InvalidInput("max_price", "a maximum price cannot be negative")
     if request.max_nightly is not None and request.max_nightly < 0:
         raise InvalidInput("max_nightly", "a maximum nightly price cannot be negative")
+    if request.min_rating is not None and not 1 <= request.min_rating <= 5:
+        raise InvalidInput("min_rating", "a minimum rating is 1 to 5")
+    if request.member_number.strip():
+        find_member(session, request.member_number)  # refuses a number that is no member's
+        request = dataclasses.replace(request, member=True)
     offers: list[Offer] = []
     for prop in _properties(session, request):
         offers.extend(_offers_at(session, prop, request))
@@ -137,11 +155,16 @@ def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[
         if not plans:
             raise NotFound(f"there is no rate plan {request.rate_plan!r} at {prop.code}")
     room_features = _room_features(session, prop)
+    ratings = room_type_ratings(session, prop.id)
     wanted = {f.strip().lower() for f in request.features if f.strip()}
     offers = []
     for room_type in prop.room_types:
         features = sorted(set(room_type.features) | room_features.get(room_type.id, set()))
         if wanted - {f.lower() for f in features}:
+            continue
+        rating = ratings.get(room_type.id)
+        average = rating.average if rating else None
+        if request.min_rating is not None and (average is None or average < request.min_rating):
             continue
         # Inventory is the same for every plan: count it once per room type.
         rooms_left = max(0, sheet.rooms_left(room_type, nights))
@@ -172,6 +195,8 @@ def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[
                 nights=priced,
                 rooms_left=rooms_left,
                 closed=closed,
+                rating=average,
+                reviews=rating.count if rating else 0,
             )
             if not offer.closed and not _within_budget(offer, request):
                 continue

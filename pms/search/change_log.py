@@ -15,7 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ChangeLog, Guest, Reservation, Room
-from pms.search.documents import Doc, chunked, guest_docs, reservation_docs, room_docs
+from pms.search.documents import (
+    Doc,
+    chunked,
+    guest_docs,
+    reservation_docs,
+    review_docs,
+    room_docs,
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ class Affected:
     guests: set[int] = field(default_factory=set)
     rooms: set[int] = field(default_factory=set)
     reservations: set[int] = field(default_factory=set)
+    reviews: set[int] = field(default_factory=set)
 
     def keys(self) -> set[str]:
         """The document keys these entities have (or had) in the index."""
@@ -83,6 +91,7 @@ class Affected:
             {f"guest:{i}" for i in self.guests}
             | {f"room:{i}" for i in self.rooms}
             | {f"reservation:{i}" for i in self.reservations}
+            | {f"review:{i}" for i in self.reviews}
         )
 
 
@@ -103,6 +112,8 @@ def affected(session: Session, changes: Iterable[Change]) -> Affected:
             touched.rooms.add(change.entity_id)
         elif change.entity == "room_type":
             room_types.add(change.entity_id)
+        elif change.entity == "review":
+            touched.reviews.add(change.entity_id)
     for batch in chunked(room_types):
         touched.rooms |= set(session.scalars(select(Room.id).where(Room.room_type_id.in_(batch))))
     for batch in chunked(set(touched.guests)):
@@ -129,4 +140,5 @@ def docs_for(session: Session, touched: Affected) -> list[Doc]:
         *guest_docs(session, touched.guests),
         *room_docs(session, touched.rooms),
         *reservation_docs(session, touched.reservations),
+        *review_docs(session, touched.reviews),
     ]

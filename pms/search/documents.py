@@ -18,7 +18,16 @@ import phonenumbers
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Guest, Property, Reservation, ReservationStatus, Room, RoomNight, RoomType
+from db.models import (
+    Guest,
+    Property,
+    Reservation,
+    ReservationStatus,
+    Review,
+    Room,
+    RoomNight,
+    RoomType,
+)
 
 #: A document as whoosh takes it: field name → value (text, or anything for the stored `data`).
 Doc = dict[str, Any]
@@ -306,12 +315,58 @@ def reservation_docs(session: Session, ids: Collection[int] | None = None) -> It
             yield _reservation_doc(row, rooms.get(row.id, []))
 
 
+# --- reviews --------------------------------------------------------------------------------
+
+
+def review_docs(session: Session, ids: Collection[int] | None = None) -> Iterator[Doc]:
+    """Documents of published reviews, found by the words of their title and text (a hidden
+    review leaves the index); they open the stay reviewed."""
+    batches: Iterable[list[int] | None] = [None] if ids is None else chunked(ids)
+    for batch in batches:
+        query = (
+            select(Review, Reservation.confirmation, RoomType.code, Property.code)
+            .join(Reservation, Reservation.id == Review.reservation_id)
+            .join(RoomType, RoomType.id == Review.room_type_id)
+            .join(Property, Property.id == Review.property_id)
+            .where(Review.status == "published")
+            .order_by(Review.id)
+        )
+        if batch is not None:
+            query = query.where(Review.id.in_(batch))
+        for review, confirmation, room_type, property_code in session.execute(query):
+            stars = "★" * review.overall + "☆" * (5 - review.overall)
+            yield _clean(
+                {
+                    "key": f"review:{review.id}",
+                    "kind": "review",
+                    "property": property_code.lower(),
+                    "words": _words(review.title, review.text),
+                    "start": review.title,
+                    "data": {
+                        "kind": "review",
+                        "id": review.id,
+                        "ref": confirmation,
+                        "title": f"{stars} {review.title or 'Review'} · {confirmation}",
+                        "detail": f"{review.review_date:%d %b %Y} · {room_type} · "
+                        f"{review.text[:120]}",
+                        "stay": "",
+                        "vip": 0,
+                        "dnr": False,
+                        "property": property_code,
+                    },
+                }
+            )
+
+
 def totals(session: Session) -> int:
     """How many documents a full build writes (for its progress bar)."""
     counts = [
         session.scalar(select(func.count()).select_from(Guest).where(*_LIVE_GUEST)),
         session.scalar(select(func.count()).select_from(Room)),
         session.scalar(select(func.count()).select_from(Reservation)),
+        session.scalar(
+            select(func.count()).select_from(Review).where(Review.status == "published")
+        ),
     ]
     return sum(c or 0 for c in counts)
 
@@ -321,3 +376,4 @@ def all_docs(session: Session) -> Iterator[Doc]:
     yield from guest_docs(session)
     yield from room_docs(session)
     yield from reservation_docs(session)
+    yield from review_docs(session)

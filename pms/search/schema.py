@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
 #: Bump when the schema or the documents change: older indexes are then rebuilt on open.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Words as the index compares them: lower case, accents folded (`García` → `garcia`).
 FOLD = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
@@ -48,7 +48,7 @@ def schema() -> Schema:
     you go (the NGRAMWORDS(2, 4) cut, accents folded), `start` for the first 2–4 letters of any
     word, `code` for confirmation, loyalty and room numbers and dates and `code_start` for their
     first letters, `phone` / `phone_rev` for digits, `flags` for VIP and do-not-rent, and `data`
-    for the result line."""
+    for the result line. A review's title and text are its `words`."""
     return Schema(
         key=_terms(WHOLE, unique=True, stored=True),
         kind=_terms(WHOLE),

@@ -31,8 +31,8 @@ from pms.search.documents import IN_HOUSE, UPCOMING
 from pms.search.index import SearchIndex, index_root
 from pms.search.schema import CODE_START, FOLD
 
-KINDS = ("guest", "room", "reservation")
-_KIND_ORDER = {"guest": 0, "reservation": 1, "room": 2}
+KINDS = ("guest", "room", "reservation", "review")
+_KIND_ORDER = {"guest": 0, "reservation": 1, "room": 2, "review": 3}
 MAX_LIMIT = 200
 
 # Scores of a query word's match: each kind dominates the ones below whatever the stay adds.

@@ -30,6 +30,8 @@ class ReservationSummary:
     departure: dt.date
     adults: int
     children: int
+    #: The guest's loyalty member number, "" when they are not a member.
+    member_number: str = ""
 
     @property
     def nights(self) -> int:
@@ -110,6 +112,7 @@ def list_reservations(
             departure=r.departure,
             adults=r.adults,
             children=r.children,
+            member_number=g.loyalty_number or "",
         )
         for r, g, code in rows
     ]

@@ -82,6 +82,8 @@ class ReservationView:
     policy: str
     cancellation_fee: int
     version: int
+    #: The guest's loyalty member number, "" when they are not a member.
+    member_number: str = ""
 
     @property
     def nights(self) -> int:
@@ -169,6 +171,7 @@ def reservation_view(session: Session, reservation: Reservation) -> ReservationV
         policy=cancel_policy(reservation.rate_plan).summary(),
         cancellation_fee=reservation.cancellation_fee,
         version=reservation.version,
+        member_number=guest.loyalty_number or "",
     )
 
 
@@ -214,6 +217,7 @@ def new_stay_view(
         policy=cancel_policy(plan).summary(),
         cancellation_fee=0,
         version=1,
+        member_number=guest.loyalty_number or "",
     )
 
 

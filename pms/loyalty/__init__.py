@@ -1,0 +1,1 @@
+"""The loyalty programme: tiers, members, their points ledger, earning, redeeming and expiry."""

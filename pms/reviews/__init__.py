@@ -1,0 +1,1 @@
+"""Guest reviews of checked-out stays: entry, import, moderation, replies and the averages."""
