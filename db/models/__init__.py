@@ -11,7 +11,15 @@ any of them imports this package first, so `Base.metadata` is always complete.
 
 from db.models.base import NAMING_CONVENTION, Base, utcnow
 from db.models.guests import Guest
-from db.models.hotel import HousekeepingStatus, Inventory, OutOfOrder, Property, Room, RoomType
+from db.models.hotel import (
+    Feature,
+    HousekeepingStatus,
+    Inventory,
+    OutOfOrder,
+    Property,
+    Room,
+    RoomType,
+)
 from db.models.logs import AuditLog, ChangeLog
 from db.models.rates import PricingRule, Rate, RatePlan, RatePlanPrice, Tax
 from db.models.stays import (
@@ -28,6 +36,7 @@ __all__ = [
     "AuditLog",
     "Base",
     "ChangeLog",
+    "Feature",
     "Guest",
     "HousekeepingStatus",
     "Inventory",
