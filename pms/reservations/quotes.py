@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Property, RatePlan, Room, RoomType
-from pms.hotel.properties import resolve_property
+from pms.hotel.properties import resolve_property, rooms_in_service
 from pms.inventory.nights import stay_nights
 from pms.kernel.errors import InvalidInput, NotFound
 from pms.rates.pricing import NightQuote, Party, stay_total
@@ -203,7 +203,9 @@ def _room_features(session: Session, prop: Property) -> dict[int, set[str]]:
     """Features some room of each type has (accessible, quiet …) beyond the type's own."""
     found: dict[int, set[str]] = {}
     for type_id, features in session.execute(
-        select(Room.room_type_id, Room.features).where(Room.property_id == prop.id)
+        select(Room.room_type_id, Room.features).where(
+            Room.property_id == prop.id, rooms_in_service(prop.business_date)
+        )
     ).all():
         found.setdefault(type_id, set()).update(features or [])
     return found
