@@ -34,6 +34,8 @@ class RoomTypeView:
     price: int | None
     extra_adult: int
     extra_child: int
+    #: The business date it was retired on; None while it is on sale.
+    retired_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ def add_room_type(
     session.add(RatePlanPrice(rate_plan_id=plan.id, room_type_id=room_type.id, amount=price))
     session.expire(prop, ["room_types"])
     record(session, "create", "room_type", room_type.id, after={"code": code, "price": price})
-    return _room_type_view(room_type, rooms=0, price=price)
+    return view_of_room_type(room_type, rooms=0, price=price)
 
 
 def add_room(
@@ -292,7 +294,7 @@ def property_view(session: Session, code: str | None = None) -> PropertyView:
         business_date=prop.business_date,
         taxes_inclusive=prop.taxes_inclusive,
         room_types=[
-            _room_type_view(rt, counts.get(rt.id, 0), prices.get(rt.id)) for rt in prop.room_types
+            view_of_room_type(rt, counts.get(rt.id, 0), prices.get(rt.id)) for rt in prop.room_types
         ],
     )
 
@@ -303,7 +305,8 @@ def list_properties(session: Session) -> list[PropertyView]:
     return [property_view(session, code) for code in codes]
 
 
-def _room_type_view(room_type: RoomType, rooms: int, price: int | None) -> RoomTypeView:
+def view_of_room_type(room_type: RoomType, rooms: int, price: int | None) -> RoomTypeView:
+    """The plain view of a room type, with its rooms in service and its base price."""
     return RoomTypeView(
         code=room_type.code,
         name=room_type.name,
@@ -315,4 +318,5 @@ def _room_type_view(room_type: RoomType, rooms: int, price: int | None) -> RoomT
         price=price,
         extra_adult=room_type.extra_adult,
         extra_child=room_type.extra_child,
+        retired_on=room_type.retired_on,
     )
