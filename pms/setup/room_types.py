@@ -49,13 +49,14 @@ _ACTIVE = (ReservationStatus.TENTATIVE, ReservationStatus.CONFIRMED, Reservation
 @dataclass(frozen=True)
 class RoomTypeInput:
     """A new room type: its guests, features, overbooking allowance and nightly prices (minor
-    units) on the base plan, and for each adult and child above the base occupancy."""
+    units) on the base plan, and for each adult and child above the base occupancy (which is
+    two, or one for a single, unless given)."""
 
     code: str
     name: str
     max_occupancy: int
     price: int
-    base_occupancy: int = 2
+    base_occupancy: int | None = None
     features: tuple[str, ...] = ()
     overbooking_allowance: int = 0
     extra_adult: int = 0
@@ -87,7 +88,9 @@ def create_room_type(
         kind.code,
         kind.name,
         max_occupancy=kind.max_occupancy,
-        base_occupancy=kind.base_occupancy,
+        base_occupancy=(
+            min(2, kind.max_occupancy) if kind.base_occupancy is None else kind.base_occupancy
+        ),
         price=kind.price,
         features=list(kind.features),
         overbooking_allowance=kind.overbooking_allowance,
