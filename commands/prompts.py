@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-import click
 import typer
 
 from pms.kernel.errors import InvalidInput
@@ -35,7 +34,7 @@ def ask(
         try:
             return check(text)
         except InvalidInput as error:
-            raise click.BadParameter(str(error)) from None
+            raise typer.BadParameter(str(error)) from None
 
     return typer.prompt(
         question,
