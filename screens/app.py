@@ -219,7 +219,7 @@ class FrontDeskApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.check_database()
-        self.run_action("screen.refresh")
+        self.call_later(self.run_action, "screen.refresh")
 
     def action_search(self) -> None:
         """F3: find a guest, room or reservation as you type."""

@@ -61,6 +61,8 @@ class PropertySwitcher(DeskScreen[str | None], ModalScreen[str | None]):
                 f"business date {long_date(prop.business_date)}"
             )
             options.add_option(Option(Text(line, no_wrap=True), id=prop.code))
+        codes = [prop.code for prop in message.properties]
+        options.highlighted = codes.index(current.upper()) if current.upper() in codes else 0
         options.focus()
 
     @on(OptionList.OptionSelected)
