@@ -29,6 +29,7 @@ from pms.kernel.errors import (
 )
 from pms.reservations.booking import BookingRequest, book
 from pms.reservations.changes import cancel
+from pms.reservations.quotes import QuoteRequest, quote
 from pms.setup.room_types import (
     RoomTypeChanges,
     RoomTypeInput,
@@ -252,6 +253,10 @@ def test_features_come_from_the_vocabulary(manager: Desk) -> None:
     assert words["accessible"] == ([], 2)
     with pytest.raises(InvalidInput, match="'balcony' is already a feature"):
         manager.run(add_features, "TST", ["balcony"])
+    found = manager.read(quote, QuoteRequest(arrival=d(3), nights=1, features=("Balcony",)))
+    assert {o.room_type for o in found} == {"KNG"}
+    with pytest.raises(InvalidInput, match=r"'sea veiw' is not a feature \(known: accessible"):
+        manager.read(quote, QuoteRequest(arrival=d(3), nights=1, features=("sea veiw",)))
 
 
 def test_a_clerk_cannot_change_the_house(hotel: Desk) -> None:

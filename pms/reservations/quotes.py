@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Property, RatePlan, Room, RoomType
 from pms.hotel.properties import resolve_property, rooms_in_service
+from pms.hotel.vocabulary import vocabulary
 from pms.inventory.nights import stay_nights
 from pms.kernel.errors import InvalidInput, NotFound
 from pms.rates.pricing import NightQuote, Party, stay_total
@@ -111,12 +112,24 @@ def quote(session: Session, request: QuoteRequest) -> list[Offer]:
         raise InvalidInput("max_price", "a maximum price cannot be negative")
     if request.max_nightly is not None and request.max_nightly < 0:
         raise InvalidInput("max_nightly", "a maximum nightly price cannot be negative")
+    properties = _properties(session, request)
+    if request.features:
+        _check_features(session, properties, request.features)
     offers: list[Offer] = []
-    for prop in _properties(session, request):
+    for prop in properties:
         offers.extend(_offers_at(session, prop, request))
     open_offers = sorted((o for o in offers if not o.closed), key=lambda o: (o.total, o.room_type))
     closed = [o for o in offers if o.closed] if request.include_closed else []
     return open_offers + closed
+
+
+def _check_features(session: Session, properties: list[Property], wanted: tuple[str, ...]) -> None:
+    """A feature no hotel's vocabulary has is a typo, not a wish nobody can meet: say so."""
+    known = {name for prop in properties for name in vocabulary(session, prop)}
+    for feature in wanted:
+        if feature.strip() and " ".join(feature.split()).lower() not in known:
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise InvalidInput("feature", f"{feature.strip()!r} is not a feature (known: {listed})")
 
 
 def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[Offer]:
