@@ -12,7 +12,7 @@ from conftest import CLERK, MANAGER
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Property
+from db.models import AuditLog, Property
 from pms.frontdesk.check_in import check_in
 from pms.guests.lookup import GuestInput
 from pms.hotel.features import add_features, list_features
@@ -257,6 +257,29 @@ def test_features_come_from_the_vocabulary(manager: Desk) -> None:
     assert {o.room_type for o in found} == {"KNG"}
     with pytest.raises(InvalidInput, match=r"'sea veiw' is not a feature \(known: accessible"):
         manager.read(quote, QuoteRequest(arrival=d(3), nights=1, features=("sea veiw",)))
+
+
+def test_every_change_of_the_house_is_in_the_audit_log(manager: Desk) -> None:
+    manager.run(add_rooms, "TST", "104", "DBL")
+    manager.run(edit_room_type, "TST", "DBL", RoomTypeChanges(price=10500))
+    manager.run(retire_rooms, "TST", "104")
+
+    assert manager.read(_audit)[-3:] == [
+        ("maria", "create", "room", {"number": "104", "type": "DBL"}),
+        ("maria", "update", "room_type", {"price": 10500}),
+        ("maria", "retire", "room", {"retired_on": "2026-12-01"}),
+    ]
+
+
+def _audit(session: Session) -> list[tuple[str, str, str, dict[str, object]]]:
+    """The audit rows, oldest first; of an update, only what it changed."""
+    rows = []
+    for row in session.scalars(select(AuditLog).order_by(AuditLog.id)):
+        after = dict(row.after or {})
+        if row.action == "update" and row.before:
+            after = {k: v for k, v in after.items() if row.before.get(k) != v}
+        rows.append((row.username, row.action, row.entity, after))
+    return rows
 
 
 def test_a_clerk_cannot_change_the_house(hotel: Desk) -> None:
