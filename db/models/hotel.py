@@ -60,9 +60,7 @@ class Property(Base):
     tax_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # Settings by name (what the night audit's reports count, …), read and checked through the
     # typed model in `pms.hotel.property_settings`; names not set take that model's defaults.
-    settings: Mapped[dict[str, Any]] = mapped_column(
-        JSON, default=dict, server_default="{}"
-    )
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
     # The room types on sale: a retired one keeps its rows for history but is not listed here.
     room_types: Mapped[list[RoomType]] = relationship(
