@@ -217,7 +217,9 @@ class SetupScreen(DeskScreen[None]):
         return f"Retired room {key}{moved}"
 
     @on(Worker.StateChanged)
-    def _retired(self, event: Worker.StateChanged) -> None:
+    def _worker_done(self, event: Worker.StateChanged) -> None:
+        """A read that failed is said; a retirement done is said and the tables read again;
+        one refused because stays hold the room offers to move them."""
         if event.worker.group == "load" and event.state == WorkerState.ERROR:
             self.report_failure(event.worker.error)
         if event.worker.group != "retire":

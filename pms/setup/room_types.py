@@ -106,11 +106,10 @@ def room_type_view(session: Session, property_code: str | None, code: str) -> Ro
     """One room type as the desk shows it, retired or not."""
     prop = resolve_property(session, property_code)
     wanted = code.strip().upper()
-    for view in list_room_types(session, prop.code, retired=True):
-        if view.code == wanted:
-            return view
-    resolve_room_type(session, prop, wanted)  # says which types there are
-    raise AssertionError("unreachable")  # pragma: no cover
+    views = {view.code: view for view in list_room_types(session, prop.code, retired=True)}
+    if wanted not in views:
+        resolve_room_type(session, prop, wanted)  # refused, naming the types there are
+    return views[wanted]
 
 
 def list_room_types(
