@@ -27,9 +27,12 @@ from commands import (
     reservation,
     revenue,
     review,
-    rooms,
     search,
     setup,
+    setup_features,
+    setup_property,
+    setup_room_types,
+    setup_rooms,
     user,
 )
 from pms.kernel.errors import InvalidInput, PmsError
@@ -80,7 +83,7 @@ app = typer.Typer(
 app.command("init")(setup.init)
 app.command("demo")(setup.demo)
 app.add_typer(setup.db_app, name="db")
-app.add_typer(properties.app, name="property")
+app.add_typer(setup_property.app, name="property")
 app.command("availability")(properties.availability)
 app.add_typer(reservation.app, name="reservation")
 app.add_typer(user.app, name="user")
@@ -88,14 +91,15 @@ app.add_typer(rates.app, name="rates")
 app.add_typer(rateplan.plan_app, name="rateplan")
 app.add_typer(revenue.tax_app, name="tax")
 app.add_typer(revenue.rule_app, name="pricing-rule")
-app.add_typer(revenue.room_type_app, name="room-type")
+app.add_typer(setup_room_types.app, name="room-type")
+app.add_typer(setup_features.app, name="feature")
 app.command("quote")(quote.quote)
 app.add_typer(search.app, name="search")
 app.add_typer(guest.app, name="guest")
 app.command("checkin")(frontdesk.checkin)
 app.command("walkin")(frontdesk.walkin)
 app.command("checkout")(frontdesk.checkout)
-app.add_typer(rooms.app, name="room")
+app.add_typer(setup_rooms.app, name="room")
 app.add_typer(folio.app, name="folio")
 app.add_typer(payments.app, name="payments")
 app.add_typer(loyalty.app, name="loyalty")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Role
 from pms.guests.lookup import GuestInput
+from pms.hotel.features import add_features
 from pms.hotel.properties import (
     add_room,
     add_room_type,
@@ -165,6 +166,8 @@ def set_up(target: Target, seed: int) -> None:
     desk.actor = MANAGER
 
     def rooms(session: Session) -> None:
+        words = {f for spec in ROOM_TYPES for f in spec.features} | {"quiet", "high floor"}
+        add_features(session, PROPERTY, sorted(words))
         for spec in ROOM_TYPES:
             add_room_type(
                 session, PROPERTY, spec.code, spec.name, max_occupancy=spec.max_occupancy,

@@ -58,6 +58,7 @@ from db.models import (
 )
 from pms.guests.merge import anonymise_guest
 from pms.guests.profile_edits import GuestDetails, update_guest
+from pms.hotel.features import add_features
 from pms.hotel.properties import add_room, add_room_type, create_property
 from pms.kernel.desk import Actor, Desk
 from pms.search.schema import FlatWeighting
@@ -86,6 +87,7 @@ def set_up(desk: Desk, guests: int, reservations: int, seed: int) -> list[dict[s
 
     def _hotel(session) -> None:  # type: ignore[no-untyped-def]
         create_property(session, "BEN", "Benchmark Hotel", business_date=dt.date.today())
+        add_features(session, "BEN", ["sea view"])
         add_room_type(session, "BEN", "DBL", "Double", max_occupancy=3, price=12000)
         add_room_type(session, "BEN", "SUI", "Suite", max_occupancy=4, price=30000,
                       features=["sea view"])  # fmt: skip

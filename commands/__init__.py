@@ -52,7 +52,11 @@ JsonOption = Annotated[
 PropertyOption = Annotated[
     str | None,
     typer.Option(
-        "--property", "-p", metavar="CODE", help="Property code; not needed when there is one."
+        "--property",
+        "-p",
+        metavar="CODE",
+        envvar="PMS_PROPERTY",
+        help="Property code; not needed when there is one.",
     ),
 ]
 VersionOption = Annotated[

@@ -8,30 +8,16 @@ property's business date and include both ends: `--from 1.12 --to 31.12` is all 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from pms.hotel.properties import PropertyView, property_view
 from pms.kernel.dates import parse_date
 from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput
+from pms.kernel.money import percent_bp
 from pms.rates.sheet_edits import WEEKDAYS
 
 #: Nights `rates show` shows when no --to is given: two weeks, as the desk plans.
 DEFAULT_NIGHTS = 14
-
-
-def percent_bp(text: str, field: str) -> int:
-    """A percentage as typed (`-10`, `12.5`, `6%`) in basis points: 12.5 → 1250."""
-    try:
-        value = Decimal(text.strip().removesuffix("%").strip())
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
-        raise InvalidInput(field, f"{field} {text!r} is not a percentage (e.g. -10 or 12.5)")
-    points = value * 100
-    if points != points.to_integral_value():
-        raise InvalidInput(field, f"{field} {text!r} has more than two decimals")
-    return int(points)
 
 
 def whole_percent(text: str, field: str) -> int:

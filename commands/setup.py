@@ -1,5 +1,5 @@
-"""Making a database ready: `pms init` (a first hotel), `pms demo` (a hotel full of stays) and
-`pms db upgrade|current` (the schema).
+"""Making a database ready: `pms init` (a first hotel, from options, a hotel file or questions
+at a terminal), `pms demo` (a hotel full of stays) and `pms db upgrade|current` (the schema).
 
 These commands open the desk without the readiness check, as the system: the database may not
 be migrated yet and no user may exist.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,41 +23,42 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from commands import JsonOption, desk_for, open_for
-from commands.output import console, day, print_json
+from commands import JsonOption, desk_for, open_for, prompts
+from commands.output import console, day, plain, print_json
+from commands.setup_walkthrough import ask_admin, walk_through
 from pms.demo import DEMO_CODE, DEMO_PASSWORD, build_demo
 from pms.hotel.properties import property_view
 from pms.hotel.users import list_users
-from pms.kernel.desk import safe_url
+from pms.kernel.desk import Desk, safe_url
 from pms.kernel.errors import InvalidInput
-from pms.setup import initialise
+from pms.setup.first_run import HotelReady, set_up_hotel
+from pms.setup.hotel_file import HotelFile, InvalidHotelFile, hotel_from, read_hotel_file
 
 db_app = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_help=True)
 
-# What `init` asks for when it is not given.
+# What `init` is told; at a terminal, what is left out is asked for (`commands.setup_walkthrough`).
 Code = Annotated[
-    str, typer.Option(prompt="Property code", help="Short code of the hotel, e.g. SEA.")
+    str | None, typer.Option(help="Short code of the hotel, e.g. SEA (with --name: no questions).")
 ]
-Name = Annotated[
-    str, typer.Option(prompt="Property name", help="The hotel's name, e.g. 'Seaside Hotel'.")
-]
-Currency = Annotated[
-    str, typer.Option(prompt=True, help="ISO code of the currency the hotel bills in.")
-]
-TimeZone = Annotated[
-    str, typer.Option(prompt="Time zone", help="The hotel's time zone, e.g. Europe/Lisbon.")
-]
-City = Annotated[str, typer.Option(prompt=True, help="The hotel's city.")]
-Admin = Annotated[
-    str, typer.Option(prompt="Admin user", help="Username of the first administrator.")
-]
-Password = Annotated[
-    str,
+Name = Annotated[str | None, typer.Option(help="The hotel's name, e.g. 'Seaside Hotel'.")]
+Currency = Annotated[str, typer.Option(help="ISO code of the currency the hotel bills in.")]
+TimeZone = Annotated[str, typer.Option(help="The hotel's time zone, e.g. Europe/Lisbon.")]
+City = Annotated[str, typer.Option(help="The hotel's city.")]
+FromFile = Annotated[
+    Path | None,
     typer.Option(
-        prompt="Admin password",
-        hide_input=True,
-        confirmation_prompt=True,
-        help="The administrator's password (asked for, hidden, when left out).",
+        "--from",
+        metavar="FILE",
+        dir_okay=False,
+        help="Build the whole hotel a hotel.toml describes (see examples/hotel.toml).",
+    ),
+]
+Admin = Annotated[str, typer.Option(help="Username of the first administrator.")]
+Password = Annotated[
+    str | None,
+    typer.Option(
+        help="The administrator's password; left out, one is made up and shown once "
+        "(asked for, hidden, at a terminal).",
     ),
 ]
 
@@ -79,40 +81,88 @@ IfEmpty = Annotated[
 
 def init(
     ctx: typer.Context,
-    *,  # keyword-only, so the prompts come in a sensible order with the password last
-    code: Code,
-    name: Name,
+    *,
+    code: Code = None,
+    name: Name = None,
     currency: Currency = "EUR",
     timezone: TimeZone = "Europe/Lisbon",
     city: City = "",
+    from_file: FromFile = None,
     admin: Admin = "admin",
-    password: Password,
+    password: Password = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Set up an empty database: migrate it, add the first property and its administrator.
+    """Set up an empty database: migrate it, build the first hotel and its administrator.
 
-    Asks for every value not given as an option (enter keeps the default shown).
+    With --code and --name (or --from FILE) it asks nothing, so a script can run it; at a
+    terminal without them it walks you through the hotel, its room types and rooms.
     """
+    asking = from_file is None and not (code and name)
+    if from_file is not None and (code or name):
+        raise typer.BadParameter("--from describes the whole hotel: leave out --code and --name")
+    if asking and not prompts.stdin_is_terminal():
+        raise InvalidInput(
+            "code", "give --code and --name (or --from hotel.toml), or run it in a terminal"
+        )
     desk = desk_for(ctx, ready=False)
     desk.upgrade()
-    view = desk.run(
-        initialise,
-        code=code,
-        name=name,
-        currency=currency,
-        timezone=timezone,
-        city=city,
-        admin_username=admin,
-        admin_password=password,
-    )
+    if not desk.is_empty():  # before any question: the answers would be for nothing
+        raise InvalidInput(
+            "database", "this database is already set up; add properties as an admin"
+        )
+    if from_file is not None:
+        hotel, source = read_hotel_file(from_file), from_file.name
+    elif asking:
+        answers = walk_through(console(), admin=admin, currency=currency, timezone=timezone)
+        hotel, source = hotel_from(answers.hotel, "the answers"), "the answers"
+        admin, password = answers.admin, answers.password
+    else:
+        hotel, source = _hotel_of_options(code, name, currency, timezone, city), "the options"
+    ready = _set_up(desk, hotel, source, admin, password, asking=asking)
     if json_output:
-        print_json(view)
+        print_json({**plain(ready.hotel), "admin": ready.admin, "password": ready.password})
         return
-    console().print(
-        f"[bold]{view.code}[/] {escape(view.name)} is set up "
-        f"(business date {day(view.business_date)}). "
-        f"Sign in as [bold]{escape(admin.strip().lower())}[/]."
+    out = console()
+    view = ready.hotel
+    out.print(
+        f"[bold]{view.code}[/] {escape(view.name)} is set up: {view.rooms} rooms, "
+        f"business date {day(view.business_date)}. Sign in as [bold]{escape(ready.admin)}[/]."
     )
+    if ready.password:
+        out.print(
+            f"Password of {escape(ready.admin)}: [bold]{escape(ready.password)}[/] "
+            "— shown this once; keep it safe."
+        )
+    if not view.rooms:
+        out.print("Add room types and rooms with `pms room-type add` and `pms room add`.")
+
+
+def _hotel_of_options(code: str | None, name: str | None, currency: str, timezone: str,
+                      city: str) -> HotelFile:  # fmt: skip
+    """The hotel the options describe; a wrong one is named by its option."""
+    data = {"code": code, "name": name, "currency": currency, "timezone": timezone, "city": city}
+    try:
+        return hotel_from({"property": data}, "the options")
+    except InvalidHotelFile as error:
+        problem = error.problems[0]
+        raise InvalidInput(problem.path.rsplit(".", 1)[-1], problem.message) from None
+
+
+def _set_up(
+    desk: Desk, hotel: HotelFile, source: str, admin: str, password: str | None, *, asking: bool
+) -> HotelReady:
+    """Build the hotel; at a terminal, the administrator's name or password the users service
+    refuses is asked again (the hotel's answers are kept)."""
+    while True:
+        try:
+            return desk.run(
+                set_up_hotel, hotel, admin_username=admin, admin_password=password, source=source
+            )
+        except InvalidInput as error:
+            if not asking or error.field not in ("username", "password"):
+                raise
+            console().print(f"[red]{escape(str(error))}[/]")
+            admin, password = ask_admin(default=admin)
 
 
 def demo(

@@ -26,6 +26,7 @@ from db.models import (
     Role,
     Room,
 )
+from pms.hotel.features import add_features
 from pms.hotel.properties import add_room, add_room_type, set_extra_charges
 from pms.hotel.users import create_user
 from pms.inventory.nights import release, stay_nights
@@ -122,6 +123,8 @@ def build_demo(
 
 
 def _build_rooms(session: Session, rng: random.Random, count: int) -> dict[str, str]:
+    words = {f for kind in _TYPES for f in kind.features} | {"quiet", "accessible"}
+    add_features(session, DEMO_CODE, sorted(words))
     for kind in _TYPES:
         add_room_type(
             session,

@@ -8,6 +8,7 @@ screens never import one another. Each screen is in its own module.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
@@ -19,8 +20,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from pms.hotel.properties import PropertyView, property_view
-from pms.kernel.desk import Desk
-from pms.kernel.errors import DatabaseUnavailable
+from pms.hotel.property_details import list_property_details
+from pms.kernel.desk import Desk, Role
+from pms.kernel.errors import DatabaseUnavailable, PmsError
 from pms.stays.reservation_views import ReservationView
 from screens.availability import AvailabilityScreen
 from screens.booking_confirm import ConfirmBookingScreen
@@ -49,12 +51,14 @@ from screens.messages import (
 )
 from screens.offers import OffersScreen
 from screens.palette import binding_commands
+from screens.property_switcher import PropertySwitcher
 from screens.rate_calendar import RateCalendarScreen
 from screens.reservation_detail import ReservationDetailScreen
 from screens.reservation_form import ReservationFormScreen
 from screens.reservation_list import ReservationListScreen
 from screens.room_rack import RoomRackScreen
 from screens.search import SearchScreen
+from screens.setup_area import SetupScreen
 
 #: The main areas: going from one to another replaces it rather than stacking it.
 AREAS = (
@@ -63,6 +67,7 @@ AREAS = (
     RateCalendarScreen,
     RoomRackScreen,
     HousekeepingScreen,
+    SetupScreen,
 )
 
 #: Seconds between checks that the database still answers (and the business date is current).
@@ -89,6 +94,14 @@ class FrontDeskApp(App[None]):
         Binding("f7", "rack", "Rack", key_display="F7", tooltip="Room rack"),
         Binding("f8", "housekeeping", "HK", key_display="F8", tooltip="Housekeeping board"),
         Binding("f9", "rates", "Rates", key_display="F9", tooltip="Rate calendar"),
+        Binding(
+            "f11",
+            "setup",
+            "Set-up",
+            key_display="F11",
+            tooltip="Set-up: property, room types, rooms, features, rates, taxes",
+        ),
+        Binding("ctrl+o", "switch_property", "Property", show=False, tooltip="Switch property"),
         # Not in the footer (80 columns hold only so much); in the command palette by name.
         Binding("ctrl+l", "open_list('all')", "All reservations", show=False),
         # Shift+F9 beside the rates; most terminals report it as F21.
@@ -103,10 +116,25 @@ class FrontDeskApp(App[None]):
     def __init__(self, desk: Desk, property_code: str | None = None) -> None:
         super().__init__()
         self.desk = desk
-        self.property_code = property_code
+        # PMS_PROPERTY names the hotel a desk of a multi-property database works on.
+        self.property_code = property_code or os.environ.get("PMS_PROPERTY") or None
+        self._ask_property = False
+        if self.property_code is None:
+            self.property_code, self._ask_property = self._first_of_several()
         self._last_problem = ""
 
+    def _first_of_several(self) -> tuple[str | None, bool]:
+        """With several properties and none named, the desk starts on the first (so no screen
+        asks for "the" property) and the switcher asks which; read once, before any screen."""
+        try:
+            codes = [p.code for p in self.desk.read(list_property_details)]
+        except PmsError:
+            return None, False  # the header's banner will say why once the app runs
+        return (codes[0], True) if len(codes) > 1 else (None, False)
+
     def on_mount(self) -> None:
+        if self._ask_property:
+            self.action_switch_property()
         self.check_database()
         self.set_interval(HEARTBEAT_SECONDS, self.check_database)
 
@@ -171,6 +199,27 @@ class FrontDeskApp(App[None]):
         """F8: the housekeeping board (rooms by floor and status, changed in a keystroke)."""
         if not isinstance(self.screen, HousekeepingScreen):
             self.open_area(HousekeepingScreen())
+
+    def action_setup(self) -> None:
+        """F11: set-up of the property (managers and administrators)."""
+        if not self.desk.actor.can(Role.MANAGER):
+            self.notify("Set-up is for managers and administrators.", severity="warning")
+        elif not isinstance(self.screen, SetupScreen):
+            self.open_area(SetupScreen())
+
+    def action_switch_property(self) -> None:
+        """ctrl+o: work on another property of the database."""
+        self.push_screen(PropertySwitcher(), self._switch_to)
+
+    def _switch_to(self, code: str | None) -> None:
+        """Work on `code` from now on: back to the dashboard, read for that property."""
+        if not code or code == self.property_code:
+            return
+        self.property_code = code
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.check_database()
+        self.call_later(self.run_action, "screen.refresh")
 
     def action_search(self) -> None:
         """F3: find a guest, room or reservation as you type."""

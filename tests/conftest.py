@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from db.engine import make_engine
 from db.models import Base, Role, User
+from pms.hotel.features import add_features
 from pms.hotel.properties import add_room, add_room_type, create_property
 from pms.kernel.desk import Actor, Desk
 
@@ -128,6 +129,7 @@ def set_up_hotel(desk: Desk) -> None:
             city="Porto",
             business_date=BUSINESS_DATE,
         )
+        add_features(session, "TST", ["double bed", "twin beds", "sea view", "quiet"])
         add_room_type(
             session,
             "TST",

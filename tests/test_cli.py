@@ -71,18 +71,6 @@ def test_init_sets_up_an_empty_database_from_options(db_url: str, desk: Desk) ->
     assert [(u.username, u.role) for u in desk.read(list_users)] == [("boss", "admin")]
 
 
-def test_init_asks_for_what_was_not_given_and_migrates_a_new_file(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
-    answers = "SEA\nSeaside Hotel\n\n\nLisbon\n\nsecret1\nsecret1\n"  # enter keeps a default
-
-    result = pms(url, "init", "--json", input=answers)
-
-    assert result.exit_code == 0, result.output
-    hotel = json.loads(result.stdout[result.stdout.index("{") :])  # after the prompts' echo
-    assert (hotel["code"], hotel["currency"], hotel["timezone"]) == ("SEA", "EUR", "Europe/Lisbon")
-    assert data(pms(url, "user", "list", "--json"))[0]["username"] == "admin"
-
-
 def test_init_refuses_a_database_that_already_has_a_hotel(hotel: Desk, db_url: str) -> None:
     result = pms(db_url, "init", "--code", "NEW", "--name", "New", "--currency", "EUR",
                  "--timezone", "UTC", "--city", "", "--admin", "root",

@@ -12,7 +12,15 @@ complete.
 
 from db.models.base import NAMING_CONVENTION, Base, utcnow
 from db.models.guests import Guest
-from db.models.hotel import HousekeepingStatus, Inventory, OutOfOrder, Property, Room, RoomType
+from db.models.hotel import (
+    Feature,
+    HousekeepingStatus,
+    Inventory,
+    OutOfOrder,
+    Property,
+    Room,
+    RoomType,
+)
 from db.models.logs import AuditLog, ChangeLog
 from db.models.loyalty import (
     LoyaltyAccount,
@@ -38,6 +46,7 @@ __all__ = [
     "AuditLog",
     "Base",
     "ChangeLog",
+    "Feature",
     "Guest",
     "HousekeepingStatus",
     "Inventory",

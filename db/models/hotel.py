@@ -1,11 +1,14 @@
-"""Typed models of the house: the property, its room types and rooms, their out-of-order windows
-and the inventory of rooms to sell per type and night. Inventory moves with one guarded UPDATE,
-so the database keeps `sold` within bounds whatever two desks do at once."""
+"""Typed models of the house: the property, its room types and rooms, the features they are
+described with, their out-of-order windows and the inventory of rooms to sell per type and night.
+Inventory moves with one guarded UPDATE, so the database keeps `sold` within bounds whatever two
+desks do at once. Retired room types and rooms stay on record (`retired_on`), so the stays and
+nights they sold keep reading the same."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -16,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    and_,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -49,9 +53,22 @@ class Property(Base):
     taxes_inclusive: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Local hour a stay starts; cancellation deadlines count back from it.
     check_in_hour: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
+    # Local hour a stay ends (the room is due back), printed on confirmations and invoices.
+    check_out_hour: Mapped[int] = mapped_column(Integer, default=11, server_default="11")
+    address: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The hotel's tax (VAT) number, printed on every invoice.
+    tax_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # Settings by name (what the night audit's reports count, …), read and checked through the
+    # typed model in `pms.hotel.property_settings`; names not set take that model's defaults.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
+    # The room types on sale: a retired one keeps its rows for history but is not listed here.
     room_types: Mapped[list[RoomType]] = relationship(
-        back_populates="property", order_by="RoomType.code"
+        primaryjoin=lambda: and_(
+            Property.id == RoomType.property_id, RoomType.retired_on.is_(None)
+        ),
+        order_by="RoomType.code",
+        viewonly=True,
     )
 
 
@@ -78,8 +95,10 @@ class RoomType(Base):
     overbooking_allowance: Mapped[int] = mapped_column(Integer, default=0)
     extra_adult: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     extra_child: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The business date from which the type is no longer sold (None: on sale).
+    retired_on: Mapped[dt.date | None] = mapped_column(Date)
 
-    property: Mapped[Property] = relationship(back_populates="room_types")
+    property: Mapped[Property] = relationship()
 
 
 class Room(Base):
@@ -97,8 +116,23 @@ class Room(Base):
     housekeeping: Mapped[str] = mapped_column(String(12), default=HousekeepingStatus.CLEAN)
     # Out of service: still sellable, but kept empty for now (a smell, a broken lamp).
     out_of_service: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The first night the room is no longer in the hotel (None: in service). Its past stays
+    # and nights stay on record.
+    retired_on: Mapped[dt.date | None] = mapped_column(Date)
 
     room_type: Mapped[RoomType] = relationship()
+
+
+class Feature(Base):
+    """A word of the property's vocabulary for room types and rooms (sea view, accessible …):
+    what quotes filter on. Room types and rooms name their features from it."""
+
+    __tablename__ = "features"
+    __table_args__ = (UniqueConstraint("property_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    name: Mapped[str] = mapped_column(String(40))
 
 
 class OutOfOrder(Base):

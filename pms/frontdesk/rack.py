@@ -20,7 +20,7 @@ from db.models import OutOfOrder, Reservation, ReservationStatus, Room, RoomNigh
 from pms.frontdesk.polling import RackVersion, rack_version
 from pms.frontdesk.rack_bars import RackBar, stay_bars
 from pms.guests.contact import display_name
-from pms.hotel.properties import resolve_property
+from pms.hotel.properties import resolve_property, rooms_in_service
 from pms.kernel.errors import InvalidInput
 
 #: Longest window one read may cover (a quarter is more than any screen shows).
@@ -174,7 +174,7 @@ def room_rack(
     rooms = session.execute(
         select(Room, RoomType.code)
         .join(RoomType, RoomType.id == Room.room_type_id)
-        .where(Room.property_id == prop.id)
+        .where(Room.property_id == prop.id, rooms_in_service(first))
         .order_by(Room.floor, Room.number)
     ).all()
     windows = _out_of_order(session, prop.id, first, end)

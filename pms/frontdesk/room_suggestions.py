@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import HousekeepingStatus, OutOfOrder, Reservation, Room, RoomNight
+from pms.hotel.properties import rooms_in_service
 from pms.housekeeping.board import due_out_stays
 from pms.inventory.nights import stay_nights
 from pms.stays.reservation_views import load_reservation
@@ -105,6 +106,7 @@ def _free_rooms(
             Room.room_type_id == reservation.room_type_id,
             Room.id.not_in(busy),
             Room.id.not_in(broken),
+            rooms_in_service(nights[-1]),
         )
     ).all()
 

@@ -6,11 +6,12 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
-from babel.numbers import UnknownCurrencyError, get_currency_name
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Inventory, Property, RatePlan, RatePlanPrice, Role, Room, RoomType
+from pms.hotel import field_checks
+from pms.hotel.vocabulary import known_features
 from pms.kernel.audit import record
 from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, NotFound
@@ -33,6 +34,8 @@ class RoomTypeView:
     price: int | None
     extra_adult: int
     extra_child: int
+    #: The business date it was retired on; None while it is on sale.
+    retired_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -70,15 +73,33 @@ def resolve_property(session: Session, code: str | None = None) -> Property:
     return props[0]
 
 
-def resolve_room_type(session: Session, prop: Property, code: str) -> RoomType:
-    """The room type `code` of the property, with the list of codes when it does not exist."""
+def resolve_room_type(
+    session: Session, prop: Property, code: str, *, retired: bool = False
+) -> RoomType:
+    """The room type `code` of the property, with the list of codes when it does not exist.
+
+    A retired type is refused (nothing is sold, priced or changed on it any more) unless
+    `retired`, for the services that read history.
+    """
     room_type = session.scalar(
-        select(RoomType).where(RoomType.property_id == prop.id, RoomType.code == code.upper())
+        select(RoomType).where(
+            RoomType.property_id == prop.id, RoomType.code == code.strip().upper()
+        )
     )
     if room_type is None:
         codes = ", ".join(rt.code for rt in prop.room_types) or "none yet"
         raise NotFound(f"there is no room type {code!r} at {prop.code} (known: {codes})")
+    if room_type.retired_on is not None and not retired:
+        raise NotFound(
+            f"room type {room_type.code} at {prop.code} was retired on {room_type.retired_on}"
+        )
     return room_type
+
+
+def rooms_in_service(night: dt.date) -> ColumnElement[bool]:
+    """The rooms still in the hotel on `night`: a retired room keeps its history but leaves
+    the rack, the board, the room lists and inventory from its retirement on."""
+    return or_(Room.retired_on.is_(None), Room.retired_on > night)
 
 
 def create_property(
@@ -89,35 +110,34 @@ def create_property(
     currency: str = "EUR",
     timezone: str = "Europe/Lisbon",
     city: str = "",
+    address: str = "",
+    check_in: str | int = 15,
+    check_out: str | int = 11,
+    tax_number: str = "",
     business_date: dt.date | None = None,
 ) -> PropertyView:
-    """A new hotel with its base rate plan; the business date starts at today, local time."""
+    """A new hotel with its base rate plan; the business date starts at today, local time.
+
+    Check-in and check-out are times on the hour (`15:00`, or the hour itself).
+    """
     require_role(session, Role.ADMIN, "setting up a property")
-    code = code.strip().upper()
-    if not code.isalnum() or len(code) > 12:
-        raise InvalidInput("code", f"property code {code!r} must be 1–12 letters or digits")
-    if not name.strip():
-        raise InvalidInput("name", "the property needs a name")
-    try:
-        zone = zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(
-            "timezone", f"{timezone!r} is not a time zone (e.g. Europe/Lisbon)"
-        ) from exc
-    try:
-        get_currency_name(currency.upper())
-    except UnknownCurrencyError as exc:
-        raise InvalidInput("currency", f"{currency!r} is not an ISO currency code") from exc
-    if session.scalar(select(Property.id).where(Property.code == code)) is not None:
-        raise InvalidInput("code", f"a property with code {code} already exists")
+    code = field_checks.code(code, what="property code")
+    name = field_checks.name(name, "name", "property", 120)
+    timezone = field_checks.time_zone(timezone)
     prop = Property(
         code=code,
-        name=name.strip(),
-        city=city.strip(),
-        currency=currency.upper(),
+        name=name,
+        city=field_checks.optional_text(city, "city", 80),
+        address=field_checks.optional_text(address, "address", 200),
+        currency=field_checks.currency(currency),
         timezone=timezone,
-        business_date=business_date or dt.datetime.now(zone).date(),
+        check_in_hour=field_checks.hour(check_in, "check_in"),
+        check_out_hour=field_checks.hour(check_out, "check_out"),
+        tax_number=field_checks.optional_text(tax_number, "tax_number", 40),
+        business_date=business_date or dt.datetime.now(zoneinfo.ZoneInfo(timezone)).date(),
     )
+    if session.scalar(select(Property.id).where(Property.code == code)) is not None:
+        raise InvalidInput("code", f"a property with code {code} already exists")
     session.add(prop)
     session.flush()
     session.add(RatePlan(property_id=prop.id, code=BASE_PLAN, name="Best available rate"))
@@ -140,27 +160,25 @@ def add_room_type(
     """A new kind of room, priced on the base plan at `price` (minor units) a night."""
     require_role(session, Role.MANAGER, "adding a room type")
     prop = resolve_property(session, property_code)
-    code = code.strip().upper()
-    if not code or not code.isalnum():
-        raise InvalidInput("code", f"room type code {code!r} must be letters or digits")
-    if max_occupancy < 1:
-        raise InvalidInput("max_occupancy", "a room must hold at least one guest")
-    if not 1 <= base_occupancy <= max_occupancy:
-        raise InvalidInput("base_occupancy", "base occupancy must be between 1 and the maximum")
-    if overbooking_allowance < 0:
-        raise InvalidInput("overbooking_allowance", "the overbooking allowance cannot be negative")
-    if price < 0:
-        raise InvalidInput("price", "a price cannot be negative")
-    exists = select(RoomType.id).where(RoomType.property_id == prop.id, RoomType.code == code)
-    if session.scalar(exists) is not None:
-        raise InvalidInput("code", f"room type {code} already exists at {prop.code}")
+    code = field_checks.code(code, what="room type code")
+    field_checks.occupancy(max_occupancy, base_occupancy)
+    field_checks.not_negative(
+        overbooking_allowance, "overbooking_allowance", "the overbooking allowance"
+    )
+    field_checks.not_negative(price, "price", "a price")
+    exists = select(RoomType.retired_on).where(
+        RoomType.property_id == prop.id, RoomType.code == code
+    )
+    if (found := session.execute(exists).first()) is not None:
+        retired = f" (retired on {found.retired_on})" if found.retired_on else ""
+        raise InvalidInput("code", f"room type {code} already exists at {prop.code}{retired}")
     room_type = RoomType(
         property_id=prop.id,
         code=code,
-        name=name.strip() or code,
+        name=field_checks.optional_text(name, "name", 80) or code,
         max_occupancy=max_occupancy,
         base_occupancy=base_occupancy,
-        features=sorted(features or []),
+        features=known_features(session, prop, features or []),
         overbooking_allowance=overbooking_allowance,
     )
     session.add(room_type)
@@ -170,8 +188,9 @@ def add_room_type(
     )
     assert plan is not None, "every property is created with its base plan"
     session.add(RatePlanPrice(rate_plan_id=plan.id, room_type_id=room_type.id, amount=price))
+    session.expire(prop, ["room_types"])
     record(session, "create", "room_type", room_type.id, after={"code": code, "price": price})
-    return _room_type_view(room_type, rooms=0, price=price)
+    return view_of_room_type(room_type, rooms=0, price=price)
 
 
 def add_room(
@@ -183,33 +202,48 @@ def add_room(
     floor: int | None = None,
     features: list[str] | None = None,
 ) -> None:
-    """A new room; nights already open for sale gain one room of its type."""
+    """A new room, in service from the business date: every night from then on that is
+    already open for sale gains one room of its type (nights before it keep their count)."""
     require_role(session, Role.MANAGER, "adding a room")
     prop = resolve_property(session, property_code)
     room_type = resolve_room_type(session, prop, room_type_code)
-    number = number.strip()
-    if not number:
-        raise InvalidInput("number", "the room needs a number")
-    taken = select(Room.id).where(Room.property_id == prop.id, Room.number == number)
-    if session.scalar(taken) is not None:
-        raise InvalidInput("number", f"room {number} already exists")
+    number = room_number(number)
+    taken = select(Room.retired_on).where(Room.property_id == prop.id, Room.number == number)
+    if (found := session.execute(taken).first()) is not None:
+        retired = f" (retired on {found.retired_on})" if found.retired_on else ""
+        raise InvalidInput("number", f"room {number} already exists{retired}")
     if floor is None:
         floor = int(number[:-2]) if number[:-2].isdigit() else 0
+    if not -5 <= floor <= 200:
+        raise InvalidInput("floor", f"floor {floor} is not one a hotel has (-5 to 200)")
     room = Room(
         property_id=prop.id,
         room_type_id=room_type.id,
         number=number,
         floor=floor,
-        features=sorted(features or []),
+        features=known_features(session, prop, features or []),
     )
     session.add(room)
     session.flush()
     session.execute(
         update(Inventory)
-        .where(Inventory.room_type_id == room_type.id)
+        .where(Inventory.room_type_id == room_type.id, Inventory.night >= prop.business_date)
         .values(capacity=Inventory.capacity + 1)
+        .execution_options(synchronize_session=False)
     )
     record(session, "create", "room", room.id, after={"number": number, "type": room_type.code})
+
+
+def room_number(text: str) -> str:
+    """A room number as stored: up to 10 letters, digits or dashes (`101`, `B12`, `PH-1`)."""
+    number = text.strip()
+    if not number:
+        raise InvalidInput("number", "the room needs a number")
+    if len(number) > 10 or not number.replace("-", "").isalnum():
+        raise InvalidInput(
+            "number", f"room number {number!r} must be up to 10 letters, digits or -"
+        )
+    return number
 
 
 def set_extra_charges(
@@ -240,7 +274,7 @@ def property_view(session: Session, code: str | None = None) -> PropertyView:
     counts = dict(
         session.execute(
             select(Room.room_type_id, func.count())
-            .where(Room.property_id == prop.id)
+            .where(Room.property_id == prop.id, rooms_in_service(prop.business_date))
             .group_by(Room.room_type_id)
         ).all()
     )
@@ -260,7 +294,7 @@ def property_view(session: Session, code: str | None = None) -> PropertyView:
         business_date=prop.business_date,
         taxes_inclusive=prop.taxes_inclusive,
         room_types=[
-            _room_type_view(rt, counts.get(rt.id, 0), prices.get(rt.id)) for rt in prop.room_types
+            view_of_room_type(rt, counts.get(rt.id, 0), prices.get(rt.id)) for rt in prop.room_types
         ],
     )
 
@@ -271,7 +305,8 @@ def list_properties(session: Session) -> list[PropertyView]:
     return [property_view(session, code) for code in codes]
 
 
-def _room_type_view(room_type: RoomType, rooms: int, price: int | None) -> RoomTypeView:
+def view_of_room_type(room_type: RoomType, rooms: int, price: int | None) -> RoomTypeView:
+    """The plain view of a room type, with its rooms in service and its base price."""
     return RoomTypeView(
         code=room_type.code,
         name=room_type.name,
@@ -283,4 +318,5 @@ def _room_type_view(room_type: RoomType, rooms: int, price: int | None) -> RoomT
         price=price,
         extra_adult=room_type.extra_adult,
         extra_child=room_type.extra_child,
+        retired_on=room_type.retired_on,
     )

@@ -23,7 +23,7 @@ from db.models import (
     RoomType,
 )
 from pms.guests.contact import display_name
-from pms.hotel.properties import resolve_property
+from pms.hotel.properties import resolve_property, rooms_in_service
 from pms.kernel.errors import InvalidInput
 
 VACANT, OCCUPIED, ARRIVING, DUE_OUT = "vacant", "occupied", "arriving", "due out"
@@ -164,7 +164,7 @@ def board_rows(
     query = (
         select(Room, RoomType.code)
         .join(RoomType, RoomType.id == Room.room_type_id)
-        .where(Room.property_id == prop.id)
+        .where(Room.property_id == prop.id, rooms_in_service(prop.business_date))
         .order_by(Room.floor, Room.number)
     )
     if room_ids is not None:

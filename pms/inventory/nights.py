@@ -12,13 +12,13 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import Update, bindparam, func, select, update
+from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.models import Inventory, OutOfOrder, Room, RoomType
-from pms.hotel.properties import resolve_property
+from pms.hotel.properties import resolve_property, rooms_in_service
 from pms.kernel.desk import connection_of
 from pms.kernel.errors import InvalidInput, SoldOut
 
@@ -29,16 +29,20 @@ def stay_nights(arrival: dt.date, departure: dt.date) -> list[dt.date]:
 
 
 def _capacities(session: Session, room_type: RoomType, nights: list[dt.date]) -> dict[dt.date, int]:
-    """Rooms of the type per night, less the ones out of order that night."""
-    rooms = (
-        session.scalar(
-            select(func.count()).select_from(Room).where(Room.room_type_id == room_type.id)
+    """Rooms of the type per night, less those retired by then and those out of order."""
+    retired_on = list(
+        session.scalars(
+            select(Room.retired_on).where(
+                Room.room_type_id == room_type.id, rooms_in_service(nights[0])
+            )
         )
-        or 0
     )
     out: Counter[dt.date] = Counter()
+    for retired in retired_on:
+        if retired is not None:
+            out.update(n for n in nights if n >= retired)
     windows = session.execute(
-        select(OutOfOrder.start_date, OutOfOrder.end_date)
+        select(OutOfOrder.start_date, OutOfOrder.end_date, Room.retired_on)
         .join(Room)
         .where(
             Room.room_type_id == room_type.id,
@@ -46,9 +50,17 @@ def _capacities(session: Session, room_type: RoomType, nights: list[dt.date]) ->
             OutOfOrder.end_date > nights[0],
         )
     )
-    for start, end in windows:
-        out.update(n for n in nights if start <= n < end)
-    return {night: rooms - out[night] for night in nights}
+    for start, end, retired in windows:
+        # A retired room's nights are not counted at all, out of order or not.
+        out.update(n for n in nights if start <= n < end and (retired is None or n < retired))
+    return {night: len(retired_on) - out[night] for night in nights}
+
+
+def lock_room_type(session: Session, room_type_id: int) -> None:
+    """Hold the room type until the transaction ends (PostgreSQL; SQLite's writers already
+    queue at BEGIN IMMEDIATE): a night opened for sale counts the rooms of the type, so it
+    must not count them while another desk adds, retires or moves one."""
+    session.execute(select(RoomType.id).where(RoomType.id == room_type_id).with_for_update())
 
 
 def open_nights(session: Session, room_type: RoomType, nights: list[dt.date]) -> list[dt.date]:
@@ -68,6 +80,7 @@ def open_nights(session: Session, room_type: RoomType, nights: list[dt.date]) ->
     missing = [n for n in nights if n not in existing]
     if not missing:
         return []
+    lock_room_type(session, room_type.id)
     capacities = _capacities(session, room_type, missing)
     rows = [
         {"room_type_id": room_type.id, "night": n, "capacity": capacities[n], "sold": 0}

@@ -68,3 +68,21 @@ class StaleQuote(PmsError):
 
 class WouldOverbook(PmsError):
     """Taking a room out of sale would leave fewer rooms than are already sold on a night."""
+
+
+class CapacityRefused(WouldOverbook):
+    """A change of rooms or allowance that would leave nights sold beyond what is left; it is
+    refused whole, and `nights` lists every such night."""
+
+    def __init__(self, message: str, nights: list[dt.date]) -> None:
+        super().__init__(message)
+        self.nights = nights
+
+
+class RoomHoldsStays(RoomUnavailable):
+    """A room cannot leave (retired, or given another type) while stays still hold it on the
+    nights concerned; `stays` are their confirmation numbers, so a face can offer to move them."""
+
+    def __init__(self, message: str, stays: list[str]) -> None:
+        super().__init__(message)
+        self.stays = stays

@@ -1,4 +1,5 @@
-"""Money: Decimal amounts, stored as integers in the currency's minor unit, rounded half-up."""
+"""Money: Decimal amounts, stored as integers in the currency's minor unit, rounded half-up;
+and the percentages of a price, in basis points."""
 
 from __future__ import annotations
 
@@ -34,3 +35,18 @@ def from_minor(minor: int, currency: str) -> Decimal:
 def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
     """`€1,234.50`-style text for people."""
     return format_currency(from_minor(minor, currency), currency, locale=locale)
+
+
+def percent_bp(text: str, field: str) -> int:
+    """A percentage as typed (`-10`, `12.5`, `6%`) in basis points: 12.5 → 1250. Read through
+    Decimal, so that no float ever rounds a price."""
+    try:
+        value = Decimal(text.strip().removesuffix("%").strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise InvalidInput(field, f"{field} {text!r} is not a percentage (e.g. -10 or 12.5)")
+    points = value * 100
+    if points != points.to_integral_value():
+        raise InvalidInput(field, f"{field} {text!r} has more than two decimals")
+    return int(points)

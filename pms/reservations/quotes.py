@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Property, RatePlan, Room, RoomType
-from pms.hotel.properties import resolve_property
+from pms.hotel.properties import resolve_property, rooms_in_service
+from pms.hotel.vocabulary import vocabulary
 from pms.inventory.nights import stay_nights
 from pms.kernel.errors import InvalidInput, NotFound
 from pms.loyalty.members import find_member
@@ -129,12 +130,24 @@ def quote(session: Session, request: QuoteRequest) -> list[Offer]:
     if request.member_number.strip():
         find_member(session, request.member_number)  # refuses a number that is no member's
         request = dataclasses.replace(request, member=True)
+    properties = _properties(session, request)
+    if request.features:
+        _check_features(session, properties, request.features)
     offers: list[Offer] = []
-    for prop in _properties(session, request):
+    for prop in properties:
         offers.extend(_offers_at(session, prop, request))
     open_offers = sorted((o for o in offers if not o.closed), key=lambda o: (o.total, o.room_type))
     closed = [o for o in offers if o.closed] if request.include_closed else []
     return open_offers + closed
+
+
+def _check_features(session: Session, properties: list[Property], wanted: tuple[str, ...]) -> None:
+    """A feature no hotel's vocabulary has is a typo, not a wish nobody can meet: say so."""
+    known = {name for prop in properties for name in vocabulary(session, prop)}
+    for feature in wanted:
+        if feature.strip() and " ".join(feature.split()).lower() not in known:
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise InvalidInput("feature", f"{feature.strip()!r} is not a feature (known: {listed})")
 
 
 def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[Offer]:
@@ -228,7 +241,9 @@ def _room_features(session: Session, prop: Property) -> dict[int, set[str]]:
     """Features some room of each type has (accessible, quiet …) beyond the type's own."""
     found: dict[int, set[str]] = {}
     for type_id, features in session.execute(
-        select(Room.room_type_id, Room.features).where(Room.property_id == prop.id)
+        select(Room.room_type_id, Room.features).where(
+            Room.property_id == prop.id, rooms_in_service(prop.business_date)
+        )
     ).all():
         found.setdefault(type_id, set()).update(features or [])
     return found

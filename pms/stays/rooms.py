@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import OutOfOrder, Reservation, Room, RoomNight
+from pms.hotel.properties import rooms_in_service
 from pms.inventory.nights import stay_nights
 from pms.kernel.audit import record
 from pms.kernel.errors import InvalidTransition, NotFound, RoomUnavailable
@@ -63,7 +64,15 @@ def _load_room(session: Session, reservation: Reservation, number: str) -> Room:
 def room_conflict(
     session: Session, room: Room, reservation: Reservation, nights: list[dt.date]
 ) -> str:
-    """Why the room cannot take these nights, or '' when it can."""
+    """Why the room cannot take these nights, or '' when it can.
+
+    The room's row is held first: a room being retired at another desk (which looks for the
+    stays it holds while it holds the row) is then either retired before this reads it, or
+    sees the nights this gives it.
+    """
+    retired_on = session.scalar(select(Room.retired_on).where(Room.id == room.id).with_for_update())
+    if retired_on is not None and nights[-1] >= retired_on:
+        return f"room {room.number} is retired from {retired_on}"
     window = session.scalar(
         select(OutOfOrder)
         .where(
@@ -205,6 +214,7 @@ def free_rooms(session: Session, confirmation: str) -> list[RoomChoice]:
             Room.room_type_id == reservation.room_type_id,
             Room.id.not_in(busy),
             Room.id.not_in(broken),
+            rooms_in_service(nights[-1]),
         )
         .order_by(Room.floor, Room.number)
     ).all()
