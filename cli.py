@@ -10,35 +10,13 @@ import re
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
-from commands import (
-    GlobalOptions,
-    desk_for,
-    folio,
-    frontdesk,
-    guest,
-    loyalty,
-    payments,
-    properties,
-    quote,
-    rateplan,
-    rates,
-    reservation,
-    revenue,
-    review,
-    search,
-    setup,
-    setup_features,
-    setup_property,
-    setup_room_types,
-    setup_rooms,
-    user,
-)
+from commands import GlobalOptions, desk_for
+from commands.lazy import LazyCommand, LazyGroup
 from pms.kernel.errors import InvalidInput, PmsError
 
 
-class _RootGroup(TyperGroup):
+class _RootGroup(LazyGroup):
     """The root command: every sub-command runs inside its `invoke`, so errors meet here once."""
 
     def invoke(self, ctx: typer.Context) -> Any:
@@ -75,35 +53,48 @@ def describe(error: Exception) -> str:
     return f"unexpected {type(error).__name__}{reason} (run with --debug to see where)"
 
 
+#: Every sub-command of `pms`: name, where it lives, and the line `pms --help` shows beside it.
+#: One line per sub-command; its module is imported only when that command runs, so adding one
+#: costs the other commands nothing at start-up.
+SUB_COMMANDS = (
+    LazyCommand("init", "commands.setup:init", "Set up an empty database: migrate it, add the first property and its administrator."),
+    LazyCommand("demo", "commands.setup:demo", "Make a realistic demo hotel: room types, floors, guests, and stays in every state."),
+    LazyCommand("availability", "commands.properties:availability", "Rooms left to sell per room type and night: available / rooms to sell."),
+    LazyCommand("quote", "commands.quote:quote", "Quote a stay: every room type and rate plan that can be sold, cheapest first."),
+    LazyCommand("checkin", "commands.frontdesk:checkin", "Check an arrival in: give the room, hold the card first when --authorise is given, open the guest folio."),
+    LazyCommand("walkin", "commands.frontdesk:walkin", "Book a guest standing at the desk and check them in at once (arriving today)."),
+    LazyCommand("checkout", "commands.frontdesk:checkout", "Check an in-house guest out: every folio must be at zero; each becomes an invoice with the next number."),
+    LazyCommand("db", "commands.setup:db_app", "The database schema (Alembic migrations)."),
+    LazyCommand("property", "commands.setup_property:app", "The hotels in this database: details, settings, room types and rooms."),
+    LazyCommand("reservation", "commands.reservation:app", "Book, find, change and cancel stays."),
+    LazyCommand("user", "commands.user:app", "Who may sign in, and in which role."),
+    LazyCommand("rates", "commands.rates:app", "The rate sheet: prices and restrictions per night."),
+    LazyCommand("rateplan", "commands.rateplan:plan_app", "Rate plans: base and derived, with their terms."),
+    LazyCommand("tax", "commands.revenue:tax_app", "Taxes: VAT and city tax."),
+    LazyCommand("pricing-rule", "commands.revenue:rule_app", "Dynamic pricing: prices that move with forecast occupancy."),
+    LazyCommand("room-type", "commands.setup_room_types:app", "Room types: guests, features, overbooking, base price and extra persons."),
+    LazyCommand("search", "commands.search:app", "Find guests, rooms and reservations (`pms search QUERY` is short for `pms search find QUERY`); rebuild the index."),
+    LazyCommand("guest", "commands.guest:app", "Guest profiles: look up, add, change, merge and anonymise."),
+    LazyCommand("room", "commands.setup_rooms:app", "Rooms: adding and retiring them, their type, floor and features; status, out of order, room moves and in-house stay changes."),
+    LazyCommand("folio", "commands.folio:app", "Folios: charges, corrections, payments and invoices."),
+    LazyCommand("payments", "commands.payments:app", "Payments: a stay's payments, unsettled ones, reconciliation."),
+    LazyCommand("feature", "commands.setup_features:app", "Features: the words room types and rooms are described with (sea view, accessible …)."),
+    LazyCommand("loyalty", "commands.loyalty:app", "Loyalty: members, points, tiers and the programme."),
+    LazyCommand("review", "commands.review:app", "Guest reviews: enter, list, moderate, import and report."),
+)  # fmt: skip
+
+
+class _PmsGroup(_RootGroup):
+    """The `pms` root: the one error handler over the sub-commands of `SUB_COMMANDS`."""
+
+    lazy_commands = SUB_COMMANDS
+
+
 app = typer.Typer(
-    cls=_RootGroup,
+    cls=_PmsGroup,
     # Tracebacks shown with --debug must not print local variables: they may hold passwords.
     pretty_exceptions_show_locals=False,
 )
-app.command("init")(setup.init)
-app.command("demo")(setup.demo)
-app.add_typer(setup.db_app, name="db")
-app.add_typer(setup_property.app, name="property")
-app.command("availability")(properties.availability)
-app.add_typer(reservation.app, name="reservation")
-app.add_typer(user.app, name="user")
-app.add_typer(rates.app, name="rates")
-app.add_typer(rateplan.plan_app, name="rateplan")
-app.add_typer(revenue.tax_app, name="tax")
-app.add_typer(revenue.rule_app, name="pricing-rule")
-app.add_typer(setup_room_types.app, name="room-type")
-app.add_typer(setup_features.app, name="feature")
-app.command("quote")(quote.quote)
-app.add_typer(search.app, name="search")
-app.add_typer(guest.app, name="guest")
-app.command("checkin")(frontdesk.checkin)
-app.command("walkin")(frontdesk.walkin)
-app.command("checkout")(frontdesk.checkout)
-app.add_typer(setup_rooms.app, name="room")
-app.add_typer(folio.app, name="folio")
-app.add_typer(payments.app, name="payments")
-app.add_typer(loyalty.app, name="loyalty")
-app.add_typer(review.app, name="review")
 
 
 @app.callback(invoke_without_command=True)

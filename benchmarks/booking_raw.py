@@ -123,22 +123,19 @@ class RawDesk:
         return found[0]
 
     def _record(self, entity: str, entity_id: int, after: dict[str, Any]) -> None:
-        """pms.kernel.audit.record: an audit row and a change-log row."""
+        """pms.kernel.audit.record: one audit row (a trigger adds its change-log row)."""
         audit = {
             "username": CLERK.username, "action": "create", "entity": entity,
             "entity_id": entity_id, "before": self.json(None), "after": self.json(after),
         }  # fmt: skip
         self.rows(self.sql.audit.sql, self.sql.audit.params(audit))
-        change = {"entity": entity, "entity_id": entity_id, "operation": "insert"}
-        self.rows(self.sql.change.sql, self.sql.change.params(change))
 
     def _book(self, stay: Stay) -> str:
         sql, at = self.sql, self.sql.at
-        earlier = self.rows(sql.idempotency, (stay.key,))
-        if earlier:
-            return str(earlier[0][0])
-        sale = self._one(sql.sale, (PROPERTY, stay.room_type, BASE_PLAN))
-        prop, room_type, plan = self._split(sale, sql.sale_models)
+        sale = self._one(sql.sale, (stay.key, PROPERTY, stay.room_type, BASE_PLAN))
+        if sale[-1] is not None:  # an earlier request with this key booked it
+            return str(sale[-1])
+        prop, room_type, plan = self._split(sale[:-1], sql.sale_models)
         prop_id = prop[at["properties"]["id"]]
         room_type_id = room_type[at["room_types"]["id"]]
         plan_id = plan[at["rate_plans"]["id"]]
@@ -213,17 +210,18 @@ class RawDesk:
         return parts
 
     def _take(self, stay: Stay, room_type_id: int, nights: list[dt.date]) -> None:
-        """pms.inventory.nights.take: the guarded update; nights it missed are opened and sold."""
+        """pms.inventory.nights.take: the guarded update; nights it missed are opened, then the
+        update runs again on all of them."""
         sql = self.sql
         params = (1, room_type_id, self.date(nights[0]), self.date(nights[-1]), 1)
         taken = {self.parse_date(row[0]) for row in self.rows(sql.take.format(also=""), params)}
         if len(taken) != len(nights):
-            opened = self._open(room_type_id, [n for n in nights if n not in taken])
-            if opened:
-                also = sql.take_opened.format(nights=sql.marks(len(opened)))
-                more = self.rows(sql.take.format(also=also),
-                                 (*params, *(self.date(n) for n in opened)))  # fmt: skip
-                taken |= {self.parse_date(row[0]) for row in more}
+            missed = [n for n in nights if n not in taken]
+            self._open(room_type_id, missed)
+            also = sql.take_opened.format(nights=sql.marks(len(missed)))
+            more = self.rows(sql.take.format(also=also),
+                             (*params, *(self.date(n) for n in missed)))  # fmt: skip
+            taken |= {self.parse_date(row[0]) for row in more}
         if len(taken) != len(nights):
             if taken:
                 sold = sorted(taken)
@@ -235,20 +233,16 @@ class RawDesk:
         """RateSheet.load: six queries for the whole property over the stay."""
         sql, at = self.sql, self.sql.at
         capacity = dict(self.rows(sql.room_types, (prop_id,)))
-        type_ids = list(capacity)
-        types = sql.marks(len(type_ids))
         r = at["rates"]
         rates = {
             (row[r["rate_plan_id"]], row[r["room_type_id"]], self.parse_date(row[r["night"]])): row
-            for row in self.rows(sql.rates.format(types=types), (prop_id, *type_ids, first, last))
+            for row in self.rows(sql.rates, (prop_id, prop_id, first, last))
         }
         defaults = {(plan, kind): amount for plan, kind, amount in
                     self.rows(sql.defaults, (prop_id,))}  # fmt: skip
         inventory = {
             (kind, self.parse_date(night)): (capacity, sold)
-            for kind, night, capacity, sold in self.rows(
-                sql.inventory.format(types=types), (*type_ids, first, last)
-            )
+            for kind, night, capacity, sold in self.rows(sql.inventory, (prop_id, first, last))
         }
         taxes = [
             TaxRule(code, name, percent_bp, per_person, bool(children_exempt))
@@ -259,7 +253,7 @@ class RawDesk:
         rules: dict[int | None, list[DynamicRule]] = {}
         for type_id, threshold, adjust, floor, ceiling in self.rows(sql.pricing_rules, (prop_id,)):
             rules.setdefault(type_id, []).append(DynamicRule(threshold, adjust, floor, ceiling))
-        return Sheet(type_ids, rates, defaults, inventory, capacity, taxes, rules)
+        return Sheet(list(capacity), rates, defaults, inventory, capacity, taxes, rules)
 
     def _why_closed(
         self,

@@ -14,7 +14,6 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from db.models import (
     AuditLog,
-    ChangeLog,
     Guest,
     Inventory,
     PricingRule,
@@ -55,9 +54,11 @@ def _select_columns(model: type[Any], names: Sequence[str], where: str, dialect:
     return f"SELECT {columns} FROM {table.name} WHERE {where}"
 
 
-def _select_joined(models: Sequence[type[Any]], joined: str, where: str, dialect: str) -> str:
+def _select_joined(
+    models: Sequence[type[Any]], joined: str, where: str, dialect: str, also: str = ""
+) -> str:
     """Whole rows of several tables side by side, a repeated column name labelled `name_1` …
-    as SQLAlchemy labels it."""
+    as SQLAlchemy labels it; `also` is one more column after them."""
     quote = _quote(dialect)
     seen: Counter[str] = Counter()
     columns = []
@@ -66,6 +67,8 @@ def _select_joined(models: Sequence[type[Any]], joined: str, where: str, dialect
             label = f" AS {quote(f'{c.name}_{seen[c.name]}')}" if seen[c.name] else ""
             columns.append(f"{model.__table__.name}.{quote(c.name)}{label}")
             seen[c.name] += 1
+    if also:
+        columns.append(also)
     return f"SELECT {', '.join(columns)} FROM {joined} WHERE {where}"
 
 
@@ -140,18 +143,20 @@ class RawStatements:
             return {c.name: i for i, c in enumerate(model.__table__.columns)}
 
         self.at = {m.__tablename__: columns(m) for m in (Property, RoomType, RatePlan, Guest)}
-        self.idempotency = (
-            "SELECT reservations.confirmation FROM reservations "
-            f"WHERE reservations.idempotency_key = {mark}"
-        )
         # property, room type and rate plan in one query (book's _SALE), whole rows side by side
         self.sale_models = (Property, RoomType, RatePlan)
+        # ... and the confirmation an earlier request with the same idempotency key made
+        earlier = (
+            "(SELECT reservations.confirmation FROM reservations "
+            f"WHERE reservations.idempotency_key = {mark}) AS anon_1"
+        )
         self.sale = _select_joined(
             self.sale_models,
             "properties JOIN room_types ON room_types.property_id = properties.id "
             "JOIN rate_plans ON rate_plans.property_id = properties.id",
             f"properties.code = {mark} AND room_types.code = {mark} AND rate_plans.code = {mark}",
             dialect,
+            also=earlier,
         )
         # find_or_create_guest
         self.guest = _select_all(
@@ -169,15 +174,16 @@ class RawStatements:
         # pms.kernel.audit.record: Core INSERTs (on PostgreSQL Core returns the new key, as for
         # guests)
         self.audit = _insert(AuditLog, dialect, convert, "" if lite else "audit_log.id")
-        self.change = _insert(ChangeLog, dialect, convert, "" if lite else "change_log.id")
         # RateSheet.load: room types with their room counts, then the sheet for the nights
         self.room_types = (
             "SELECT room_types.id, count(rooms.id) AS count_1 FROM room_types LEFT OUTER JOIN "
             f"rooms ON rooms.room_type_id = room_types.id WHERE room_types.property_id = {mark} "
             "GROUP BY room_types.id"
         )
-        within = "{column} IN ({types}) AND {table}.night >= " + mark + " AND {table}.night <= "
-        within += mark
+        # the property's room types as a subquery (RateSheet's _PROPERTY_TYPES)
+        types = f"SELECT room_types.id FROM room_types WHERE room_types.property_id = {mark}"
+        within = "{column} IN (" + types + ") AND {table}.night >= " + mark
+        within += " AND {table}.night <= " + mark
         sheet_columns = ("rate_plan_id", "room_type_id", "night", "price", "min_los", "max_los",
                          "closed_to_arrival", "closed_to_departure", "stop_sell")  # fmt: skip
         self.at["rates"] = {name: i for i, name in enumerate(sheet_columns)}
@@ -185,7 +191,7 @@ class RawStatements:
             f"SELECT {', '.join('rates.' + c for c in sheet_columns)} FROM rates WHERE "
             "rates.rate_plan_id IN (SELECT rate_plans.id FROM rate_plans WHERE "
             f"rate_plans.property_id = {mark}) AND "
-            + within.format(column="rates.room_type_id", table="rates", types="{types}")
+            + within.format(column="rates.room_type_id", table="rates")
         )
         self.defaults = (
             "SELECT rate_plan_prices.rate_plan_id, rate_plan_prices.room_type_id, "
@@ -194,7 +200,7 @@ class RawStatements:
         )
         self.inventory = _select_all(
             Inventory,
-            within.format(column="inventory.room_type_id", table="inventory", types="{types}"),
+            within.format(column="inventory.room_type_id", table="inventory"),
             dialect,
         )
         self.taxes = _select_columns(

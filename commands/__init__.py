@@ -9,13 +9,13 @@ command ends, whether it succeeded or failed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pms.kernel.config import Settings
-from pms.kernel.desk import Desk
-from pms.startup import open_desk
+if TYPE_CHECKING:
+    from pms.kernel.config import Settings
+    from pms.kernel.desk import Desk
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,10 @@ def open_for(ctx: typer.Context, *, ready: bool = True) -> tuple[Desk, Settings]
         ctx: the running command's context (the root callback put the global options in it).
         ready: False for commands that create or migrate the database; they act as the system.
     """
+    # The desk (SQLAlchemy, the models) loads here, when a command first needs the database,
+    # not when `pms --help` or a sub-command's --help runs.
+    from pms.startup import open_desk
+
     options = ctx.find_object(GlobalOptions)
     assert options is not None, "the root callback sets the global options"
     desk, settings = open_desk(options.db, options.user, ready=ready)

@@ -5,6 +5,7 @@ Nothing connects at import time: the app and the tests decide the URL.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -55,6 +56,14 @@ def _set_up_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "close")
+    def _on_close(dbapi_conn: Any, _record: Any) -> None:
+        # SQLite's advice for every connection: gather the planner's statistics where they
+        # are missing or stale (a no-op most of the time). Without them it reads a property's
+        # whole history through the arrival index for a status or departure list.
+        with contextlib.suppress(Exception):  # a broken connection is closed all the same
+            dbapi_conn.execute("PRAGMA optimize")
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(READ_ONLY):
@@ -75,3 +84,13 @@ def describe(engine: Engine) -> str:
     if url.get_backend_name() == "sqlite":
         return "SQLite"
     return f"PostgreSQL {url.host or 'local'}"
+
+
+def dialect_insert(dialect_name: str, table: Any) -> Any:
+    """The dialect's own INSERT (the one with `on_conflict_do_nothing`), imported for the
+    dialect in use only: a desk on SQLite never loads the PostgreSQL dialect."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)

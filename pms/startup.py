@@ -30,7 +30,7 @@ def open_desk(
         desk.sign_in(username or os.environ.get("PMS_USER") or settings.rules.default_user)
     # Everything loaded so far (modules, mappers, settings) lives as long as the process: keep
     # it out of the collector's full passes, which otherwise cost 60–120 ms each in a desk that
-    # quotes all day (measured by benchmarks/quote.py).
-    gc.collect()
+    # quotes all day (measured by benchmarks/quote.py). No collection first: it would cost a
+    # command ~30 ms to find almost nothing.
     gc.freeze()
     return desk, settings

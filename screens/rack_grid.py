@@ -234,11 +234,17 @@ class _RoomLine:
             self.styles[offset] = self.styles[offset] + style
 
     def strip(self) -> Strip:
-        """The line as drawn."""
-        segments = [
-            Segment(char, style) for char, style in zip(self.text, self.styles, strict=True)
-        ]
-        return Strip(Segment.simplify(segments), self.width)
+        """The line as drawn: one segment per run of columns in one style (a segment per
+        column, simplified after, cost two thirds of a 300-room rack's redraw)."""
+        text, styles, segments = self.text, self.styles, []
+        start = 0
+        for column in range(1, self.width + 1):
+            if column == self.width or (
+                styles[column] is not styles[start] and styles[column] != styles[start]
+            ):
+                segments.append(Segment("".join(text[start:column]), styles[start]))
+                start = column
+        return Strip(segments, self.width)
 
 
 def _runs(columns: list[int]) -> list[list[int]]:

@@ -31,3 +31,38 @@ def test_a_server_that_does_not_answer_gives_one_sentence() -> None:
     desk = Desk.open("postgresql://postgres@127.0.0.1:1/nowhere")
     with pytest.raises(DatabaseUnavailable, match=r"cannot use the database at postgresql"):
         desk.check_ready()
+
+
+def test_the_start_up_check_knows_the_same_head_as_alembic() -> None:
+    # Every desk compares the database with the head read from the revision files' headers,
+    # so that starting a command never loads Alembic; the two must agree.
+    assert migrate.code_head() == migrate.head_revision()
+
+
+def test_every_audit_row_queues_its_entity_in_the_change_log(desk: Desk) -> None:
+    # One INSERT per audited change: the database's trigger writes the change-log row.
+    from sqlalchemy import select
+
+    from db.models import ChangeLog
+    from pms.kernel.audit import record
+
+    def _audit(session) -> None:  # type: ignore[no-untyped-def]
+        record(session, "create", "guest", 7, after={"name": "Ada"})
+        record(session, "update", "guest", 7)
+        record(session, "delete", "room", 3)
+        record(session, "anonymise", "guest", 7)
+
+    desk.run(_audit)
+    queued = desk.read(
+        lambda session: [
+            tuple(row)
+            for row in session.execute(
+                select(ChangeLog.entity, ChangeLog.entity_id, ChangeLog.operation).order_by(
+                    ChangeLog.id
+                )
+            )
+        ]
+    )
+    assert queued == [
+        ("guest", 7, "insert"), ("guest", 7, "update"), ("room", 3, "delete"), ("guest", 7, "purge")
+    ]  # fmt: skip

@@ -70,12 +70,29 @@ def test_names_match_as_you_type_by_start_piece_and_typo(hotel: Desk) -> None:
 
     guests = {"kind": "guest"}
     assert titles(hotel, "gar", **guests) == ["Garcés, Maria", "García, Lucía"]
-    assert titles(hotel, "GARCIA", **guests) == ["García, Lucía"]  # accents and case folded
+    # Accents and case folded; six letters may hold two typos (AUTO fuzziness), so Garcés
+    # follows, after the exact match.
+    assert titles(hotel, "GARCIA", **guests) == ["García, Lucía", "Garcés, Maria"]
     assert titles(hotel, "arcí", **guests) == ["García, Lucía"]  # a piece inside the name
     assert titles(hotel, "jonson", **guests) == ["Johnson, John"]  # one letter missing
     assert titles(hotel, "smithsom", **guests) == ["Smithson, Anna"]  # one letter wrong
     assert titles(hotel, "lucia gar", **guests) == ["García, Lucía"]  # every word must match
-    assert titles(hotel, "j", **guests) == []  # one letter is not a search yet
+    assert titles(hotel, "j", **guests) == ["Johnson, John"]  # one letter searches its start
+
+
+def test_typos_within_elasticsearchs_auto_fuzziness_a_swapped_pair_counting_one(
+    hotel: Desk,
+) -> None:
+    for name in ("Ana Madrigal", "Wisława Szymborska", "Jan Kot", "Eva Lind"):
+        stay(hotel, name)
+    guests = {"kind": "guest"}
+    assert titles(hotel, "madirgal", **guests) == ["Madrigal, Ana"]  # two letters swapped
+    assert titles(hotel, "szymborsak", **guests) == ["Szymborska, Wisława"]
+    assert titles(hotel, "szymbarsqa", **guests) == ["Szymborska, Wisława"]  # long: two edits
+    assert titles(hotel, "kto", **guests) == ["Kot, Jan"]  # three letters: one edit
+    assert titles(hotel, "ilnd", **guests) == []  # the first letter is never the typo
+    assert titles(hotel, "lidn", **guests) == ["Lind, Eva"]
+    assert titles(hotel, "lnda", **guests) == []  # four letters: not two edits
 
 
 def test_exact_words_come_before_prefixes_before_pieces_and_typos(hotel: Desk) -> None:

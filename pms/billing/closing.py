@@ -6,10 +6,9 @@ concurrent closes queue on that row."""
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from db.engine import dialect_insert
 from db.folios import Invoice, InvoiceSequence, Posting
 from pms.billing.invoice_views import InvoiceView, build_invoice_view, settles, visible_postings
 from pms.billing.ledger import label_of, lock_folio, property_of
@@ -32,9 +31,8 @@ def _next_invoice_number(session: Session, property_id: int) -> int:
     )
     number = session.execute(take).scalar()
     if number is None:  # the property's first invoice: start its sequence
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         session.execute(
-            insert(table)
+            dialect_insert(session.get_bind().dialect.name, table)
             .values(property_id=property_id, last_number=0)
             .on_conflict_do_nothing(index_elements=["property_id"])
         )

@@ -5,14 +5,21 @@ department showing a guest's name depends on this alone."""
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
-from babel import Locale
-from email_validator import EmailNotValidError, validate_email
 
 from db.models import Guest
 from pms.kernel.errors import InvalidInput
 
-_COUNTRIES = frozenset(code for code in Locale("en").territories if code.isalpha())
+
+@functools.cache
+def _countries() -> frozenset[str]:
+    # Babel's territory names load when a country is first checked, not for every command
+    # that shows a guest.
+    from babel import Locale
+
+    return frozenset(code for code in Locale("en").territories if code.isalpha())
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -27,7 +34,12 @@ def split_name(name: str) -> tuple[str, str]:
 
 def display_name(guest: Guest) -> str:
     """`García, Lucía`, the way lists sort and show guests."""
-    return f"{guest.last_name}, {guest.first_name}" if guest.first_name else guest.last_name
+    return full_name(guest.first_name, guest.last_name)
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """`García, Lucía` from the two names (`display_name` without a loaded profile)."""
+    return f"{last_name}, {first_name}" if first_name else last_name
 
 
 def normalise_email(text: str) -> str:
@@ -35,6 +47,9 @@ def normalise_email(text: str) -> str:
     text = text.strip()
     if not text:
         return ""
+    # Loaded when an address is typed (~30 ms), not for every command that shows a guest.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
@@ -44,7 +59,7 @@ def normalise_email(text: str) -> str:
 def normalise_country(text: str) -> str:
     """A two-letter ISO country code (`pt`, `GB`) in capitals; '' stays ''."""
     code = text.strip().upper()
-    if code and code not in _COUNTRIES:
+    if code and code not in _countries():
         raise InvalidInput("country", f"{text!r} is not a two-letter country code (e.g. PT, GB)")
     return code
 

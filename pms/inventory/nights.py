@@ -13,11 +13,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import Update, bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from db.engine import dialect_insert
 from db.models import Inventory, OutOfOrder, Room, RoomType
+from db.prepared import Prepared
 from pms.hotel.properties import resolve_property, rooms_in_service
 from pms.kernel.desk import connection_of
 from pms.kernel.errors import InvalidInput, SoldOut
@@ -86,8 +86,8 @@ def open_nights(session: Session, room_type: RoomType, nights: list[dt.date]) ->
         {"room_type_id": room_type.id, "night": n, "capacity": capacities[n], "sold": 0}
         for n in missing
     ]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(Inventory).values(rows).on_conflict_do_nothing())
+    insert = dialect_insert(session.get_bind().dialect.name, Inventory)
+    session.execute(insert.values(rows).on_conflict_do_nothing())
     return missing
 
 
@@ -116,6 +116,7 @@ def _selling(*, overbook: bool) -> Update:
 
 # Built once and run as Core: every booking sends one (why: see `pms.reservations.booking`).
 _SELL = {overbook: _selling(overbook=overbook) for overbook in (False, True)}
+_SELL_PREPARED = {overbook: Prepared(statement) for overbook, statement in _SELL.items()}
 
 
 def take(
@@ -127,13 +128,16 @@ def take(
     """
     connection = connection_of(session)
     params = {"type_id": room_type.id, "first": nights[0], "last": nights[-1]}
-    taken = set(connection.execute(_SELL[overbook], params).scalars())
+    taken = {night for (night,) in _SELL_PREPARED[overbook].execute(connection, params)}
     if len(taken) != len(nights):
-        # Nights never sold before have no row yet (the update missed them): open and sell those.
-        opened = open_nights(session, room_type, [n for n in nights if n not in taken])
-        if opened:
-            selling = _SELL[overbook].where(Inventory.night.in_(opened))
-            taken |= set(connection.execute(selling, params).scalars())
+        # Nights never sold before have no row yet (the update missed them): open them, then
+        # sell every night that missed — not only those this desk opened. Another desk may have
+        # opened (and committed) them between the update and the opening, which then finds
+        # nothing to open; under READ COMMITTED the second update sees that desk's rows.
+        missed = [n for n in nights if n not in taken]
+        open_nights(session, room_type, missed)
+        selling = _SELL[overbook].where(Inventory.night.in_(missed))
+        taken |= set(connection.execute(selling, params).scalars())
     if len(taken) != len(nights):
         # Undo the nights that did sell, so that whoever catches SoldOut finds nothing changed.
         release(session, room_type.id, sorted(taken))

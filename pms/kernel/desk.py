@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -182,14 +182,16 @@ class Desk:
         return DatabaseUnavailable(f"cannot use the database at {safe_url(self.engine)}: {reason}")
 
     def check_ready(self) -> None:
-        """Fail with one clear sentence unless the database answers and is fully migrated."""
+        """Fail with one clear sentence unless the database answers and is fully migrated.
+
+        One query (the Alembic version row) against the head read from the revision files:
+        every command runs this, so it must not load Alembic.
+        """
         try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
             current = migrate.current_revision(self.engine)
         except OperationalError as exc:
             raise self._unavailable(exc) from exc
-        head = migrate.head_revision()
+        head = migrate.code_head()
         if current != head:
             state = "is not migrated" if current is None else f"is at revision {current}"
             raise DatabaseUnavailable(

@@ -5,8 +5,9 @@ pure arithmetic of `pms.rates.pricing`. Quotes and bookings use the same sheet, 
 stored at exactly the price a quote showed.
 
 Every booking loads a sheet, so its six queries are built once, read plain rows rather than ORM
-objects and run on the session's connection: built per call, each cost more Python than the
-database took to answer it (issue 2). Nothing is kept between transactions.
+objects and run on the session's connection (on SQLite straight on the driver, `db.prepared`):
+built per call, each cost more Python than the database took to answer it (issue 2). Nothing is
+kept between transactions.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from db.models import (
     RoomType,
     Tax,
 )
+from db.prepared import Prepared
 from pms.inventory.nights import stay_nights
 from pms.kernel.desk import connection_of
 from pms.rates.pricing import (
@@ -84,7 +86,10 @@ class SheetNight(NamedTuple):
     stop_sell: bool
 
 
-# The sheet's queries; :property_id, :type_ids and the nights :first..:last are bound per load.
+# The sheet's queries; :property_id and the nights :first..:last are bound per load. The
+# property's room types are a subquery rather than a list of ids, so that each statement is
+# compiled once and runs on the driver (`db.prepared`).
+_PROPERTY_TYPES = select(RoomType.id).where(RoomType.property_id == bindparam("property_id"))
 _ROOM_TYPES = (
     select(RoomType.id, func.count(Room.id))
     .outerjoin(Room, Room.room_type_id == RoomType.id)
@@ -100,7 +105,7 @@ _RATES = select(
     Rate.rate_plan_id.in_(
         select(RatePlan.id).where(RatePlan.property_id == bindparam("property_id"))
     ),
-    Rate.room_type_id.in_(bindparam("type_ids", expanding=True)),
+    Rate.room_type_id.in_(_PROPERTY_TYPES),
     Rate.night >= bindparam("first"),
     Rate.night <= bindparam("last"),
 )  # fmt: skip
@@ -112,7 +117,7 @@ _DEFAULTS = (
 _INVENTORY = select(
     Inventory.room_type_id, Inventory.night, Inventory.capacity, Inventory.sold
 ).where(
-    Inventory.room_type_id.in_(bindparam("type_ids", expanding=True)),
+    Inventory.room_type_id.in_(_PROPERTY_TYPES),
     Inventory.night >= bindparam("first"),
     Inventory.night <= bindparam("last"),
 )
@@ -125,6 +130,18 @@ _RULES = select(
     PricingRule.room_type_id, PricingRule.threshold_pct, PricingRule.adjust_bp,
     PricingRule.floor, PricingRule.ceiling,
 ).where(PricingRule.property_id == bindparam("property_id"))  # fmt: skip
+
+_SHEET = {
+    name: Prepared(statement)
+    for name, statement in [
+        ("room_types", _ROOM_TYPES),
+        ("rates", _RATES),
+        ("defaults", _DEFAULTS),
+        ("inventory", _INVENTORY),
+        ("taxes", _TAXES),
+        ("rules", _RULES),
+    ]
+}
 
 
 @dataclass
@@ -148,31 +165,18 @@ class RateSheet:
         """Read the nights first..last (inclusive) of the property in six queries."""
         connection = connection_of(session)
         sheet = cls(prop)
-        sheet.capacity = {
-            type_id: rooms
-            for type_id, rooms in connection.execute(_ROOM_TYPES, {"property_id": prop.id})
-        }
-        params = {
-            "property_id": prop.id,
-            "type_ids": list(sheet.capacity),
-            "first": first,
-            "last": last,
-        }
-        for plan_id, type_id, night, *values in connection.execute(_RATES, params):
+        params = {"property_id": prop.id, "first": first, "last": last}
+        sheet.capacity = {t: rooms for t, rooms in _SHEET["room_types"].execute(connection, params)}
+        for plan_id, type_id, night, *values in _SHEET["rates"].execute(connection, params):
             sheet.rates[(plan_id, type_id, night)] = SheetNight(*values)
-        for plan_id, type_id, amount in connection.execute(_DEFAULTS, params):
+        for plan_id, type_id, amount in _SHEET["defaults"].execute(connection, params):
             sheet.defaults[(plan_id, type_id)] = amount
-        for type_id, night, capacity, sold in connection.execute(_INVENTORY, params):
+        for type_id, night, capacity, sold in _SHEET["inventory"].execute(connection, params):
             sheet.inventory[(type_id, night)] = (capacity, sold)
-        sheet.taxes = [
-            TaxRule(t.code, t.name, t.percent_bp, t.per_person, t.children_exempt)
-            for t in connection.execute(_TAXES, params)
-        ]
+        sheet.taxes = [TaxRule(*tax) for tax in _SHEET["taxes"].execute(connection, params)]
         rules: dict[int | None, list[DynamicRule]] = defaultdict(list)
-        for rule in connection.execute(_RULES, params):
-            rules[rule.room_type_id].append(
-                DynamicRule(rule.threshold_pct, rule.adjust_bp, rule.floor, rule.ceiling)
-            )
+        for type_id, *terms in _SHEET["rules"].execute(connection, params):
+            rules[type_id].append(DynamicRule(*terms))
         sheet.rules = dict(rules)
         return sheet
 

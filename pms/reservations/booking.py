@@ -7,9 +7,10 @@ lines: later rate changes never touch an existing booking. Changing, cancelling 
 booked stay are `pms.reservations.changes`.
 
 `book` is the desk's busiest write, so it sends statements built once — run as Core on the
-session's connection wherever it needs no ORM object back — and stores the new stay without the
-unit of work. Measured on SQLite for issue 2: an ORM select built per call took ~80 µs of Python
-against ~15 µs, and flushing the new reservation ~320 µs against ~40 µs for its INSERT.
+session's connection wherever it needs no ORM object back, on SQLite straight on the driver
+(`db.prepared`) — and stores the new stay without the unit of work. Measured on SQLite for
+issue 2: an ORM select built per call took ~80 µs of Python against ~15 µs, and flushing the new
+reservation ~320 µs against ~40 µs for its INSERT.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +34,7 @@ from db.models import (
     ReservationTax,
     RoomType,
 )
+from db.prepared import Prepared
 from pms.guests.lookup import GuestInput, ensure_bookable, find_or_create_guest, load_guest
 from pms.hotel.properties import BASE_PLAN, resolve_property, resolve_room_type
 from pms.inventory.nights import stay_nights
@@ -55,11 +58,23 @@ from pms.stays.stay_rules import check_party, resolve_stay
 _CONFIRMATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 
 # The statements of `book`, built once (see the module docstring).
-_EARLIER = select(Reservation.confirmation).where(
-    Reservation.idempotency_key == bindparam("idempotency_key")
+_EARLIER = Prepared(
+    select(Reservation.confirmation).where(
+        Reservation.idempotency_key == bindparam("idempotency_key")
+    )
 )
+# The property, room type and rate plan a request names, and the stay an earlier request with
+# the same idempotency key made (NULL for a new key): one query for the two look-ups every
+# booking starts with.
 _SALE = (
-    select(Property, RoomType, RatePlan)
+    select(
+        Property,
+        RoomType,
+        RatePlan,
+        select(Reservation.confirmation)
+        .where(Reservation.idempotency_key == bindparam("idempotency_key"))
+        .scalar_subquery(),
+    )
     .join(RoomType, RoomType.property_id == Property.id)
     .join(RatePlan, RatePlan.property_id == Property.id)
     .where(
@@ -68,9 +83,9 @@ _SALE = (
         RatePlan.code == bindparam("plan_code"),
     )
 )
-_NEW_STAY = insert(Reservation).returning(Reservation.id)
-_NEW_NIGHTS = insert(ReservationNight)
-_NEW_TAXES = insert(ReservationTax)
+_NEW_STAY = Prepared(insert(Reservation).returning(Reservation.id))
+_NEW_NIGHTS = Prepared(insert(ReservationNight))
+_NEW_TAXES = Prepared(insert(ReservationTax))
 
 
 @dataclass(frozen=True)
@@ -112,9 +127,8 @@ def _insert_prices(connection: Connection, reservation_id: int, quotes: list[Nig
     """Store a new stay's quoted nights and tax lines (`store_prices` for a stay not loaded)."""
     nights, taxes = price_lines(quotes)
     own = {"reservation_id": reservation_id}
-    connection.execute(_NEW_NIGHTS, [night | own for night in nights])
-    if taxes:
-        connection.execute(_NEW_TAXES, [tax | own for tax in taxes])
+    _NEW_NIGHTS.execute_many(connection, [night | own for night in nights])
+    _NEW_TAXES.execute_many(connection, [tax | own for tax in taxes])
 
 
 def _new_confirmation() -> str:
@@ -122,41 +136,46 @@ def _new_confirmation() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def _sale_of(
-    session: Session, request: BookingRequest
-) -> tuple[Property, RoomType, RatePlan] | tuple[None, None, None]:
-    """The property, room type and rate plan the request names, in one query; all None when
-    one of them does not exist (or no property is named), for the resolvers to say which."""
-    if request.property_code:
-        found = session.execute(
-            _SALE,
-            {
-                "property_code": request.property_code.upper(),
-                "room_type_code": request.room_type.upper(),
-                "plan_code": request.rate_plan.upper(),
-            },
-        ).first()
-        if found is not None:
-            prop, room_type, plan = found
-            return prop, room_type, plan
-    return None, None, None
+def _sale_of(session: Session, request: BookingRequest) -> tuple[Any, ...] | None:
+    """The property, room type and rate plan the request names, with the confirmation of the
+    stay its idempotency key already made (or None), in one query; None when one of the three
+    does not exist (or no property is named), for the resolvers to say which."""
+    if not request.property_code:
+        return None
+    found = session.execute(
+        _SALE,
+        {
+            "property_code": request.property_code.upper(),
+            "room_type_code": request.room_type.upper(),
+            "plan_code": request.rate_plan.upper(),
+            "idempotency_key": request.idempotency_key or None,
+        },
+    ).first()
+    return tuple(found) if found is not None else None
 
 
-def _earlier_booking(session: Session, idempotency_key: str) -> ReservationView | None:
-    """The reservation a request with this idempotency key made before, if one did."""
-    earlier = (
-        connection_of(session).execute(_EARLIER, {"idempotency_key": idempotency_key}).scalar()
-    )
+def _earlier_booking(
+    session: Session, idempotency_key: str, sale: tuple[Any, ...] | None
+) -> ReservationView | None:
+    """The reservation a request with this idempotency key made before, if one did (the sale
+    query found it already, when it found the sale)."""
+    if sale is not None:
+        earlier = sale[3]
+    else:
+        found = _EARLIER.execute(connection_of(session), {"idempotency_key": idempotency_key})
+        earlier = found[0][0] if found else None
     if earlier is None:
         return None
     return reservation_view(session, load_reservation(session, earlier))
 
 
-def _resolve_sale(session: Session, request: BookingRequest) -> _Sale:
+def _resolve_sale(
+    session: Session, request: BookingRequest, found: tuple[Any, ...] | None
+) -> _Sale:
     """The property, stay dates, room type and rate plan the request names, each checked."""
-    # One query finds all three; when it finds nothing, the resolvers say what is missing, in
+    # One query found all three; when it found nothing, the resolvers say what is missing, in
     # the order these checks have always run.
-    prop, room_type, plan = _sale_of(session, request)
+    prop, room_type, plan = found[:3] if found is not None else (None, None, None)
     prop = prop or resolve_property(session, request.property_code)
     arrival, departure = resolve_stay(
         session, prop, request.arrival, request.departure, request.nights
@@ -212,8 +231,8 @@ def _insert_stay(
 ) -> int:
     """Store the new reservation with one INSERT; returns its id."""
     try:
-        return connection.execute(
-            _NEW_STAY,
+        return _NEW_STAY.execute(
+            connection,
             {
                 "property_id": sale.prop.id,
                 "confirmation": confirmation,
@@ -230,7 +249,7 @@ def _insert_stay(
                 "overbooked": overbooked,
                 "version": 1,  # the optimistic lock starts where the ORM starts it
             },
-        ).scalar_one()
+        )[0][0]
     except IntegrityError as exc:
         # Another desk stored the same idempotency key (or, rarely, confirmation) first:
         # run again, and the lookup in `book` returns its reservation.
@@ -244,11 +263,12 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
 
     A request whose idempotency key was seen before returns that reservation unchanged.
     """
+    found = _sale_of(session, request)
     if request.idempotency_key:
-        earlier = _earlier_booking(session, request.idempotency_key)
+        earlier = _earlier_booking(session, request.idempotency_key, found)
         if earlier is not None:
             return earlier
-    sale = _resolve_sale(session, request)
+    sale = _resolve_sale(session, request, found)
     guest = _bookable_guest(session, request.guest)
     nights = stay_nights(sale.arrival, sale.departure)
     quotes, total = _quote_sale(session, request, sale, guest, nights)

@@ -11,7 +11,7 @@ import shutil
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +23,7 @@ from pms.search import documents as docs
 from pms.search.bookmark import GAP_WINDOW, IndexState, meta_doc
 from pms.search.change_log import change_ids_since, log_identity, newest_change
 from pms.search.schema import schema
-
-#: Memory the build's writer may use before it spills sorted runs to disk. At 100,000 guests
-#: 1 GB keeps it in one run: twice as fast as 256 MB, for a few minutes' use of the memory.
-BUILD_MEMORY_MB = 1024
+from pms.search.segments import adding, build_segments
 
 #: Told (documents written, documents expected) as a build goes.
 Progress = Callable[[int, int], None]
@@ -79,18 +76,29 @@ def build_index(
 def _write_documents(
     session: Session, staging: Path, state: IndexState, total: int, progress: Progress | None
 ) -> Counter[str]:
-    """Every document read from the tables, then the bookmark, in one commit."""
+    """Every document read from the tables, written in segments of bounded size
+    (`pms.search.segments`), then the bookmark; one commit makes them the index."""
     counts: Counter[str] = Counter()
-    writer = index.create_in(str(staging), schema()).writer(limitmb=BUILD_MEMORY_MB)
-    try:
-        for doc in docs.all_docs(session):
-            writer.add_document(**doc)
+
+    def _counted(source: Iterable[docs.Doc]) -> Iterator[docs.Doc]:
+        for doc in source:
             counts[doc["kind"]] += 1
-            done = counts.total()
-            if progress and done % 1000 == 0:
-                progress(done, max(total, done))
+            yield doc
+
+    written = 0
+
+    def _written(size: int) -> None:
+        nonlocal written
+        written += size
+        if progress:
+            progress(written, max(total, written))
+
+    ix = index.create_in(str(staging), schema())
+    new_segments = build_segments(staging, _counted(docs.all_docs(session)), total, _written)
+    writer = ix.writer()
+    try:
         writer.add_document(**meta_doc(state))
-        writer.commit()
+        writer.commit(mergetype=adding(new_segments))
     except BaseException:
         writer.cancel()
         raise

@@ -24,6 +24,11 @@ from pms.search.documents import (
     room_docs,
 )
 
+#: The change-log operation of an anonymisation (the audit trigger writes it for the action
+#: `anonymise`): desks purge the guest's old documents from their index files before they
+#: answer another query.
+PURGE = "purge"
+
 
 @dataclass(frozen=True)
 class Change:
@@ -132,6 +137,30 @@ def anonymised(session: Session, guest_ids: Collection[int]) -> set[int]:
         query = select(Guest.id).where(Guest.id.in_(batch), Guest.anonymised_at.is_not(None))
         found |= set(session.scalars(query))
     return found
+
+
+def purge_keys(session: Session, touched: Affected) -> set[str]:
+    """The documents whose every version must leave the files: those of the anonymised guests
+    among `touched`, and of their stays (which showed their name)."""
+    guests = anonymised(session, touched.guests)
+    if not guests:
+        return set()
+    return affected(session, [Change(0, "guest", guest) for guest in guests]).keys()
+
+
+#: At most this many gap ids are looked at per query for a late anonymisation; catch-up
+#: finds the rest.
+_GAPS_LOOKED_AT = 500
+
+
+def purges_since(session: Session, after: int, gaps: Collection[int]) -> bool:
+    """Whether an anonymisation was logged after change `after` (or in one of the gaps below
+    it): one indexed query, made before every search."""
+    condition = ChangeLog.id > after
+    if gaps and len(gaps) <= _GAPS_LOOKED_AT:
+        condition = condition | ChangeLog.id.in_(sorted(gaps))
+    query = select(ChangeLog.id).where(condition, ChangeLog.operation == PURGE).limit(1)
+    return session.scalar(query) is not None
 
 
 def docs_for(session: Session, touched: Affected) -> list[Doc]:

@@ -8,7 +8,8 @@ data. A missing, damaged or foreign index (another database, an older schema) is
 from the tables into a fresh directory and swapped in whole; desks on one machine take a file
 lock for every write, so one builds while the other waits, and neither sees half an index.
 Whoosh only marks replaced documents deleted, so a catch-up that applies an anonymisation also
-rewrites the files: the guest's old name and contact details do not stay readable on disk.
+rewrites the segments that held the guest: their old name and contact details do not stay
+readable on disk, and every desk applies a logged anonymisation before it answers a query.
 
 The fields are in `pms.search.schema`, the bookmark in `pms.search.bookmark` and the writing of
 a fresh index in `pms.search.build`; this module is the live handle that ties them together.
@@ -38,8 +39,10 @@ from pms.kernel.errors import PmsError
 from pms.search import documents as docs
 from pms.search.bookmark import IndexState, IndexUnusable, is_foreign, meta_doc, read_state
 from pms.search.build import BuildReport, Progress, build_index, first_bookmark
-from pms.search.change_log import affected, anonymised, changes_since, docs_for
+from pms.search.change_log import affected, changes_since, docs_for, purge_keys, purges_since
 from pms.search.schema import SCHEMA_VERSION, FlatWeighting
+from pms.search.segments import purging
+from pms.search.typos import NameLexicon
 
 #: Changes read per catch-up round (each round is one commit).
 CHANGE_BATCH = 20_000
@@ -74,6 +77,7 @@ class SearchIndex:
         self._searcher: Searcher | None = None
         self._inode = 0
         self._damaged = False
+        self._names = NameLexicon()
 
     @property
     def path(self) -> Path:
@@ -225,8 +229,7 @@ class SearchIndex:
             touched = affected(session, changes)
             current = docs_for(session, touched)
             gone = touched.keys() - {d["key"] for d in current}
-            purge = bool(anonymised(session, touched.guests))
-            self._commit(current, gone, advanced, purge=purge)
+            self._commit(current, gone, advanced, purge=purge_keys(session, touched))
             applied += len(changes)
             state = advanced
             if len(changes) < CHANGE_BATCH:
@@ -257,12 +260,13 @@ class SearchIndex:
             raise IndexUnusable(f"the index at {self.path} went away") from exc
 
     def _commit(
-        self, current: list[docs.Doc], gone: set[str], state: IndexState, *, purge: bool
+        self, current: list[docs.Doc], gone: set[str], state: IndexState, *, purge: set[str]
     ) -> None:
         """Write the changed documents and the bookmark in one commit.
 
-        `purge` rewrites every segment: whoosh only marks replaced documents deleted, and an
-        anonymised guest's name must not stay readable in the files until some later merge.
+        The segments that hold any version of a document in `purge` are rewritten: whoosh only
+        marks replaced documents deleted, and an anonymised guest's name must not stay readable
+        in the files until some later merge (`pms.search.segments`).
         """
         writer = self._ix.writer()
         try:
@@ -271,10 +275,25 @@ class SearchIndex:
             for doc in current:
                 writer.update_document(**doc)
             writer.update_document(**meta_doc(state))
-            writer.commit(optimize=purge)
+            writer.commit(mergetype=purging(purge)) if purge else writer.commit()
         except BaseException:
             writer.cancel()
             raise
+
+    def purge_pending(self, session: Session) -> None:
+        """Apply the anonymisations logged since the bookmark before answering a query: no
+        desk may show a guest's old name once anonymising them has committed anywhere. Waits
+        for another desk on this machine that is writing the index meanwhile."""
+        state = self.state()
+        if not purges_since(session, state.last_seen, state.gaps):
+            return
+        with self._write, self._machine_lock(BUILD_WAIT_SECONDS) as locked:
+            if not locked:
+                raise IndexBusy(
+                    "another desk on this computer is still writing the search index "
+                    "— try again in a few minutes"
+                )
+            self._catch_up(session)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -289,6 +308,13 @@ class SearchIndex:
                 ]
             except (OSError, EOFError, ValueError, KeyError) as exc:
                 raise IndexUnusable(f"reading the index failed: {exc!r}") from exc
+
+    def typos(self, word: str) -> list[str]:
+        """The names a typo of `word` may mean, from this desk's searcher (`pms.search.typos`)."""
+        with self._read:
+            if self._searcher is None:
+                raise IndexUnusable("the index is not open")
+            return self._names.within(self._searcher, word)
 
     def state(self) -> IndexState:
         """The bookmark as this desk last read it."""

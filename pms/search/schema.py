@@ -32,8 +32,10 @@ SPACED = KeywordAnalyzer(lowercase=True)
 #: A whole value as one term (keys, kinds, property codes, e-mail addresses).
 WHOLE = IDTokenizer()
 
-#: How many first characters of a code are indexed (a longer start is looked up as a prefix).
-CODE_START = 10
+#: How many first characters of a code are indexed: a longer start is looked up as a prefix of
+#: the code itself, which few codes share. (Every start up to 10 characters was a fifth of the
+#: index's distinct terms, each a cost to the build, at 20,000 stays.)
+CODE_START = 4
 
 
 def _terms(analyzer: Any, *, unique: bool = False, stored: bool = False) -> FieldType:
@@ -45,17 +47,18 @@ def _terms(analyzer: Any, *, unique: bool = False, stored: bool = False) -> Fiel
 
 def schema() -> Schema:
     """The fields: `name` for whole words and typos, `name_ngram` for pieces of names typed as
-    you go (the NGRAMWORDS(2, 4) cut, accents folded), `start` for the first 2–4 letters of any
-    word, `code` for confirmation, loyalty and room numbers and dates and `code_start` for their
-    first letters, `phone` / `phone_rev` for digits, `flags` for VIP and do-not-rent, and `data`
-    for the result line. A review's title and text are its `words`."""
+    you go (3 and 4 letters, accents folded: the only lengths a query looks up), `start` for the
+    first 1–4 letters of any word (one letter typed searches too), `code` for confirmation,
+    loyalty and room numbers and dates and `code_start` for their first letters, `phone` /
+    `phone_rev` for digits, `flags` for VIP and do-not-rent, and `data` for the result line. A
+    review's title and text are its `words`."""
     return Schema(
         key=_terms(WHOLE, unique=True, stored=True),
         kind=_terms(WHOLE),
         property=_terms(WHOLE),
         name=_terms(FOLD),
-        name_ngram=_terms(FOLD | NgramFilter(2, 4)),
-        start=_terms(FOLD | NgramFilter(2, 4, at="start")),
+        name_ngram=_terms(FOLD | NgramFilter(3, 4)),
+        start=_terms(FOLD | NgramFilter(1, 4, at="start")),
         words=_terms(FOLD),
         email=_terms(WHOLE),
         code=_terms(SPACED),

@@ -5,7 +5,8 @@
     desk.read(search, "garc", kind="guest")   # the best hits, ranked
 
 Ranking: how a hit matched comes first — a whole word, code or number (exact) before the start
-of one (prefix), before a piece inside a name or a name one typo away — and within that, guests
+of one (prefix), before a piece inside a name or a name a typo or two away (`typo_edits`) —
+and within that, guests
 in house and stays in house before upcoming ones, before everything else. Every query is a
 handful of term lookups (no wildcard expansion of short prefixes), so a keystroke costs a few
 milliseconds at 100,000 guests.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -30,6 +32,10 @@ from pms.search.build import BuildReport, Progress
 from pms.search.documents import IN_HOUSE, UPCOMING
 from pms.search.index import SearchIndex, index_root
 from pms.search.schema import CODE_START, FOLD
+from pms.search.typos import swaps, typo_edits
+
+#: The names a typed word may mean with a typo (see `pms.search.typos`).
+Typos = Callable[[str], list[str]]
 
 KINDS = ("guest", "room", "reservation", "review")
 _KIND_ORDER = {"guest": 0, "reservation": 1, "room": 2, "review": 3}
@@ -136,11 +142,12 @@ def search(
         property_code: rooms and reservations of this property only (guests are shared).
     """
     check_options(kind, limit)
-    query = build_query(text, kind=kind, property_code=property_code)
-    if query is None:
-        return []
     found = index_for(session)
     found.ensure(session)
+    found.purge_pending(session)
+    query = build_query(text, kind=kind, property_code=property_code, typos=found.typos)
+    if query is None:
+        return []
     try:
         rows = found.run(query, limit)
     except IndexUnusable:
@@ -180,10 +187,18 @@ def _hit(score: float, data: dict[str, Any]) -> SearchHit:
 
 
 def build_query(
-    text: str, *, kind: str | None = None, property_code: str | None = None
+    text: str,
+    *,
+    kind: str | None = None,
+    property_code: str | None = None,
+    typos: Typos | None = None,
 ) -> Query | None:
-    """The whoosh query for what the clerk typed (None when there is nothing to look for)."""
-    pieces = [clause for piece in text.split() if (clause := _piece(piece)) is not None]
+    """The whoosh query for what the clerk typed (None when there is nothing to look for).
+
+    `typos(word)` lists the names a typo of the word may mean (`SearchIndex.typos`); without
+    it whoosh's fuzzy query finds them, more slowly.
+    """
+    pieces = [clause for piece in text.split() if (clause := _piece(piece, typos)) is not None]
     if not pieces:
         return None
     query: Query = pieces[0] if len(pieces) == 1 else And(pieces)
@@ -200,7 +215,7 @@ def build_query(
     return AndMaybe(query, Or(stays))
 
 
-def _piece(piece: str) -> Query | None:
+def _piece(piece: str, typos: Typos | None = None) -> Query | None:
     """What one space-separated piece of the query may match."""
     raw = piece.lower()
     clauses: list[Query] = [Term("code", raw, boost=EXACT), Term("flags", raw, boost=EXACT)]
@@ -213,7 +228,7 @@ def _piece(piece: str) -> Query | None:
     if len(raw) >= _MIN_EMAIL_PREFIX:
         clauses.append(_expanding(FewPrefix("email", raw), PREFIX))
     words = [token.text for token in FOLD(piece)]
-    word_clauses = [_word(word) for word in words]
+    word_clauses = [_word(word, typos) for word in words]
     if word_clauses:
         clauses.append(word_clauses[0] if len(word_clauses) == 1 else And(word_clauses))
     if (phone := _phone(piece)) is not None:
@@ -221,10 +236,11 @@ def _piece(piece: str) -> Query | None:
     return Or(clauses)
 
 
-def _word(word: str) -> Query:
-    """A folded word: whole (name or other words), its start, a piece of a name, or one typo."""
+def _word(word: str, typos: Typos | None = None) -> Query:
+    """A folded word: whole (name or other words), its start, a piece of a name, or a typo
+    (the names `typos` finds for it, else whoosh's fuzzy query)."""
     clauses: list[Query] = [Term("name", word, boost=EXACT), Term("words", word, boost=EXACT)]
-    if 2 <= len(word) <= 4:
+    if len(word) <= 4:
         clauses.append(Term("start", word, boost=PREFIX))
     elif len(word) > 4:
         # Past four letters a prefix names few words, so expanding it is cheap.
@@ -234,9 +250,19 @@ def _word(word: str) -> Query:
     elif len(word) > 4:
         grams = [Term("name_ngram", word[i : i + 4]) for i in range(len(word) - 3)]
         clauses.append(And(grams, boost=PIECE / len(grams)))
-    if len(word) >= 4:
-        clauses.append(_expanding(FuzzyTerm("name", word, maxdist=1, prefixlength=1), TYPO))
+    if typos is not None:
+        if names := typos(word):
+            clauses.append(_expanding(Or([Term("name", n) for n in names]), TYPO))
+    elif typo_edits(word):
+        clauses.append(_expanding(_fuzzy(word), TYPO))
     return Or(clauses)
+
+
+def _fuzzy(word: str) -> Query:
+    """Typos found by whoosh itself (no lexicon at hand): its automaton over every segment,
+    and each single swap as a term (see `pms.search.typos`)."""
+    clauses: list[Query] = [FuzzyTerm("name", word, maxdist=typo_edits(word), prefixlength=1)]
+    return Or(clauses + [Term("name", swapped) for swapped in sorted(swaps(word))])
 
 
 def _phone(text: str) -> Query | None:

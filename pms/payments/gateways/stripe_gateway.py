@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-import stripe
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pms.kernel.config import Settings
 from pms.kernel.errors import ConfigError
@@ -25,6 +23,9 @@ from pms.payments.gateways.interface import (
     RefundRecord,
     UnknownIntent,
 )
+
+if TYPE_CHECKING:
+    import stripe
 
 T = TypeVar("T")
 
@@ -73,6 +74,10 @@ class StripeGateway(PaymentGateway):
         timeout: float = 30,
         max_network_retries: int = 2,
     ) -> None:
+        # The SDK (~250 ms to import) loads when a card gateway is made, not with every module
+        # that can name one: a command that only shows a folio never pays for it.
+        import stripe
+
         addresses = {"api": api_base.rstrip("/")} if api_base else None
         self.client = stripe.StripeClient(
             api_key,
@@ -82,6 +87,8 @@ class StripeGateway(PaymentGateway):
         )
 
     def _call(self, doing: str, call: Callable[[], T]) -> T:
+        import stripe  # loaded already: __init__ made the client
+
         try:
             return call()
         except stripe.CardError as exc:

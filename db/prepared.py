@@ -1,0 +1,164 @@
+"""Statements of the hot paths, compiled once and run on the DBAPI connection of the unit of
+work (SQLite).
+
+Why: on SQLite a booking's statement costs ~15 µs in the database and 30–50 µs more in
+SQLAlchemy's `Connection.execute` (cache key, compiled-cache look-up, parameter and result
+set-up; `benchmarks/booking.py --profile`). A booking sends a dozen of them, so that Python was
+most of what separated the service from the same statements sent through sqlite3.
+
+What the database sees does not change: SQLAlchemy compiles the statement for the dialect once,
+and its bind processors (dates as ISO text, booleans, JSON), the Python-side column defaults an
+INSERT leaves out, and the result processors are applied here as SQLAlchemy would apply them.
+Driver errors are wrapped into SQLAlchemy's (`IntegrityError`, `OperationalError`), so callers
+catch the same exceptions on either path.
+
+Everything else takes SQLAlchemy's own path: PostgreSQL (a network round trip dwarfs the Python
+there, and a dead connection must be invalidated by SQLAlchemy so the desk can retry), a
+connection someone watches with cursor-execute events (the benchmarks' statement capture,
+tests that step between statements), and statements whose compiled form needs SQLAlchemy at run
+time (expanding IN lists, SQL-expression defaults).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import Executable
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """One statement for one set of parameter names, ready for `sqlite3.Connection.execute`."""
+
+    sql: str
+    names: tuple[str, ...]  # the bound parameters in placeholder order
+    fixed: dict[str, Any]  # parameters whose value the statement carries (`sold + 1`)
+    processors: dict[str, Callable[[Any], Any]]
+    defaults: dict[str, Callable[[], Any]]  # INSERT columns left out, filled as Core fills them
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+    def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The placeholder values for `params`, processed for the driver."""
+        out = []
+        for name in self.names:
+            if name in params:
+                value = params[name]
+            elif name in self.defaults:
+                value = self.defaults[name]()
+            else:
+                value = self.fixed[name]
+            processor = self.processors.get(name)
+            out.append(processor(value) if processor is not None else value)
+        return tuple(out)
+
+    def rows(self, raw: list[Row]) -> list[Row]:
+        """Rows as SQLAlchemy would return them (dates parsed back on SQLite, for one)."""
+        if not any(self.results):
+            return raw
+        return [
+            tuple(p(v) if p is not None else v for p, v in zip(self.results, row, strict=True))
+            for row in raw
+        ]
+
+
+class Prepared:
+    """A Core statement run on the DBAPI connection of SQLite units of work (see the module
+    docstring); on any other connection it runs through SQLAlchemy as usual.
+
+    Args:
+        statement: the Core statement, built once at import time like the other hot ones.
+    """
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._compiled: dict[tuple[str, ...], _Compiled | None] = {}
+
+    def execute(self, connection: Connection, params: Mapping[str, Any]) -> list[Row]:
+        """Run the statement once; the rows it returns (none for a write without RETURNING)."""
+        compiled = self._for(connection, params)
+        if compiled is None:
+            result = connection.execute(self.statement, dict(params))
+            return [tuple(row) for row in result] if result.returns_rows else []
+        values = compiled.values(params)
+        dbapi = connection.connection.dbapi_connection
+        assert dbapi is not None
+        try:
+            return compiled.rows(dbapi.execute(compiled.sql, values).fetchall())
+        except connection.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(connection, compiled.sql, values, exc) from exc
+
+    def execute_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run the statement for each parameter set (all with the same names), in one call."""
+        if not rows:
+            return
+        compiled = self._for(connection, rows[0])
+        if compiled is None:
+            connection.execute(self.statement, [dict(row) for row in rows])
+            return
+        values = [compiled.values(row) for row in rows]
+        dbapi = connection.connection.dbapi_connection
+        assert dbapi is not None
+        try:
+            dbapi.executemany(compiled.sql, values)
+        except connection.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(connection, compiled.sql, values, exc) from exc
+
+    def _for(self, connection: Connection, params: Mapping[str, Any]) -> _Compiled | None:
+        """The compiled form for these parameter names, or None for SQLAlchemy's path."""
+        if connection.dialect.name != "sqlite" or _watched(connection):
+            return None
+        keys = tuple(sorted(params))
+        if keys not in self._compiled:
+            self._compiled[keys] = _compile(self.statement, connection, keys)
+        return self._compiled[keys]
+
+
+def _watched(connection: Connection) -> bool:
+    dispatch = connection.dispatch
+    return bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
+
+
+def _compile(statement: Executable, connection: Connection, keys: tuple[str, ...]) -> Any:
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))  # type: ignore[attr-defined]
+    assert isinstance(compiled, SQLCompiler)
+    if not compiled.positional or any(b.expanding for b in compiled.binds.values()):
+        return None
+    defaults: dict[str, Callable[[], Any]] = {}
+    for column in compiled.insert_prefetch:
+        default = column.default
+        if default is None or not (default.is_scalar or default.is_callable):
+            return None
+        defaults[column.key] = _default_maker(default)
+    fixed = {
+        name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
+    }
+    results = tuple(
+        column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns
+    )
+    return _Compiled(
+        sql=compiled.string,
+        names=tuple(compiled.positiontup or ()),
+        fixed=fixed,
+        processors=dict(compiled._bind_processors),
+        defaults=defaults,
+        results=results,
+    )
+
+
+def _default_maker(default: Any) -> Callable[[], Any]:
+    if default.is_scalar:
+        return lambda: default.arg
+    return lambda: default.arg(None)  # Core wraps a no-argument callable to take a context
+
+
+def _wrapped(connection: Connection, sql: str, values: Any, exc: Exception) -> DBAPIError:
+    error = DBAPIError.instance(sql, values, exc, connection.dialect.loaded_dbapi.Error)
+    return error  # type: ignore[return-value]
