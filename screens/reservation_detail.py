@@ -1,5 +1,6 @@
 """One reservation in full, and what a clerk can do to it: modify, cancel, assign a room, and
-at the desk check in (`c`), check out (`o`) and open the folios (`f`) when those apply.
+at the desk check in (`c`), check out (`o`) and open the folios (`f`) when those apply, and
+enter the guest's review (`v`) once the stay is checked out.
 
 Every change goes back with the version the clerk saw, so a stay changed meanwhile at another
 desk fails with "changed by someone else — reload" instead of being overwritten.
@@ -19,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from pms.kernel.money import format_money
 from pms.reservations.changes import cancel
+from pms.reviews.entry import review_categories
 from pms.stays.reservation_views import CHANGEABLE, ReservationView, get_reservation
 from pms.stays.rooms import assign_room, free_rooms
 from screens.dates import long_date, short_date
@@ -33,6 +35,7 @@ from screens.messages import (
     OpenFolio,
     ReservationLoaded,
 )
+from screens.review_dialog import ReviewDialog
 from screens.status_marks import STATES, stay_state
 from screens.stay_actions import STAY_KEYS, stay_actions
 
@@ -50,6 +53,7 @@ class ReservationDetailScreen(DeskScreen[None]):
         Binding("x", "cancel_stay", "Cancel", tooltip="Cancel the stay"),
         Binding("a", "assign_room", "Assign room", tooltip="Assign a room"),
         Binding("r", "refresh", "Refresh", tooltip="Read the reservation again"),
+        Binding("v", "review", "Review", tooltip="Enter the guest's review of the stay"),
         *(
             Binding(key, action, description, tooltip=tooltip)
             for action, (key, description, tooltip) in STAY_KEYS.items()
@@ -87,6 +91,8 @@ class ReservationDetailScreen(DeskScreen[None]):
         """Changes are offered only while the stay has not arrived; shown greyed out otherwise."""
         if action in {"modify", "cancel_stay", "assign_room"}:
             return (self.view is not None and self.view.status in CHANGEABLE) or None
+        if action == "review":
+            return self.view is not None and self.view.status == "checked_out"
         if action in STAY_KEYS:
             return action in self.stay_actions  # shown only when it applies
         return True
@@ -111,6 +117,27 @@ class ReservationDetailScreen(DeskScreen[None]):
     def action_folio(self) -> None:
         """The stay's folios: post, pay, reverse, transfer."""
         self.post_message(OpenFolio(self.confirmation, closed=lambda _: self._read()))
+
+    def action_review(self) -> None:
+        """Enter what the guest said of the stay (the categories are the property's own)."""
+        self._read_categories()
+
+    @work(thread=True, exclusive=True, group="reservation", exit_on_error=False)
+    def _read_categories(self) -> None:
+        categories = self.desk.read(review_categories, self.property_code)
+        self.app.call_from_thread(self._ask_review, categories)
+
+    def _ask_review(self, categories: list[tuple[str, str]]) -> None:
+        view = self.view
+        if view is None:
+            return
+
+        def _saved(review_id: int | None) -> None:
+            if review_id is not None:
+                self.notify(f"Review {review_id} of {view.confirmation} saved")
+
+        dialog = ReviewDialog(view.confirmation, view.guest_name, categories)
+        self.app.push_screen(dialog, _saved)
 
     def action_back(self) -> None:
         """Back to where the clerk came from."""

@@ -19,11 +19,14 @@ from pms.loyalty.members import enrol
 from pms.loyalty.programme import ProgrammeTerms, TierTerms, set_programme, set_tier
 from pms.reservations.booking import BookingRequest, book
 from pms.reviews.entry import ReviewInput, add_review
+from pms.reviews.views import reviews_of_guest
 from pms.stays.reservation_views import load_reservation
 from screens.app import FrontDeskApp
 from screens.folio import FolioScreen
 from screens.folio_dialogs import PointsDialog
 from screens.guest_profile import GuestProfileScreen
+from screens.reservation_detail import ReservationDetailScreen
+from screens.review_dialog import ReviewDialog
 
 pytestmark = pytest.mark.tui
 
@@ -105,3 +108,39 @@ async def test_the_dashboard_says_how_reviews_go(hotel: Desk) -> None:
         await settle(pilot)
         line = str(pilot.app.screen.query_one("#reviews-line", Static).content)
         assert line == "Reviews ★ 4.0 in Dec (1) · latest ★★★★☆ Quiet and clean"
+
+
+async def test_a_clerk_enters_the_review_a_guest_gives_at_departure(hotel: Desk) -> None:
+    guest = hotel.run(create_guest, GuestDetails(name="Ada Lovelace"))
+    request = BookingRequest(arrival=dt.date(2026, 12, 1), nights=1, room_type="DBL",
+                             guest=guest.id)  # fmt: skip
+    confirmation = hotel.run(book, request).confirmation
+
+    def _left(session) -> None:  # type: ignore[no-untyped-def]
+        load_reservation(session, confirmation).status = "checked_out"
+
+    hotel.run(_left)
+    async with FrontDeskApp(hotel).run_test(size=(100, 30)) as pilot:
+        await pilot.app.push_screen(ReservationDetailScreen(confirmation))
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ReviewDialog)
+        dialog.query_one("#overall", Input).value = "6"
+        dialog.query_one("#score-cleanliness", Input).value = "4"
+        dialog.query_one("#title", Input).value = "Quiet and clean"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen is dialog  # refused: the typing stays, the reason beside it
+        assert "overall is a score from 1 to 5, not 6" in str(
+            dialog.query_one("#problem", Static).content
+        )
+        assert dialog.query_one("#title", Input).value == "Quiet and clean"
+        dialog.query_one("#overall", Input).value = "5"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReservationDetailScreen)
+    reviews = hotel.read(reviews_of_guest, guest.id)
+    assert [(r.overall, r.title) for r in reviews] == [(5, "Quiet and clean")]
+    assert reviews[0].scores["cleanliness"] == 4

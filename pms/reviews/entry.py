@@ -92,6 +92,11 @@ def category_names(session: Session, prop: Property) -> list[tuple[str, str]]:
     return [(c.code, c.name) for c in stored] if stored else list(DEFAULT_CATEGORIES)
 
 
+def review_categories(session: Session, property_code: str | None = None) -> list[tuple[str, str]]:
+    """What a review form asks for besides the overall score, as the desk reads it."""
+    return category_names(session, resolve_property(session, property_code))
+
+
 def categories_of(session: Session, prop: Property) -> list[ReviewCategory]:
     """The property's categories in order, set up with the defaults the first time."""
     found = stored_categories(session, prop)
