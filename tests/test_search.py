@@ -150,7 +150,9 @@ def test_confirmation_email_loyalty_and_room_numbers(hotel: Desk) -> None:
         assert [h.ref for h in found] == [confirmation], typed
     assert titles(hotel, "lucia.garcia@example.com") == ["García, Lucía"]
     assert titles(hotel, "lucia.gar", kind="guest") == ["García, Lucía"]
-    assert [h.id for h in hits(hotel, "gx-4471")] == [guest.id]
+    member = hits(hotel, "gx-4471")
+    assert [h.id for h in member] == [guest.id]
+    assert member[0].detail.startswith("◆ GX-4471")  # what the booking form shows of the profile
     room = hits(hotel, "101")[0]
     assert (room.kind, room.ref, room.title) == ("room", "101", "Room 101")
     assert "DBL Double" in room.detail and "clean" in room.detail

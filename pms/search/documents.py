@@ -129,7 +129,9 @@ def _guest_doc(row: Any, stay: str) -> Doc:
     flags = ["vip", f"vip{row.vip_level}"] if row.vip_level else []
     if row.do_not_rent:
         flags.append("dnr")
-    detail = " · ".join(p for p in (row.email, phone, row.company, row.city) if p)
+    # The member number leads, so the booking form's profile line shows it to the clerk.
+    member = f"◆ {row.loyalty_number}" if row.loyalty_number else ""
+    detail = " · ".join(p for p in (member, row.email, phone, row.company, row.city) if p)
     return _clean(
         {
             "key": f"guest:{row.id}",
