@@ -81,6 +81,7 @@ SUB_COMMANDS = (
     LazyCommand("feature", "commands.setup_features:app", "Features: the words room types and rooms are described with (sea view, accessible …)."),
     LazyCommand("loyalty", "commands.loyalty:app", "Loyalty: members, points, tiers and the programme."),
     LazyCommand("review", "commands.review:app", "Guest reviews: enter, list, moderate, import and report."),
+    LazyCommand("api", "commands.api:app", "The booking API for the website and channel managers: serve it, manage its keys."),
 )  # fmt: skip
 
 
