@@ -9,6 +9,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from pms.channels.keys import Unauthenticated
@@ -68,6 +69,19 @@ def _field_of(location: tuple[str | int, ...]) -> str:
     return ".".join(parts)
 
 
+def _allowed(request: Request) -> str:
+    """Every method the path answers to: Starlette's 405 names only the first route's, and
+    GET and PATCH of a booking are two routes."""
+    path = request.url.path
+    methods = {
+        method
+        for route in request.app.routes
+        if isinstance(route, APIRoute) and route.path_regex.match(path)
+        for method in route.methods
+    }
+    return ", ".join(sorted(methods))
+
+
 def install(app: FastAPI) -> None:
     """Answer domain errors, malformed requests, unknown routes and bugs in the one shape."""
 
@@ -88,8 +102,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code == 400:  # a body that is not JSON: as invalid as a wrong field
+            return error_response(422, "invalid", str(error.detail), "body")
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        return error_response(error.status_code, code, str(error.detail))
+        response = error_response(error.status_code, code, str(error.detail))
+        response.headers.update(error.headers or {})
+        if error.status_code == 405:
+            response.headers["Allow"] = _allowed(request)
+        return response
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, error: Exception) -> JSONResponse:
