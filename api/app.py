@@ -83,7 +83,7 @@ class Caller:
         return self._desk.run(service, self.access, *args, **kwargs)
 
 
-def caller(
+async def caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:

@@ -50,7 +50,7 @@ def _counting_sold_out(caller: Caller) -> Iterator[None]:
 
 
 @router.get("/availability", response_model=schemas.Availability, responses=_READ)
-def availability(
+async def availability(
     code: str,
     caller: CallerDep,
     start: Annotated[dt.date, Query(alias="from", description="First night.")],
@@ -75,7 +75,7 @@ def availability(
 
 
 @router.get("/offers", response_model=schemas.Offers, responses=_READ)
-def offers(
+async def offers(
     code: str,
     caller: CallerDep,
     arrival: dt.date,
@@ -92,7 +92,7 @@ def offers(
 
 
 @router.get("/room-types", response_model=schemas.RoomTypes, responses=_READ)
-def room_types(code: str, caller: CallerDep) -> schemas.RoomTypes:
+async def room_types(code: str, caller: CallerDep) -> schemas.RoomTypes:
     """The room types on sale, with their guests, features, rooms and base price."""
     view = caller.read(channel_property, code)
     return schemas.RoomTypes(
@@ -103,7 +103,7 @@ def room_types(code: str, caller: CallerDep) -> schemas.RoomTypes:
 
 
 @router.get("/rate-plans", response_model=schemas.RatePlans, responses=_READ)
-def rate_plans(code: str, caller: CallerDep) -> schemas.RatePlans:
+async def rate_plans(code: str, caller: CallerDep) -> schemas.RatePlans:
     """The rate plans a channel may sell, with their meal plan, guarantee and policy."""
     plans = caller.read(channel_rate_plans, code)
     return schemas.RatePlans(
@@ -116,7 +116,7 @@ def _contact(guest: schemas.Guest | schemas.GuestChange) -> GuestContact:
 
 
 @router.post("/bookings", status_code=201, response_model=schemas.Booking, responses=_WRITE)
-def create_booking(
+async def create_booking(
     code: str,
     body: schemas.NewBooking,
     caller: CallerDep,
@@ -151,13 +151,13 @@ def create_booking(
 
 
 @router.get("/bookings/{confirmation}", response_model=schemas.Booking, responses=_READ)
-def get_booking(code: str, confirmation: str, caller: CallerDep) -> schemas.Booking:
+async def get_booking(code: str, confirmation: str, caller: CallerDep) -> schemas.Booking:
     """One of the channel's bookings as it stands (`version` goes back with a change)."""
     return schemas.Booking.model_validate(caller.read(channel_booking, code, confirmation))
 
 
 @router.patch("/bookings/{confirmation}", response_model=schemas.Booking, responses=_WRITE)
-def change_booking(
+async def change_booking(
     code: str, confirmation: str, body: schemas.BookingChange, caller: CallerDep
 ) -> schemas.Booking:
     """Change dates, party or guest details, priced and checked as at the desk: nights kept
@@ -176,7 +176,7 @@ def change_booking(
 
 
 @router.post("/bookings/{confirmation}/cancel", response_model=schemas.Booking, responses=_WRITE)
-def cancel_booking(
+async def cancel_booking(
     code: str, confirmation: str, caller: CallerDep, body: schemas.Cancellation | None = None
 ) -> schemas.Booking:
     """Cancel the booking; `cancellation_fee` is what its policy charges now."""
