@@ -42,7 +42,7 @@ class ApiState:
         self.desk = desk
         self.keys = KeyCache(lambda key: desk.read(authenticate, key), key_cache_seconds)
         self.limits = RateLimiter()
-        self.metrics = Metrics()
+        self.metrics = Metrics(desk)
         self._desks: dict[str, Desk] = {}
         self._lock = threading.Lock()
 

@@ -1,5 +1,6 @@
 """Prometheus metrics of the API server, served at `/metrics`: requests by route and status,
-their latency, bookings by channel and sold-out refusals by room type.
+their latency, bookings by channel, sold-out refusals by room type, and payments by state
+(failures among them).
 
 A plain ASGI middleware times each request (a `BaseHTTPMiddleware` would add a task and a
 stream per request). Each app has its own registry, so tests can make many apps.
@@ -8,19 +9,40 @@ stream per request). Each app has its own registry, so tests can make many apps.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
+
+from pms.kernel.desk import Desk
+from pms.operations.doctor import payment_states
 
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+
+class _PaymentStates(Collector):
+    """Payments by state, read from the database when Prometheus scrapes: failures are the
+    gateway's refusals, whichever desk took them."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily("pms_payments", "Payments by state", labels=["state"])
+        for state, count in sorted(self.desk.read(payment_states).items()):
+            family.add_metric([state], count)
+        yield family
 
 
 class Metrics:
     """The API's counters and histograms, in a registry of their own."""
 
-    def __init__(self) -> None:
+    def __init__(self, desk: Desk) -> None:
         self.registry = CollectorRegistry()
+        self.registry.register(_PaymentStates(desk))
         self.requests = Counter(
             "pms_api_requests",
             "HTTP requests answered",

@@ -203,6 +203,7 @@ def test_metrics_count_requests_and_bookings(website: Channel) -> None:
     assert 'pms_api_bookings_total{channel="website"} 1.0' in text
     assert 'route="/v1/properties/{code}/bookings",status="201"' in text
     assert "pms_api_request_seconds_bucket" in text
+    assert "# TYPE pms_payments gauge" in text
 
 
 def test_the_committed_spec_is_the_one_the_code_serves() -> None:
