@@ -89,7 +89,11 @@ def serve(
 
     from api.app import create_app
 
-    uvicorn.run(create_app(desk_for(ctx)), host=host, port=port, access_log=False)
+    # The server signs no one in: each request acts as its key's channel. The database must
+    # still be there and migrated before the first request.
+    desk = desk_for(ctx, ready=False)
+    desk.check_ready()
+    uvicorn.run(create_app(desk), host=host, port=port, access_log=False)
 
 
 @app.command("openapi")
