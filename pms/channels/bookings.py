@@ -109,7 +109,9 @@ def _guest_input(guest: GuestContact) -> GuestInput:
     return GuestInput(full_name(first, last), guest.email or "", guest.phone or "")
 
 
-def _claim(session: Session, channel: str, key: str, fingerprint: str, request: dict) -> None:
+def _claim(
+    session: Session, channel: str, key: str, fingerprint: str, request: dict[str, object]
+) -> IdempotencyRecord:
     """Claim the key for this request; a copy that got there first makes this attempt run
     again, and the look-up then finds the copy's booking."""
     claim = IdempotencyRecord(
@@ -120,6 +122,7 @@ def _claim(session: Session, channel: str, key: str, fingerprint: str, request: 
         session.flush()
     except IntegrityError as exc:
         raise RetryableConflict("booking raced with a copy under the same key") from exc
+    return claim
 
 
 def book_for_channel(
@@ -146,7 +149,7 @@ def book_for_channel(
             )
         stay = session.get_one(Reservation, earlier.reservation_id)
         return ChannelBookingResult(reservation_view(session, stay), replayed=True)
-    _claim(session, access.channel, key, fingerprint, request)
+    claim = _claim(session, access.channel, key, fingerprint, request)
     view = book(
         session,
         BookingRequest(
@@ -162,13 +165,7 @@ def book_for_channel(
             expected_total=booking.expected_total,
         ),
     )
-    claimed = session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.channel == access.channel, IdempotencyRecord.idempotency_key == key
-        )
-    )
-    assert claimed is not None
-    claimed.reservation_id = session.scalar(
+    claim.reservation_id = session.scalar(
         select(Reservation.id).where(Reservation.confirmation == view.confirmation)
     )
     return ChannelBookingResult(view, replayed=False)
