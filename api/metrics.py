@@ -8,6 +8,7 @@ stream per request). Each app has its own registry, so tests can make many apps.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from prometheus_client.registry import Collector
 from pms.kernel.desk import Desk
 from pms.operations.doctor import payment_states
 
+_log = logging.getLogger("pms.api")
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
 
@@ -96,5 +98,14 @@ class MetricsMiddleware:
             route = scope.get("route")
             template = getattr(route, "path", "unmatched")
             method = scope["method"]
-            self.metrics.latency.labels(method, template).observe(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            self.metrics.latency.labels(method, template).observe(seconds)
             self.metrics.requests.labels(method, template, str(status[0])).inc()
+            # One line a request in the log with --verbose (never the key or the body).
+            _log.debug(
+                "%s %s %s",
+                method,
+                template,
+                status[0],
+                extra={"action": f"{method} {template}", "duration_ms": round(seconds * 1000, 1)},
+            )

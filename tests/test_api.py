@@ -17,6 +17,7 @@ from commands.api import openapi_text
 from db.models import AuditLog, Reservation
 from pms.channels.keys import add_key, revoke_key
 from pms.kernel.desk import SYSTEM, Desk
+from pms.operations.journal import configure, log_file
 
 BASE = "/v1/properties/TST"
 STAY = {
@@ -210,3 +211,15 @@ def test_the_committed_spec_is_the_one_the_code_serves() -> None:
     committed = Path(__file__).resolve().parents[1] / "docs" / "openapi.json"
     assert committed.read_text() == openapi_text(), "run `pms api openapi > docs/openapi.json`"
     assert "Idempotency-Key" in json.dumps(json.loads(committed.read_text()))
+
+
+def test_verbose_logs_one_line_a_request_without_the_key(website: Channel) -> None:
+    configure(verbose=True)
+    try:
+        website.get("/room-types")
+    finally:
+        configure(verbose=False)
+    text = log_file().read_text()
+    line = json.loads(text.splitlines()[-1])
+    assert line["action"] == "GET /v1/properties/{code}/room-types" and line["duration_ms"] >= 0
+    assert website.headers["Authorization"].split()[1] not in text

@@ -170,5 +170,8 @@ def run_checks(desk: Desk, now: dt.datetime | None = None) -> list[Check]:
             checks.extend(desk.read(_business_dates, moment))
         except PmsError as exc:
             checks.append(Check("data", FAIL, str(exc), "see the database check"))
-    checks.append(_disk(Path(platformdirs.user_data_dir(APP_NAME))))
+    url = desk.engine.url
+    sqlite_file = url.database if url.get_backend_name() == "sqlite" and url.database else None
+    data_dir = Path(sqlite_file).resolve().parent if sqlite_file else None
+    checks.append(_disk(data_dir or Path(platformdirs.user_data_dir(APP_NAME))))
     return checks
