@@ -99,6 +99,16 @@ async def caller(
 CallerDep = Annotated[Caller, Depends(caller)]
 
 
+def from_environment() -> FastAPI:
+    """The app on the database `pms api serve --workers N` hands each worker process in
+    PMS_DATABASE_URL (uvicorn starts workers from an import string, not from an object)."""
+    from pms.startup import open_desk
+
+    desk, _ = open_desk(ready=False)
+    desk.check_ready()
+    return create_app(desk)
+
+
 def create_app(desk: Desk, *, key_cache_seconds: float = KEY_CACHE_SECONDS) -> FastAPI:
     """The API on the desk's database (the desk itself only looks keys up)."""
     from api.routes import router

@@ -7,6 +7,7 @@ FastAPI and uvicorn load only inside `serve` and `openapi`, so `pms --help` stay
 from __future__ import annotations
 
 import json
+import os
 from typing import Annotated
 
 import typer
@@ -83,8 +84,16 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=64, help="Server processes; each has its own rate limits."),
+    ] = 1,
 ) -> None:
-    """Serve the API (and Prometheus metrics at /metrics) until Ctrl-C."""
+    """Serve the API (and Prometheus metrics at /metrics) until Ctrl-C.
+
+    A worker answers one request at a time (the endpoints run on its event loop, which
+    measured faster than a thread pool the GIL serialises anyway): more traffic, more workers.
+    """
     import uvicorn
 
     from api.app import create_app
@@ -93,7 +102,12 @@ def serve(
     # still be there and migrated before the first request.
     desk = desk_for(ctx, ready=False)
     desk.check_ready()
-    uvicorn.run(create_app(desk), host=host, port=port, access_log=False)
+    if workers == 1:
+        uvicorn.run(create_app(desk), host=host, port=port, access_log=False)
+        return
+    os.environ["PMS_DATABASE_URL"] = desk.engine.url.render_as_string(hide_password=False)
+    uvicorn.run("api.app:from_environment", factory=True, workers=workers, host=host,
+                port=port, access_log=False)  # fmt: skip
 
 
 @app.command("openapi")
