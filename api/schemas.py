@@ -37,28 +37,38 @@ class ErrorBody(BaseModel):
 
 
 class NightAvailability(_Out):
+    """Rooms of a type left to sell on one night (never below 0)."""
+
     night: dt.date
     available: int
 
 
 class RoomTypeNights(_Out):
+    """One room type's nights in the availability grid."""
+
     code: str
     name: str
     nights: list[NightAvailability]
 
 
 class Availability(BaseModel):
+    """Rooms left per room type and night, from `from` to the night before `to`."""
+
     property: str
     room_types: list[RoomTypeNights]
 
 
 class TaxLine(_Out):
+    """One tax on one night; `included` taxes are inside the room price already."""
+
     code: str
     amount: int
     included: bool
 
 
 class OfferNight(_Out):
+    """One night of an offer: the room price, its taxes and what the guest pays."""
+
     night: dt.date
     room: int
     taxes: list[TaxLine]
@@ -66,6 +76,8 @@ class OfferNight(_Out):
 
 
 class Offer(_Out):
+    """A room type on a rate plan for the stay: prices, terms and rooms left."""
+
     room_type: str
     room_type_name: str
     rate_plan: str
@@ -84,11 +96,15 @@ class Offer(_Out):
 
 
 class Offers(BaseModel):
+    """What the property can sell for the stay and party, cheapest first."""
+
     property: str
     offers: list[Offer]
 
 
 class RoomType(_Out):
+    """A room type on sale, with its base price (integer minor units)."""
+
     code: str
     name: str
     max_occupancy: int
@@ -101,12 +117,16 @@ class RoomType(_Out):
 
 
 class RoomTypes(BaseModel):
+    """The property's room types on sale."""
+
     property: str
     currency: str
     room_types: list[RoomType]
 
 
 class RatePlan(_Out):
+    """A rate plan a channel may sell, with its terms."""
+
     code: str
     name: str
     parent: str | None
@@ -118,11 +138,15 @@ class RatePlan(_Out):
 
 
 class RatePlans(BaseModel):
+    """The property's rate plans a channel may sell."""
+
     property: str
     rate_plans: list[RatePlan]
 
 
 class Guest(_In):
+    """The guest the stay is for; a returning guest is found again by e-mail and last name."""
+
     first_name: str = Field(default="", max_length=60)
     last_name: str = Field(max_length=60)
     email: str = Field(default="", max_length=120)
@@ -130,6 +154,8 @@ class Guest(_In):
 
 
 class GuestChange(_In):
+    """Guest details to change; fields left out stay as they are."""
+
     first_name: str | None = Field(default=None, max_length=60)
     last_name: str | None = Field(default=None, max_length=60)
     email: str | None = Field(default=None, max_length=120)
@@ -137,6 +163,8 @@ class GuestChange(_In):
 
 
 class NewBooking(_In):
+    """A stay to book: dates, party, room type and rate plan codes, the guest."""
+
     arrival: dt.date
     departure: dt.date
     adults: int = Field(default=1, ge=-1000, le=1000)
@@ -149,6 +177,8 @@ class NewBooking(_In):
 
 
 class BookingChange(_In):
+    """What a change asks for; fields left out stay as they are."""
+
     arrival: dt.date | None = None
     departure: dt.date | None = None
     adults: int | None = Field(default=None, ge=-1000, le=1000)
@@ -159,16 +189,22 @@ class BookingChange(_In):
 
 
 class Cancellation(_In):
+    """Why the guest cancels, and the booking's version as last read."""
+
     reason: str = Field(default="", max_length=200)
     version: int | None = Field(default=None, ge=0, le=2**31)
 
 
 class NightPrice(_Out):
+    """One night of a booking and the price the guest accepted for it."""
+
     night: dt.date
     price: int
 
 
 class NightTax(_Out):
+    """One tax line of one night of a booking."""
+
     night: dt.date
     code: str
     amount: int
@@ -176,6 +212,8 @@ class NightTax(_Out):
 
 
 class Booking(_Out):
+    """A booking as it stands: status, stay, party, nightly prices, total and policy."""
+
     confirmation: str
     status: str
     property_code: str
