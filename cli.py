@@ -6,7 +6,9 @@ Each area's commands live in their own module of `commands/`; nothing here talks
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from typing import Annotated, Any
 
 import typer
@@ -27,15 +29,30 @@ class _RootGroup(LazyGroup):
         the desk, a bug) still gets one line, so a clerk never faces a traceback; --debug
         re-raises to show it.
         """
+        started = time.perf_counter()
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except (typer.TyperException, typer.Exit, typer.Abort):
             raise
         except Exception as error:
+            _journal(ctx, started, error)
             if ctx.params.get("debug"):
                 raise
             typer.echo(f"error: {describe(error)}", err=True)
             raise typer.Exit(1) from None
+        _journal(ctx, started, None)
+        return result
+
+
+def _journal(ctx: typer.Context, started: float, error: Exception | None) -> None:
+    """Note the command in the structured log: its duration, and any error's traceback."""
+    if ctx.invoked_subcommand is None:
+        return
+    from pms.operations.journal import action_done
+
+    options = ctx.find_object(GlobalOptions)
+    user = (options.user if options else None) or os.environ.get("PMS_USER") or ""
+    action_done(ctx.invoked_subcommand, user, started, error)
 
 
 def describe(error: Exception) -> str:
@@ -81,6 +98,10 @@ SUB_COMMANDS = (
     LazyCommand("feature", "commands.setup_features:app", "Features: the words room types and rooms are described with (sea view, accessible …)."),
     LazyCommand("loyalty", "commands.loyalty:app", "Loyalty: members, points, tiers and the programme."),
     LazyCommand("review", "commands.review:app", "Guest reviews: enter, list, moderate, import and report."),
+    LazyCommand("doctor", "commands.operations:doctor", "Check this installation: database, migrations, search index, payments, business dates, disk, config."),
+    LazyCommand("backup", "commands.operations:backup", "Back the database up while desks work (SQLite online backup; pg_dump)."),
+    LazyCommand("restore", "commands.operations:restore", "Replace the database's contents with a backup."),
+    LazyCommand("api", "commands.api:app", "The booking API for the website and channel managers: serve it, manage its keys."),
 )  # fmt: skip
 
 
@@ -119,8 +140,14 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the traceback of an error, not just one line.")
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Write debug lines to the log file too.")
+    ] = False,
 ) -> None:
     """Hotel PMS: the front desk in your terminal. Without a command it opens the front desk."""
+    from pms.operations.journal import configure
+
+    configure(verbose)  # errors are logged with their traceback, whatever the screen shows
     ctx.obj = GlobalOptions(db=db, user=user_name, debug=debug)
     if ctx.invoked_subcommand is None:
         # Textual loads only when the front desk is wanted, so scripted commands start fast.

@@ -49,7 +49,7 @@ BACKENDS = ["sqlite"] if SKIP_POSTGRES else ["sqlite", "postgresql"]
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Keep the user's own config, data and cache directories out of every test."""
     home = tmp_path_factory.mktemp("home")
-    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
     for var in ("PMS_DATABASE_URL", "PMS_CONFIG", "PMS_USER"):
         monkeypatch.delenv(var, raising=False)

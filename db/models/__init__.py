@@ -11,6 +11,7 @@ complete.
 """
 
 from db.models.base import NAMING_CONVENTION, Base, utcnow
+from db.models.channels import ApiKey, IdempotencyRecord
 from db.models.guests import Guest
 from db.models.hotel import (
     Feature,
@@ -43,12 +44,14 @@ from db.models.users import Role, User
 
 __all__ = [
     "NAMING_CONVENTION",
+    "ApiKey",
     "AuditLog",
     "Base",
     "ChangeLog",
     "Feature",
     "Guest",
     "HousekeepingStatus",
+    "IdempotencyRecord",
     "Inventory",
     "LoyaltyAccount",
     "LoyaltyLine",

@@ -1,0 +1,2 @@
+"""Operations: the health of an installation (`pms doctor`), its backups and restores, and the
+structured log every command writes."""
