@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import cast
 
 from textual.screen import Screen, ScreenResultType
@@ -10,6 +11,9 @@ from pms.kernel.desk import Desk
 from pms.kernel.errors import DatabaseUnavailable, PmsError
 from screens.desk_app import DeskApp
 from screens.messages import DatabaseDown
+
+#: The structured log (`pms.operations.journal`): the sentence on screen, the traceback here.
+_log = logging.getLogger("pms.desk")
 
 
 class DeskScreen(Screen[ScreenResultType]):
@@ -34,6 +38,8 @@ class DeskScreen(Screen[ScreenResultType]):
     def report_failure(self, error: BaseException | None, *, quiet: bool = False) -> str:
         """Say in one sentence why a worker failed: as a notification unless `quiet` (the
         caller shows it itself, e.g. on a form); returns the sentence."""
+        if error is not None:
+            _log.error("%s: %s", type(self).__name__, error, exc_info=error)
         if isinstance(error, DatabaseUnavailable):
             self.post_message(DatabaseDown(str(error)))
         if isinstance(error, PmsError):

@@ -196,6 +196,8 @@ def test_a_key_over_its_rate_limit_is_told_when_to_come_back(hotel: Desk, app: A
     limited = channel.get("/room-types")
     assert error(limited, 429)["code"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) >= 1
+    other = Channel(TestClient(app), make_key(hotel, "calm"))  # each key has its own bucket
+    assert other.get("/room-types").status_code == 200
 
 
 def test_metrics_count_requests_and_bookings(website: Channel) -> None:
