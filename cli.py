@@ -81,6 +81,8 @@ SUB_COMMANDS = (
     LazyCommand("feature", "commands.setup_features:app", "Features: the words room types and rooms are described with (sea view, accessible …)."),
     LazyCommand("loyalty", "commands.loyalty:app", "Loyalty: members, points, tiers and the programme."),
     LazyCommand("review", "commands.review:app", "Guest reviews: enter, list, moderate, import and report."),
+    LazyCommand("import", "commands.imports:import_", "Import room types, rooms, rate plans, rates, guests or reservations from CSV or JSON, whole or not at all."),
+    LazyCommand("export", "commands.imports:export", "Export guests, reservations, rates, postings, invoices or payments as CSV or JSON."),
 )  # fmt: skip
 
 

@@ -27,6 +27,18 @@ def to_minor(amount: Decimal | str | int, currency: str, *, field: str = "amount
     return int(scaled)
 
 
+def exact_minor(amount: Decimal | str | int, currency: str, *, field: str = "amount") -> int:
+    """An amount written in a file (`120.50`) in minor units, refused when it has more decimals
+    than the currency (a file is not typed by hand: `120.505` is a mistake, not a rounding)."""
+    minor = to_minor(amount, currency, field=field)
+    if Decimal(str(amount).strip()).scaleb(minor_exponent(currency)) != minor:
+        places = minor_exponent(currency)
+        raise InvalidInput(
+            field, f"{field} {amount!r} has more than {places} decimals for {currency}"
+        )
+    return minor
+
+
 def from_minor(minor: int, currency: str) -> Decimal:
     """Minor units back to a Decimal amount with the currency's exponent."""
     return Decimal(minor).scaleb(-minor_exponent(currency))
