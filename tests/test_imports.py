@@ -87,11 +87,14 @@ def test_a_bad_file_names_every_bad_row_and_writes_nothing(hotel: Desk, tmp_path
 
     rooms = "number,room_type\n501,NOPE\n"
     assert problems(pms(hotel, "import", "rooms", write(tmp_path, "r.csv", rooms))) == [
-        "line 2: room_type: there is no room type 'NOPE' at TST"
-    ] or "NOPE" in pms(hotel, "import", "rooms", write(tmp_path, "r.csv", rooms)).stderr
-    rates = "plan,room_type,from,to,price\nBAR,DBL,2026-12-24,2026-12-20,100\nBAR,DBL,2026-12-24,,\n"
+        "line 2: room_type: there is no room type 'NOPE' at TST (known: DBL, SUI, TWN)"
+    ]
+    rates = "plan,room_type,from,to,price\nBAR,DBL,24.12.2026,,100\nBAR,DBL,2026-12-24,,\n"
     found = problems(pms(hotel, "import", "rates", write(tmp_path, "rates.csv", rates)))
-    assert [p.split(":")[0] for p in found] == ["line 2", "line 3"]
+    assert found == [
+        "line 2: from: must be a date, like 2026-12-24",
+        "line 3: give a price or a restriction (min_los, stop_sell …)",
+    ]
     assert count(hotel, AuditLog) == before
 
 
@@ -117,13 +120,7 @@ def test_guests_come_with_or_without_bom_by_semicolon_comma_or_json(
 
 
 def test_a_json_file_names_the_line_of_each_bad_object(hotel: Desk, tmp_path: Path) -> None:
-    listed = (
-        "[\n"
-        '  {"last_name": "Sato"},\n'
-        '  {"last_name": "Lee",\n'
-        '   "email": "nope"}\n'
-        "]\n"
-    )
+    listed = '[\n  {"last_name": "Sato"},\n  {"last_name": "Lee",\n   "email": "nope"}\n]\n'
     found = problems(pms(hotel, "import", "guests", write(tmp_path, "g.json", listed)))
     assert len(found) == 1 and found[0].startswith("line 3: email: ")
 
@@ -156,19 +153,17 @@ def test_duplicate_guests_are_refused_skipped_or_merged(hotel: Desk, tmp_path: P
 def test_a_bad_row_at_the_end_of_a_long_file_leaves_the_hotel_untouched(
     hotel: Desk, tmp_path: Path
 ) -> None:
+    audited = count(hotel, AuditLog)
     rows = [f"Guest{i},Number{i},guest{i}@example.com" for i in range(10_000)]
     text = "first_name,last_name,email\n" + "\n".join(rows) + "\nLast,,last@example\n"
     result = pms(hotel, "import", "guests", write(tmp_path, "long.csv", text))
-    assert problems(result) == [
-        "line 10002: last_name: is required",
-        "line 10002: email: 'last@example' is not an e-mail address: The part after the "
-        "@-sign is not valid. It should have a period.",
-    ] or len(problems(result)) == 2
+    found = problems(result)
+    assert found[0] == "line 10002: last_name: is required"
+    assert found[1].startswith("line 10002: email: 'last@example' is not an e-mail address")
+    assert len(found) == 2
     assert count(hotel, Guest) == 0
-    good = "first_name,last_name,email\n" + "\n".join(rows) + "\n"
-    result = pms(hotel, "import", "guests", write(tmp_path, "good.csv", good), "--json")
-    assert json.loads(result.stdout)["created"] == 10_000
-    assert count(hotel, Guest) == 10_000
+    assert count(hotel, Guest) == 0
+    assert count(hotel, AuditLog) == audited
 
 
 def test_the_other_systems_stays_arrive_where_they_are_in_their_life(
@@ -194,15 +189,15 @@ def test_the_other_systems_stays_arrive_where_they_are_in_their_life(
         lambda s: dict(s.execute(select(Reservation.external_ref, Reservation.guest_id)).all())
     )
     assert stays_of["OLD-1"] == stays_of["OLD-3"]  # one Lucía, matched on her e-mail
-    coming_conf = hotel.read(
-        lambda s: s.scalar(select(Reservation.confirmation).where(Reservation.external_ref == "OLD-3"))
+    refs = hotel.read(
+        lambda s: dict(s.execute(select(Reservation.external_ref, Reservation.confirmation)).all())
     )
 
     again = json.loads(pms(hotel, "import", "reservations", path, "--json").stdout)
     assert (again["created"], again["skipped"]) == (0, 3)  # a re-import is a no-op
     assert len(hotel.read(list_reservations, "TST")) == 3
     found = pms(hotel, "search", "OLD-3", "--json")
-    assert [hit["ref"] for hit in json.loads(found.stdout)] == [coming_conf]
+    assert [hit["ref"] for hit in json.loads(found.stdout)] == [refs["OLD-3"]]
 
 
 def test_a_file_that_would_oversell_a_night_is_refused_at_its_lines(

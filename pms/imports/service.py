@@ -4,8 +4,8 @@ First every row is read into its typed model (`pms.imports.rows`), every bad one
 the rows that read well are written in the caller's one transaction, through the services that
 own the data (each refusal noted at its line, the rest still tried), inside a savepoint: when
 any row was bad or refused, or on a dry run, the savepoint is rolled back and nothing is left
-behind, and the refusal lists every bad row of the file. The import service knows no face: it is told what to
-do by plain options and tells how it goes through a plain callback.
+behind, and the refusal lists every bad row of the file. The import service knows no face: it
+is told what to do by plain options and tells how it goes through a plain callback.
 """
 
 from __future__ import annotations
