@@ -162,7 +162,6 @@ def test_a_bad_row_at_the_end_of_a_long_file_leaves_the_hotel_untouched(
     assert found[1].startswith("line 10002: email: 'last@example' is not an e-mail address")
     assert len(found) == 2
     assert count(hotel, Guest) == 0
-    assert count(hotel, Guest) == 0
     assert count(hotel, AuditLog) == audited
 
 
