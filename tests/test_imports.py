@@ -22,6 +22,7 @@ from pms.setup.rooms_admin import list_rooms
 from pms.stays.reservation_lists import list_reservations
 
 _runner = CliRunner(env={"COLUMNS": "200"})
+EXAMPLES = Path(__file__).parent.parent / "examples" / "imports"
 
 
 def pms(desk: Desk, *args: str, user: str = "admin") -> Result:
@@ -216,3 +217,19 @@ def test_a_file_that_would_oversell_a_night_is_refused_at_its_lines(
     manager = pms(hotel, "import", "reservations", path, "--allow-overbook", user="maria")
     assert manager.exit_code == 0, manager.output
     assert len(hotel.read(list_reservations, "TST")) == 3
+
+
+def test_the_shipped_example_files_import_into_the_example_hotel(desk: Desk) -> None:
+    url = desk.engine.url.render_as_string(hide_password=False)
+    built = _runner.invoke(
+        app, ["--db", url, "init", "--from", str(EXAMPLES.parent / "hotel.toml")]
+    )
+    assert built.exit_code == 0, built.output
+    for kind, name in [
+        ("room-types", "room-types.csv"), ("rooms", "rooms.csv"),
+        ("rate-plans", "rate-plans.csv"), ("rates", "rates.csv"), ("guests", "guests.csv"),
+        ("guests", "guests.json"), ("reservations", "reservations.csv"),
+    ]:  # fmt: skip
+        result = pms(desk, "import", kind, str(EXAMPLES / name), "--json")
+        assert result.exit_code == 0, f"{name}: {result.output}"
+        assert json.loads(result.stdout)["created"] >= 1, name
