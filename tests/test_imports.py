@@ -233,3 +233,29 @@ def test_the_shipped_example_files_import_into_the_example_hotel(desk: Desk) -> 
         result = pms(desk, "import", kind, str(EXAMPLES / name), "--json")
         assert result.exit_code == 0, f"{name}: {result.output}"
         assert json.loads(result.stdout)["created"] >= 1, name
+
+
+def test_two_stays_of_a_file_never_share_a_room_on_a_night(hotel: Desk, tmp_path: Path) -> None:
+    stays = (
+        "external_ref,last_name,arrival,departure,room_type,room\n"
+        "H-1,Sousa,2026-11-25,2026-11-28,DBL,102\n"
+        "H-2,Lima,2026-11-27,2026-11-29,DBL,102\n"  # 102 is Sousa's on the 27th
+        "H-3,Reis,2026-11-30,2026-12-02,TWN,\n"  # in house: given a free twin
+        "H-4,Melo,2026-12-05,2026-12-06,SUI,101\n"  # 101 is a double
+    )
+    found = problems(pms(hotel, "import", "reservations", write(tmp_path, "h.csv", stays)))
+    assert found == [
+        "line 3: room: room 102 is taken on Fri 2026-11-27",
+        "line 5: room: room 101 is not a SUI room",
+    ]
+    fixed = stays.replace("11-27,2026-11-29,DBL,102", "11-27,2026-11-29,DBL,103").replace(
+        "SUI,101", "SUI,301"
+    )
+    result = pms(hotel, "import", "reservations", write(tmp_path, "h2.csv", fixed), "--json")
+    assert json.loads(result.stdout)["created"] == 4
+    exported = json.loads(pms(hotel, "export", "reservations", "--json").stdout)
+    rooms = {r["external_ref"]: (r["status"], r["room"]) for r in exported}
+    assert rooms == {
+        "H-1": ("checked_out", "102"), "H-2": ("checked_out", "103"),
+        "H-3": ("checked_in", "201"), "H-4": ("confirmed", "301"),
+    }  # fmt: skip

@@ -40,7 +40,8 @@ def check_on_duplicate(value: str) -> str:
     return value
 
 
-def _profile(row: GuestRow) -> dict[str, Any]:
+def profile_of(row: GuestRow) -> dict[str, Any]:
+    """The profile a row (of guests, or of stays) describes, as the columns of `guests`."""
     return row.model_dump(include={"first_name", "last_name", "email", "phone", "country"} | {
         "company", "city", "vip_level", "notes"
     })  # fmt: skip
@@ -78,7 +79,7 @@ def import_guests(
         earlier, existing = in_file.find(keys), on_file.find(keys)
         if existing is None and earlier is None:
             in_file.add(len(new), keys)
-            new.append(_profile(row))
+            new.append(profile_of(row))
             new_lines.append(line)
         elif on_duplicate == "error":
             column = (existing or earlier or (0, ""))[1]
@@ -95,14 +96,15 @@ def import_guests(
         progress(done)
     if problems:
         return
-    _insert(session, new)
+    insert_profiles(session, new)
     report.created += len(new)
     report.updated += _merge(session, merges)
 
 
-def _insert(session: Session, profiles: list[dict[str, Any]]) -> None:
-    """The new profiles, in batches, each batch with its audit rows."""
+def insert_profiles(session: Session, profiles: list[dict[str, Any]]) -> list[int]:
+    """The new profiles, in batches, each batch with its audit rows; returns their ids."""
     statement = insert(Guest).returning(Guest.id, sort_by_parameter_order=True)
+    made: list[int] = []
     for start in range(0, len(profiles), BATCH):
         batch = profiles[start : start + BATCH]
         ids = session.scalars(statement, batch).all()
@@ -111,6 +113,8 @@ def _insert(session: Session, profiles: list[dict[str, Any]]) -> None:
             for guest_id, p in zip(ids, batch, strict=True)
         ]
         record_many(session, "create", "guest", after)
+        made += ids
+    return made
 
 
 def _merge(session: Session, merges: dict[int, list[GuestRow]]) -> int:

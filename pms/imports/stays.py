@@ -4,44 +4,35 @@ A stay to come is booked through `book` itself, so the same inventory rules, res
 prices hold: a file that would oversell a night is refused at the rows at fault (a manager may
 pass `--allow-overbook`), and a `total` in the file must be what the rate sheet quotes. A stay
 in house on the import date arrives checked in, in its room, with its guest folio open; a stay
-wholly past is on record as checked out. Their nights are prices the guest already accepted:
-the file's `total` spread over the nights (else the rate sheet's), and the nights they take
-are sold in the inventory as they were (past nights beyond the limit are history, not refused;
-nights from the business date on keep the rules). Postings of nights before the import date
-stay with the previous system's folios.
+wholly past is on record as checked out (both in bulk: `pms.imports.history`). Postings of
+nights before the import date stay with the previous system's folios.
 
-The other system's confirmation number is kept (`external_ref`, unique per property), so a
-stay imported before is skipped: importing the same file again writes nothing.
+A row's guest is the profile with its e-mail or phone (on file, or made by an earlier row);
+the others are made in one batch. The other system's confirmation number is kept
+(`external_ref`, unique per property), so a stay imported before is skipped: importing the same
+file again writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Guest, Property, Reservation, ReservationStatus, RoomType
-from pms.billing.folios import guest_folio
-from pms.guests.contact import full_name
+from db.models import Property, Reservation, ReservationStatus, RoomNight
 from pms.guests.duplicates import KnownGuests, contact_keys, known_guests
-from pms.hotel.properties import resolve_room_type
-from pms.housekeeping.room_status import find_room
+from pms.imports.guests import insert_profiles, profile_of
+from pms.imports.history import House, LivedStay, import_lived_stays, load_house, room_for
 from pms.imports.problems import ImportReport, RowProblem, problem_of
 from pms.imports.rows import ReservationRow
-from pms.inventory.nights import stay_nights, take
-from pms.kernel.audit import record
+from pms.inventory.nights import stay_nights
 from pms.kernel.errors import InvalidInput, PmsError, RoomUnavailable
 from pms.kernel.money import exact_minor
-from pms.rates.plans import resolve_plan
-from pms.rates.pricing import NightQuote, Party
-from pms.rates.ratesheet import RateSheet
-from pms.reservations.booking import BookingRequest, book, new_confirmation
-from pms.reservations.selling import priced, sell_nights, store_prices
-from pms.stays.reservation_views import snapshot
-from pms.stays.rooms import free_rooms, give_room, room_conflict
-from pms.stays.stay_rules import check_party
+from pms.reservations.booking import BookingRequest, book
 
 #: Stays the file may hold that are not imported: they take no room and bring no revenue.
 NOT_IMPORTED = frozenset({ReservationStatus.CANCELLED, ReservationStatus.NO_SHOW})
@@ -57,6 +48,46 @@ def import_stays(
     progress: Callable[[int], None],
 ) -> None:
     """Write every stay of the rows; a row refused is a problem at its line."""
+    fresh = _not_imported_yet(session, prop, rows, report, problems)
+    lived: list[LivedStay] = []
+    coming: list[tuple[int, ReservationRow, int, ReservationStatus]] = []
+    for (line, row), guest_id in zip(fresh, _guests_for(session, fresh), strict=True):
+        try:
+            phase = _phase(row, prop.business_date)
+        except InvalidInput as error:
+            problems.append(problem_of(line, error))
+            continue
+        if phase in (ReservationStatus.CONFIRMED, ReservationStatus.TENTATIVE):
+            coming.append((line, row, guest_id, phase))
+        else:
+            lived.append(LivedStay(line, row, guest_id, phase))
+    if not fresh:
+        return
+    house = load_house(session, prop, [row for _, row in fresh])
+    report.created += import_lived_stays(session, prop, house, lived, allow_overbook, problems)
+    progress(len(rows) - len(coming))
+    rooms: list[tuple[str, int, list[dt.date]]] = []
+    for done, (line, row, guest_id, status) in enumerate(coming, len(rows) - len(coming) + 1):
+        try:
+            rooms += _book(session, prop, house, row, guest_id, status, allow_overbook)
+        except PmsError as error:
+            column = "" if isinstance(error, InvalidInput) else "room_type"  # sold out
+            problems.append(problem_of(line, error, column))
+        else:
+            report.created += 1
+        progress(done)
+    if not problems:
+        _give_rooms(session, rooms)
+
+
+def _not_imported_yet(
+    session: Session,
+    prop: Property,
+    rows: list[tuple[int, ReservationRow]],
+    report: ImportReport,
+    problems: list[RowProblem],
+) -> list[tuple[int, ReservationRow]]:
+    """The rows to write: not imported before, not cancelled, each stay once in the file."""
     imported = set(
         session.scalars(
             select(Reservation.external_ref).where(
@@ -64,48 +95,40 @@ def import_stays(
             )
         )
     )
-    in_file: dict[str, int] = {}
-    guests = known_guests(session)
-    for done, (line, row) in enumerate(rows, 1):
-        progress(done)
-        if row.external_ref in in_file:
-            earlier = f"line {in_file[row.external_ref]}"
+    first_line: dict[str, int] = {}
+    fresh = []
+    for line, row in rows:
+        if row.external_ref in first_line:
+            earlier = f"line {first_line[row.external_ref]}"
             problems.append(RowProblem(line, "external_ref", f"the same stay as {earlier}"))
             continue
-        in_file[row.external_ref] = line
+        first_line[row.external_ref] = line
         if row.external_ref in imported or row.status in NOT_IMPORTED:
             report.skipped += 1
-            continue
-        try:
-            with session.begin_nested():
-                _import_stay(session, prop, row, _guest_for(session, row, guests), allow_overbook)
-        except PmsError as error:
-            problems.append(problem_of(line, error, _column_of(error)))
-            continue
-        report.created += 1
+        else:
+            fresh.append((line, row))
+    return fresh
 
 
-def _column_of(error: PmsError) -> str:
-    """The column a refusal without a field is about (sold out: the room type)."""
-    return "" if isinstance(error, InvalidInput) else "room_type"
-
-
-def _guest_for(session: Session, row: ReservationRow, guests: KnownGuests) -> int:
-    """The profile on file with the row's e-mail or phone, else a new one."""
-    keys = contact_keys(row.email, row.phone)
-    if found := guests.find(keys):
-        return found[0]
-    guest = Guest(
-        first_name=row.first_name, last_name=row.last_name, email=row.email, phone=row.phone,
-        country=row.country, company=row.company, city=row.city, vip_level=row.vip_level,
-        notes=row.notes,
-    )  # fmt: skip
-    session.add(guest)
-    session.flush()
-    name = full_name(row.first_name, row.last_name)
-    record(session, "create", "guest", guest.id, after={"name": name, "source": "import"})
-    guests.add(guest.id, keys)
-    return guest.id
+def _guests_for(session: Session, rows: list[tuple[int, ReservationRow]]) -> list[int]:
+    """Each row's guest: the profile with its e-mail or phone, else one made for it (the
+    rows of one new guest share the profile their first row makes)."""
+    on_file = known_guests(session)
+    in_file = KnownGuests()
+    new: list[dict[str, Any]] = []
+    chosen: list[tuple[str, int]] = []  # ("on file", guest id) or ("new", index in `new`)
+    for _, row in rows:
+        keys = contact_keys(row.email, row.phone)
+        if found := on_file.find(keys):
+            chosen.append(("on file", found[0]))
+        elif earlier := in_file.find(keys):
+            chosen.append(("new", earlier[0]))
+        else:
+            in_file.add(len(new), keys)
+            chosen.append(("new", len(new)))
+            new.append(profile_of(row))
+    made = insert_profiles(session, new)
+    return [ref if kind == "on file" else made[ref] for kind, ref in chosen]
 
 
 def _phase(row: ReservationRow, today: dt.date) -> ReservationStatus:
@@ -122,114 +145,60 @@ def _phase(row: ReservationRow, today: dt.date) -> ReservationStatus:
     return ReservationStatus(said or "confirmed")
 
 
-def _import_stay(
-    session: Session, prop: Property, row: ReservationRow, guest_id: int, allow_overbook: bool
-) -> None:
-    phase = _phase(row, prop.business_date)
-    if phase in (ReservationStatus.CONFIRMED, ReservationStatus.TENTATIVE):
-        _book(session, prop, row, guest_id, phase, allow_overbook)
-    else:
-        _on_record(session, prop, row, guest_id, phase, allow_overbook)
-
-
 def _book(
     session: Session,
     prop: Property,
+    house: House,
     row: ReservationRow,
     guest_id: int,
     status: ReservationStatus,
     allow_overbook: bool,
-) -> None:
-    """A stay to come, booked as the desk books it (and given the room the file names)."""
-    booked = book(
-        session,
-        BookingRequest(
-            arrival=row.arrival, departure=row.departure, room_type=row.room_type,
-            guest=guest_id, adults=row.adults, children=row.children, rate_plan=row.rate_plan,
-            property_code=prop.code, tentative=status == ReservationStatus.TENTATIVE,
-            source=row.source, overbook=allow_overbook, external_ref=row.external_ref,
-            expected_total=exact_minor(row.total, prop.currency, field="total")
-            if row.total is not None else None,
-        ),
-    )  # fmt: skip
-    if row.room:
-        reservation = session.scalars(
-            select(Reservation).where(Reservation.confirmation == booked.confirmation)
-        ).one()
-        nights = stay_nights(reservation.arrival, reservation.departure)
-        _give_room(session, prop, reservation, row.room, nights)
-
-
-def _quotes(
-    session: Session, prop: Property, row: ReservationRow, room_type: RoomType
-) -> list[NightQuote]:
-    """The nights as the guest accepted them: the file's total spread evenly (the cents left
-    over on the first nights), else the rate sheet's prices."""
+) -> list[tuple[str, int, list[dt.date]]]:
+    """A stay to come, booked as the desk books it; the room the file names is checked first
+    (of the type, free on the nights) and returned to be given with the others."""
     nights = stay_nights(row.arrival, row.departure)
-    if row.total is None:
-        plan = resolve_plan(session, prop, row.rate_plan)
-        sheet = RateSheet.load(session, prop, row.arrival, row.departure)
-        return priced(sheet, plan, room_type, nights, Party(row.adults, row.children))
-    total = exact_minor(row.total, prop.currency, field="total")
-    share, left = divmod(total, len(nights))
-    return [
-        NightQuote(night=night, room=share + (1 if i < left else 0), taxes=())
-        for i, night in enumerate(nights)
+    room_type = house.types.get(row.room_type)
+    room = room_for(house, row.room, room_type, nights) if row.room and room_type else None
+    request = BookingRequest(
+        arrival=row.arrival, departure=row.departure, room_type=row.room_type,
+        guest=guest_id, adults=row.adults, children=row.children, rate_plan=row.rate_plan,
+        property_code=prop.code, tentative=status == ReservationStatus.TENTATIVE,
+        source=row.source, overbook=allow_overbook, external_ref=row.external_ref,
+        expected_total=exact_minor(row.total, prop.currency, field="total")
+        if row.total is not None else None,
+    )  # fmt: skip
+    try:
+        booked = book(session, request)  # refuses before it writes, or undoes what it sold
+    except PmsError:
+        if room is not None:  # the room stays free for the rows after this one
+            house.taken.difference_update((room.id, night) for night in nights)
+        raise
+    return [(booked.confirmation, room.id, nights)] if room else []
+
+
+def _give_rooms(session: Session, rooms: list[tuple[str, int, list[dt.date]]]) -> None:
+    """The rooms of the stays to come, under UNIQUE(room_id, night), in one statement."""
+    if not rooms:
+        return
+    confirmations = [confirmation for confirmation, _, _ in rooms]
+    ids: dict[str, int] = {}
+    for start in range(0, len(confirmations), 1000):
+        found = session.execute(
+            select(Reservation.confirmation, Reservation.id).where(
+                Reservation.confirmation.in_(confirmations[start : start + 1000])
+            )
+        )
+        ids.update((confirmation, reservation_id) for confirmation, reservation_id in found)
+    room_nights = [
+        {"room_id": room_id, "reservation_id": ids[confirmation], "night": night}
+        for confirmation, room_id, nights in rooms
+        for night in nights
     ]
-
-
-def _on_record(
-    session: Session,
-    prop: Property,
-    row: ReservationRow,
-    guest_id: int,
-    status: ReservationStatus,
-    allow_overbook: bool,
-) -> None:
-    """A stay in house or past, written as the other system had it."""
-    room_type = resolve_room_type(session, prop, row.room_type)
-    check_party(room_type, row.adults, row.children)
-    plan = resolve_plan(session, prop, row.rate_plan)
-    nights = stay_nights(row.arrival, row.departure)
-    today = prop.business_date
-    past = [night for night in nights if night < today]
-    if past:
-        take(session, room_type, past, overbook=True)  # what was sold then is a fact
-    coming = [night for night in nights if night >= today]
-    overbooked = bool(coming) and sell_nights(session, room_type, coming, allow_overbook)
-    moment = dt.datetime.combine(row.arrival, dt.time(prop.check_in_hour), dt.UTC)
-    reservation = Reservation(
-        property_id=prop.id, confirmation=new_confirmation(), guest_id=guest_id,
-        room_type_id=room_type.id, rate_plan_id=plan.id, arrival=row.arrival,
-        departure=row.departure, adults=row.adults, children=row.children, status=status,
-        source=row.source, overbooked=overbooked, external_ref=row.external_ref,
-        checked_in_at=moment,
-        checked_out_at=dt.datetime.combine(row.departure, dt.time(prop.check_out_hour), dt.UTC)
-        if status == ReservationStatus.CHECKED_OUT else None,
-    )  # fmt: skip
-    store_prices(reservation, _quotes(session, prop, row, room_type))
-    session.add(reservation)
-    session.flush()
-    if row.room or status == ReservationStatus.CHECKED_IN:
-        _give_room(session, prop, reservation, row.room, nights)
-    if status == ReservationStatus.CHECKED_IN:
-        guest_folio(session, reservation)
-    record(session, "import", "reservation", reservation.id, after=snapshot(reservation))
-
-
-def _give_room(
-    session: Session, prop: Property, reservation: Reservation, number: str, nights: list[dt.date]
-) -> None:
-    """The room the other system gave the stay, else (a stay in house) a free one of its type."""
-    if not number:
-        free = free_rooms(session, reservation.confirmation)
-        if not free:
-            raise RoomUnavailable(f"no {reservation.room_type.code} room is free for the stay")
-        number = free[0].number
-    room = find_room(session, prop.id, number)
-    if room.room_type_id != reservation.room_type_id:
-        kind = reservation.room_type.code
-        raise InvalidInput("room", f"room {room.number} is not a {kind} room")
-    if conflict := room_conflict(session, room, reservation, nights):
-        raise InvalidInput("room", conflict)
-    give_room(session, reservation, room, nights)
+    try:
+        with session.begin_nested():
+            session.execute(insert(RoomNight), room_nights)
+    except IntegrityError as exc:
+        raise RoomUnavailable(
+            "a room of the file was given to another stay at another desk meanwhile — "
+            "import the file again"
+        ) from exc

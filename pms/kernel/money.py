@@ -9,6 +9,9 @@ from babel.numbers import format_currency, get_currency_precision
 
 from pms.kernel.errors import InvalidInput
 
+#: Amounts are stored in 64-bit integers; nothing a hotel sells comes near this many cents.
+LARGEST_MINOR = 10**15
+
 
 def minor_exponent(currency: str) -> int:
     """Digits after the decimal point: 2 for EUR, 0 for JPY."""
@@ -23,7 +26,12 @@ def to_minor(amount: Decimal | str | int, currency: str, *, field: str = "amount
         raise InvalidInput(field, f"{field} {amount!r} is not an amount of money") from exc
     if not value.is_finite():
         raise InvalidInput(field, f"{field} {amount!r} is not an amount of money")
-    scaled = value.scaleb(minor_exponent(currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    try:
+        scaled = value.scaleb(minor_exponent(currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than any amount has (1E100)
+        scaled = Decimal(LARGEST_MINOR)
+    if abs(scaled) >= LARGEST_MINOR:
+        raise InvalidInput(field, f"{field} {amount!r} is far too large an amount")
     return int(scaled)
 
 
