@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,9 +25,46 @@ from pms.kernel.errors import InvalidInput
 #: Files with fewer rows than this are done before a bar would be read.
 LONG_FILE = 500
 
+
+class ImportKind(StrEnum):
+    """What `pms import` takes (`pms.imports.service.KINDS`)."""
+
+    ROOM_TYPES = "room-types"
+    ROOMS = "rooms"
+    RATE_PLANS = "rate-plans"
+    RATES = "rates"
+    GUESTS = "guests"
+    RESERVATIONS = "reservations"
+
+
+class ExportKind(StrEnum):
+    """What `pms export` gives (`pms.imports.exports.EXPORTS`)."""
+
+    GUESTS = "guests"
+    RESERVATIONS = "reservations"
+    RATES = "rates"
+    POSTINGS = "postings"
+    INVOICES = "invoices"
+    PAYMENTS = "payments"
+
+
+class FileFormat(StrEnum):
+    """The formats of a file."""
+
+    CSV = "csv"
+    JSON = "json"
+
+
+class OnDuplicate(StrEnum):
+    """What to do with a guest on file already."""
+
+    ERROR = "error"
+    SKIP = "skip"
+    MERGE = "merge"
+
+
 Format = Annotated[
-    str | None,
-    typer.Option("--format", metavar="csv|json", help="File format (default: from the name)."),
+    FileFormat | None, typer.Option("--format", help="File format (default: from the name).")
 ]
 
 
@@ -45,23 +83,19 @@ def _progress(title: str, rows: int) -> Iterator[Callable[[int, int], None] | No
 
 def import_(
     ctx: typer.Context,
-    kind: Annotated[
-        str,
-        typer.Argument(help="room-types, rooms, rate-plans, rates, guests or reservations."),
-    ],
+    kind: Annotated[ImportKind, typer.Argument(help="What the file holds.")],
     file: Annotated[Path, typer.Argument(help="The CSV or JSON file (docs/imports.md).")],
     file_format: Format = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check everything and say what would be written.")
     ] = False,
     on_duplicate: Annotated[
-        str,
+        OnDuplicate,
         typer.Option(
             "--on-duplicate",
-            metavar="error|skip|merge",
             help="A guest with the e-mail or phone of a profile on file or an earlier row.",
         ),
-    ] = "error",
+    ] = OnDuplicate.ERROR,
     allow_overbook: Annotated[
         bool,
         typer.Option("--allow-overbook", help="Let stays to come overbook a night (managers)."),
@@ -72,15 +106,14 @@ def import_(
     """Import a file: every row is checked first, and the file is written whole or not at all."""
     from pms.imports.files import decode, format_of, read_rows
     from pms.imports.problems import ImportRefused
-    from pms.imports.service import ImportOptions, check_kind, import_rows
+    from pms.imports.service import ImportOptions, import_rows
 
-    kind = check_kind(kind)
     try:
         data = file.read_bytes()
     except OSError as error:
         raise InvalidInput("file", f"cannot read {file}: {error.strerror}") from error
     rows = read_rows(decode(data), format_of(file.name, file_format))
-    options = ImportOptions(property_code, dry_run, on_duplicate, allow_overbook)
+    options = ImportOptions(property_code, dry_run, on_duplicate.value, allow_overbook)
     desk = desk_for(ctx)
     try:
         with _progress(f"Importing {kind}", len(rows)) as progress:
@@ -118,10 +151,7 @@ def _print_report(report: Any, name: str, json_output: bool) -> None:
 
 def export(
     ctx: typer.Context,
-    kind: Annotated[
-        str,
-        typer.Argument(help="guests, reservations, rates, postings, invoices or payments."),
-    ],
+    kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
     first: Annotated[
         str | None, typer.Option("--from", metavar="DATE", help="First day (business date).")
     ] = None,
