@@ -33,7 +33,6 @@ import datetime as dt
 import io
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -42,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import connect_sqlite, temp_sqlite
+from commands.imports import REBUILD_FROM
 from db.models import Role, User
 from pms.hotel.properties import add_room, add_room_type, create_property
 from pms.imports.files import read_rows
@@ -116,7 +116,7 @@ def bench_guests(desk: Desk, path: str, count: int) -> None:
     start = time.perf_counter()
     report = desk.run(import_rows, "guests", read_rows(text, "csv"), ImportOptions())
     imported = time.perf_counter() - start
-    desk.read(reindex if os.environ.get("REINDEX") else catch_up)
+    desk.read(reindex if count >= REBUILD_FROM else catch_up)  # as `pms import` does
     indexed = time.perf_counter() - start - imported
     start = time.perf_counter()
     rows = [[*row, "", "", 0, "{}", "", 0, "", "2026-12-01"]
@@ -162,14 +162,25 @@ def _postings(path: str, count: int) -> None:
     connection.close()
 
 
+#: The child process: the `pms` command, then its own peak memory on stderr.
+_MEASURED_CLI = (
+    "import resource, sys, cli\n"
+    "try:\n    cli.main()\n"
+    "finally:\n    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+    " file=sys.stderr)\n"
+)
+
+
 def _child_export(url: str, out: Path) -> tuple[float, float]:
     """(seconds, peak MiB) of `pms export postings` in its own process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import cli; cli.main()", "--db", url, "--user",
-                    "maria", "export", "postings", "--output", str(out)], check=True)  # fmt: skip
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return time.perf_counter() - start, max(peak, before) / 1024
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED_CLI, "--db", url, "--user", "maria", "export",
+         "postings", "--output", str(out)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    peak = int(done.stderr.split("maxrss", 1)[1].split()[0])
+    return time.perf_counter() - start, peak / 1024
 
 
 def bench_export(url: str, path: str, count: int, tmp: Path) -> None:

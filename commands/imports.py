@@ -125,15 +125,25 @@ def import_(
             typer.echo(f"{file.name}: {problem}", err=True)
         raise
     if kind in ("guests", "reservations") and report.created and not dry_run:
-        _index_catches_up(desk)
+        _index_catches_up(desk, report.created)
     _print_report(report, file.name, json_output)
 
 
-def _index_catches_up(desk: Any) -> None:
-    """The new profiles and stays into this desk's search index, in its bulk batches."""
-    from pms.search.service import catch_up
+#: From this many new records on, building the index again (in worker processes, segment by
+#: segment) is faster than catching up with them change by change (benchmarks/imports.py).
+REBUILD_FROM = 20_000
 
-    desk.read(catch_up)
+
+def _index_catches_up(desk: Any, created: int) -> None:
+    """The new profiles and stays into this desk's search index, in bulk: its change-log
+    batches, or a whole new index after a large import."""
+    from pms.search.service import catch_up, reindex
+
+    if created < REBUILD_FROM:
+        desk.read(catch_up)
+        return
+    with _progress("Building the search index", REBUILD_FROM) as progress:
+        desk.read(reindex, progress=progress)
 
 
 def _print_report(report: Any, name: str, json_output: bool) -> None:

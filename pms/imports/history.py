@@ -34,17 +34,26 @@ from db.models import (
     RoomType,
 )
 from pms.billing.folios import guest_folio
+from pms.hotel.properties import resolve_room_type
 from pms.imports.problems import RowProblem, problem_of
 from pms.imports.rows import ReservationRow
 from pms.inventory.nights import open_nights, stay_nights
 from pms.kernel.audit import record_many
-from pms.kernel.errors import InvalidInput, PmsError, RetryableConflict, RoomUnavailable
+from pms.kernel.errors import (
+    InvalidInput,
+    NotFound,
+    PmsError,
+    RetryableConflict,
+    RoomUnavailable,
+)
 from pms.kernel.money import exact_minor
+from pms.rates.plans import resolve_plan
 from pms.rates.pricing import NightQuote, Party
 from pms.rates.ratesheet import RateSheet
 from pms.reservations.booking import new_confirmation
 from pms.reservations.selling import price_lines, priced, sell_nights
 from pms.stays.reservation_views import stay_snapshot
+from pms.stays.stay_rules import check_party
 
 
 @dataclass(frozen=True)
@@ -139,14 +148,13 @@ def _checked(
 ) -> Checked:
     """The stay's reservation row, its nights priced and its room, each checked."""
     row = stay.row
-    room_type = house.types.get(row.room_type)
-    if room_type is None:
-        raise InvalidInput("room_type", f"there is no room type {row.room_type!r}")
-    if row.adults + row.children > room_type.max_occupancy:
-        raise InvalidInput("adults", f"{room_type.code} holds at most {room_type.max_occupancy}")
-    plan = house.plans.get(row.rate_plan)
-    if plan is None:
-        raise InvalidInput("rate_plan", f"there is no rate plan {row.rate_plan!r}")
+    # A code not on file is looked up again by the resolvers, which refuse it in their words.
+    room_type = house.types.get(row.room_type) or resolve_room_type(session, prop, row.room_type)
+    check_party(room_type, row.adults, row.children)
+    try:
+        plan = house.plans.get(row.rate_plan) or resolve_plan(session, prop, row.rate_plan)
+    except NotFound as error:
+        raise InvalidInput("rate_plan", str(error)) from None
     nights = stay_nights(row.arrival, row.departure)
     quotes = _quotes(prop, house, stay, room_type, plan, nights)
     in_house = stay.status == ReservationStatus.CHECKED_IN
