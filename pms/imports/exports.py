@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TextIO
 
 from sqlalchemy import Select, func, select
@@ -33,7 +34,7 @@ from pms.hotel.properties import resolve_property
 from pms.imports.files import write_rows
 from pms.kernel.dates import parse_date
 from pms.kernel.errors import InvalidInput
-from pms.kernel.money import from_minor
+from pms.kernel.money import from_minor, minor_exponent
 
 #: Rows fetched from the database at a time.
 BATCH = 2_000
@@ -139,23 +140,28 @@ def _rates(session: Session, prop: Property, period: Period) -> Iterator[Row]:
 
 
 def _postings(session: Session, prop: Property, period: Period) -> Iterator[Row]:
+    # Columns, not entities: the journal is the longest export, and building an ORM object
+    # per posting would cost more than the rest of the row's way to the file.
     query = (
-        select(Posting, Folio.name, Reservation.confirmation)
+        select(
+            Posting.business_date, Posting.id.label("posting"), Posting.posted_at,
+            Posting.folio_id.label("folio"), Folio.name.label("folio_name"),
+            Reservation.confirmation, Posting.kind, Posting.code, Posting.description,
+            Posting.amount, Posting.reverses_id.label("reverses"), Posting.reason,
+            Posting.username.label("user"),
+        )
         .join(Folio, Folio.id == Posting.folio_id)
         .outerjoin(Reservation, Reservation.id == Folio.reservation_id)
         .where(Folio.property_id == prop.id, *period.where(Posting.business_date))
         .order_by(Posting.business_date, Posting.id)
-    )
-    for posting, folio, confirmation in _stream(session, query):
-        yield {
-            "business_date": posting.business_date, "posting": posting.id,
-            "posted_at": posting.posted_at, "folio": posting.folio_id, "folio_name": folio,
-            "confirmation": confirmation or "", "kind": posting.kind, "code": posting.code,
-            "description": posting.description,
-            "amount": from_minor(posting.amount, prop.currency), "currency": prop.currency,
-            "reverses": posting.reverses_id or "", "reason": posting.reason,
-            "user": posting.username,
-        }  # fmt: skip
+    )  # fmt: skip
+    currency, exponent = prop.currency, -minor_exponent(prop.currency)
+    for row in _stream(session, query):
+        line = row._asdict()
+        line["confirmation"] = line["confirmation"] or ""
+        line["amount"] = Decimal(line["amount"]).scaleb(exponent)
+        line["reverses"] = line["reverses"] or ""
+        yield line | {"currency": currency}
 
 
 def _invoices(session: Session, prop: Property, period: Period) -> Iterator[Row]:
