@@ -113,6 +113,11 @@ def test_guests_come_with_or_without_bom_by_semicolon_comma_or_json(
     listed = '[\n  {"first_name": "Kenji", "last_name": "Sato", "vip_level": 2}\n]\n'
     assert pms(hotel, "import", "guests", write(tmp_path, "g.json", listed)).exit_code == 0
 
+    latin = write(tmp_path, "old.csv", "last_name\nGarcía\n", encoding="latin-1")
+    refused = pms(hotel, "import", "guests", latin)
+    assert refused.exit_code == 1
+    assert refused.stderr == "error: line 2 is not UTF-8 text: save the file as UTF-8\n"
+
     guests = hotel.read(lambda s: {g.last_name: g for g in s.scalars(select(Guest))})
     assert guests["García"].email == "lucia.garcia@example.com"
     assert guests["García"].phone == "+351912345678"  # read with the guest's country

@@ -48,8 +48,9 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise InvalidInput(
-            "file", f"the file is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8"
+            "file", f"line {line} is not UTF-8 text: save the file as UTF-8"
         ) from None
 
 
@@ -141,19 +142,23 @@ def write_rows(out: TextIO, rows: Iterable[dict[str, Any]], file_format: str) ->
             out.write(("\n" if count == 1 else ",\n") + json.dumps(data, ensure_ascii=False))
         out.write("\n]\n" if count else "]\n")
         return count
-    writer: Any = None
+    writer = csv.writer(out, lineterminator="\n")
     for row in rows:
-        if writer is None:
-            writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\n")
-            writer.writeheader()
-        writer.writerow({key: _text(value) for key, value in row.items()})
+        if not count:
+            writer.writerow(list(row))
+        writer.writerow([_text(value) for value in row.values()])
         count += 1
     return count
 
 
-def _text(value: Any) -> str:
+def _text(value: Any) -> Any:
+    """A value as a CSV cell: text and whole numbers as they are (most cells of an export,
+    so they are looked at first), `true`/`false`, blank for nothing."""
+    kind = type(value)
+    if kind is str or kind is int:
+        return value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
-    return str(_cell(value))
+    return _cell(value)
