@@ -90,11 +90,19 @@ def test_a_bad_file_names_every_bad_row_and_writes_nothing(hotel: Desk, tmp_path
     assert problems(pms(hotel, "import", "rooms", write(tmp_path, "r.csv", rooms))) == [
         "line 2: room_type: there is no room type 'NOPE' at TST (known: DBL, SUI, TWN)"
     ]
-    rates = "plan,room_type,from,to,price\nBAR,DBL,24.12.2026,,100\nBAR,DBL,2026-12-24,,\n"
+    rates = (
+        "plan,room_type,from,to,price\n"
+        "BAR,DBL,24.12.2026,,100\n"
+        "BAR,DBL,2026-12-24,,\n"
+        "NOPE,DBL,2026-12-24,,100\n"
+        "BAR,DBL,2026-12-24,,100.001\n"
+    )
     found = problems(pms(hotel, "import", "rates", write(tmp_path, "rates.csv", rates)))
     assert found == [
         "line 2: from: must be a date, like 2026-12-24",
         "line 3: give a price or a restriction (min_los, stop_sell …)",
+        "line 4: plan: there is no rate plan 'NOPE' at TST",
+        "line 5: price: price '100.001' has more than 2 decimals for EUR",
     ]
     assert count(hotel, AuditLog) == before
 

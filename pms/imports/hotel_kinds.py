@@ -78,7 +78,7 @@ def write_rows(
             with session.begin_nested():
                 writer(session, prop, row)
         except NotFound as error:
-            problems.append(RowProblem(line, _missing_column(kind), str(error)))
+            problems.append(RowProblem(line, _missing_column(kind, error), str(error)))
         except PmsError as error:
             problem = problem_of(line, error)
             problems.append(RowProblem(line, _COLUMNS.get(problem.field, problem.field),
@@ -88,6 +88,9 @@ def write_rows(
         progress(done)
 
 
-def _missing_column(kind: str) -> str:
-    """The column naming what a row of this kind refers to (a room's type, a rate's plan)."""
-    return {"rooms": "room_type", "rate-plans": "parent", "rates": "plan"}.get(kind, "code")
+def _missing_column(kind: str, error: NotFound) -> str:
+    """The column naming what a row refers to and is not there: a room type, or a plan (a
+    rate's, or a derived plan's parent)."""
+    if "room type" in str(error):
+        return "room_type"
+    return {"rate-plans": "parent", "rates": "plan"}.get(kind, "code")
