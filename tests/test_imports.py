@@ -225,6 +225,11 @@ def test_a_file_that_would_oversell_a_night_is_refused_at_its_lines(
         "line 4: room_type: SUI is sold out on Sun 2026-12-20",
     ]
     assert hotel.read(list_reservations, "TST") == []
+    refused = json.loads(pms(hotel, "import", "reservations", path, "--json").stdout)
+    assert refused["imported"] is False
+    assert [(p["line"], p["field"]) for p in refused["problems"]] == [
+        (3, "room_type"), (4, "room_type"),
+    ]  # fmt: skip
     clerk = pms(hotel, "import", "reservations", path, "--allow-overbook", user="ana")
     assert clerk.exit_code == 1 and "manager" in clerk.stderr
     manager = pms(hotel, "import", "reservations", path, "--allow-overbook", user="maria")
