@@ -162,12 +162,14 @@ def _postings(path: str, count: int) -> None:
     connection.close()
 
 
-#: The child process: the `pms` command, then its own peak memory on stderr.
+#: The child process: the `pms` command, then its own peak memory on stderr (VmHWM: unlike
+#: ru_maxrss, it does not carry the parent's peak across the fork and exec).
 _MEASURED_CLI = (
-    "import resource, sys, cli\n"
+    "import re, sys, cli\n"
     "try:\n    cli.main()\n"
-    "finally:\n    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-    " file=sys.stderr)\n"
+    "finally:\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    print('maxrss', re.search(r'VmHWM:\\s+(\\d+)', status).group(1), file=sys.stderr)\n"
 )
 
 
