@@ -65,6 +65,9 @@ def test_the_journal_of_postings_goes_out_by_business_date(hotel: Desk) -> None:
     assert {p["business_date"] for p in journal} == {"2026-12-01"}
     invoices = pms(hotel, "export", "invoices", "--format", "json")
     assert json.loads(invoices.stdout) == []
+    made_since = json.loads(pms(hotel, "export", "guests", "--from", "2000-01-01", "--json").stdout)
+    made_before = json.loads(pms(hotel, "export", "guests", "--to", "2000-01-01", "--json").stdout)
+    assert (len(made_since), made_before) == (4, [])
     payments = json.loads(pms(hotel, "export", "payments", "--json").stdout)
     assert [(p["gateway"], p["amount"], p["currency"]) for p in payments] == [
         ("cash", "50.00", "EUR")
