@@ -102,6 +102,8 @@ SUB_COMMANDS = (
     LazyCommand("backup", "commands.operations:backup", "Back the database up while desks work (SQLite online backup; pg_dump)."),
     LazyCommand("restore", "commands.operations:restore", "Replace the database's contents with a backup."),
     LazyCommand("api", "commands.api:app", "The booking API for the website and channel managers: serve it, manage its keys."),
+    LazyCommand("import", "commands.imports:import_", "Import room types, rooms, rate plans, rates, guests or reservations from CSV or JSON, whole or not at all."),
+    LazyCommand("export", "commands.imports:export", "Export guests, reservations, rates, postings, invoices or payments as CSV or JSON."),
 )  # fmt: skip
 
 

@@ -61,12 +61,16 @@ class Reservation(Base):
         Index("ix_reservations_property_departure", "property_id", "departure"),
         # In-house lists, the rack's stays without a room, the dashboard: by status first.
         Index("ix_reservations_property_status_arrival", "property_id", "status", "arrival"),
+        # The other system's confirmation number of an imported stay: a re-import finds it.
+        UniqueConstraint("property_id", "external_ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
     confirmation: Mapped[str] = mapped_column(String(16), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    # The confirmation number another PMS gave a stay imported from it (None: booked here).
+    external_ref: Mapped[str | None] = mapped_column(String(40))
     guest_id: Mapped[int] = mapped_column(ForeignKey("guests.id"), index=True)
     room_type_id: Mapped[int] = mapped_column(ForeignKey("room_types.id"))
     rate_plan_id: Mapped[int] = mapped_column(ForeignKey("rate_plans.id"))

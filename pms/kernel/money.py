@@ -9,6 +9,9 @@ from babel.numbers import format_currency, get_currency_precision
 
 from pms.kernel.errors import InvalidInput
 
+#: Amounts are stored in 64-bit integers; nothing a hotel sells comes near this many cents.
+LARGEST_MINOR = 10**15
+
 
 def minor_exponent(currency: str) -> int:
     """Digits after the decimal point: 2 for EUR, 0 for JPY."""
@@ -23,8 +26,25 @@ def to_minor(amount: Decimal | str | int, currency: str, *, field: str = "amount
         raise InvalidInput(field, f"{field} {amount!r} is not an amount of money") from exc
     if not value.is_finite():
         raise InvalidInput(field, f"{field} {amount!r} is not an amount of money")
-    scaled = value.scaleb(minor_exponent(currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    try:
+        scaled = value.scaleb(minor_exponent(currency)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than any amount has (1E100)
+        scaled = Decimal(LARGEST_MINOR)
+    if abs(scaled) >= LARGEST_MINOR:
+        raise InvalidInput(field, f"{field} {amount!r} is far too large an amount")
     return int(scaled)
+
+
+def exact_minor(amount: Decimal | str | int, currency: str, *, field: str = "amount") -> int:
+    """An amount written in a file (`120.50`) in minor units, refused when it has more decimals
+    than the currency (a file is not typed by hand: `120.505` is a mistake, not a rounding)."""
+    minor = to_minor(amount, currency, field=field)
+    if Decimal(str(amount).strip()).scaleb(minor_exponent(currency)) != minor:
+        places = minor_exponent(currency)
+        raise InvalidInput(
+            field, f"{field} {amount!r} has more than {places} decimals for {currency}"
+        )
+    return minor
 
 
 def from_minor(minor: int, currency: str) -> Decimal:

@@ -110,6 +110,7 @@ class BookingRequest:
     source: str = "desk"
     overbook: bool = False
     expected_total: int | None = None
+    external_ref: str | None = None  # another system's confirmation number (an import)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,7 @@ def _insert_prices(connection: Connection, reservation_id: int, quotes: list[Nig
     _NEW_TAXES.execute_many(connection, [tax | own for tax in taxes])
 
 
-def _new_confirmation() -> str:
+def new_confirmation() -> str:
     code = "".join(secrets.choice(_CONFIRMATION_ALPHABET) for _ in range(8))
     return f"{code[:4]}-{code[4:]}"
 
@@ -237,6 +238,7 @@ def _insert_stay(
                 "property_id": sale.prop.id,
                 "confirmation": confirmation,
                 "idempotency_key": request.idempotency_key or None,
+                "external_ref": request.external_ref or None,
                 "guest_id": guest.id,
                 "room_type_id": sale.room_type.id,
                 "rate_plan_id": sale.plan.id,
@@ -273,7 +275,7 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
     nights = stay_nights(sale.arrival, sale.departure)
     quotes, total = _quote_sale(session, request, sale, guest, nights)
     overbooked = sell_nights(session, sale.room_type, nights, request.overbook)
-    confirmation = _new_confirmation()
+    confirmation = new_confirmation()
     status = ReservationStatus.TENTATIVE if request.tentative else ReservationStatus.CONFIRMED
     connection = connection_of(session)  # after the flush of anything pending, a new guest too
     reservation_id = _insert_stay(

@@ -263,6 +263,8 @@ def _reservation_doc(row: Any, rooms: list[str]) -> Doc:
                 confirmation.replace("-", ""),
                 row.arrival.isoformat(),
                 row.departure.isoformat(),
+                # The other system's number of an imported stay finds it too.
+                (row.external_ref or "").lower(),
             ),
             "code_start": _words(confirmation, confirmation.replace("-", "")),
             "stay": stay,
@@ -289,6 +291,7 @@ def _reservation_query() -> Select[Any]:
         select(
             Reservation.id,
             Reservation.confirmation,
+            Reservation.external_ref,
             Reservation.status,
             Reservation.arrival,
             Reservation.departure,

@@ -63,7 +63,9 @@ def build_hotel(session: Session, hotel: HotelFile, source: str) -> PropertyView
     refused_types = {
         section.code
         for i, section in enumerate(hotel.room_types)
-        if not step(f"room_types[{i}]", lambda s=section: _room_type(session, code, currency, s))
+        if not step(
+            f"room_types[{i}]", lambda s=section: build_room_type(session, code, currency, s)
+        )
     }
     for i, rooms in enumerate(hotel.rooms):
         if rooms.type not in refused_types:
@@ -78,7 +80,7 @@ def build_hotel(session: Session, hotel: HotelFile, source: str) -> PropertyView
         plan.code
         for i, plan in enumerate(hotel.rate_plans)
         if not step(
-            f"rate_plans[{i}]", lambda p=plan: _rate_plan(session, code, currency, p), "parent"
+            f"rate_plans[{i}]", lambda p=plan: build_rate_plan(session, code, currency, p), "parent"
         )
     }
     for i, rate in enumerate(hotel.rates):
@@ -120,7 +122,8 @@ def _build_property(session: Session, hotel: HotelFile, source: str) -> str:
     return view.code
 
 
-def _room_type(session: Session, code: str, currency: str, section: RoomTypeSection) -> None:
+def build_room_type(session: Session, code: str, currency: str, section: RoomTypeSection) -> None:
+    """Add the room type a file's section describes (hotel.toml, or a row of an import)."""
     create_room_type(
         session,
         code,
@@ -138,7 +141,8 @@ def _room_type(session: Session, code: str, currency: str, section: RoomTypeSect
     )
 
 
-def _rate_plan(session: Session, code: str, currency: str, plan: RatePlanSection) -> None:
+def build_rate_plan(session: Session, code: str, currency: str, plan: RatePlanSection) -> None:
+    """Add the rate plan a file's section describes (hotel.toml, or a row of an import)."""
     draft = PlanTermsDraft(
         code=plan.code,
         name=plan.name,

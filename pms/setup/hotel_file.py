@@ -57,7 +57,7 @@ def _text_amount(value: Any) -> Any:
     return str(value) if isinstance(value, int) else value
 
 
-def _checked(check: Callable[[str], Any]) -> Callable[[Any], Any]:
+def checked(check: Callable[[str], Any]) -> Callable[[Any], Any]:
     """A shared field check (`pms.hotel.field_checks`) as a pydantic validator, its message
     kept as it is."""
 
@@ -73,8 +73,8 @@ def _checked(check: Callable[[str], Any]) -> Callable[[Any], Any]:
 
 
 Amount = Annotated[str, BeforeValidator(_text_amount)]
-Code = Annotated[str, BeforeValidator(_checked(field_checks.code))]
-Feature = Annotated[str, BeforeValidator(_checked(field_checks.feature))]
+Code = Annotated[str, BeforeValidator(checked(field_checks.code))]
+Feature = Annotated[str, BeforeValidator(checked(field_checks.feature))]
 
 
 class _Section(BaseModel):
@@ -86,8 +86,8 @@ class PropertySection(_Section):
 
     code: Code
     name: str = Field(min_length=1, max_length=120)
-    currency: Annotated[str, BeforeValidator(_checked(field_checks.currency))] = "EUR"
-    timezone: Annotated[str, BeforeValidator(_checked(field_checks.time_zone))] = "Europe/Lisbon"
+    currency: Annotated[str, BeforeValidator(checked(field_checks.currency))] = "EUR"
+    timezone: Annotated[str, BeforeValidator(checked(field_checks.time_zone))] = "Europe/Lisbon"
     city: str = Field(default="", max_length=80)
     address: str = Field(default="", max_length=200)
     check_in: str = "15:00"
@@ -229,10 +229,10 @@ def _problem(error: Any) -> Problem:
     path = ""
     for part in error["loc"]:
         path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
-    return Problem(path or "file", _reason(error))
+    return Problem(path or "file", reason_of(error))
 
 
-def _reason(error: Any) -> str:
+def reason_of(error: Any) -> str:
     """Pydantic's complaint in the words the rest of the system uses."""
     kind, ctx = error["type"], error.get("ctx", {})
     reasons = {
