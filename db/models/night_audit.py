@@ -68,7 +68,7 @@ class AuditStep(Base):
 STATISTIC_COUNTS = (
     "rooms", "out_of_order", "out_of_service", "occupied", "comp", "house_use", "day_use",
     "arrivals", "departures", "walk_ins", "no_shows", "early_departures", "extensions",
-    "adults", "children",
+    "multiple_occupied", "adults", "children",
 )  # fmt: skip
 #: The money of a day's statistics per room type, in minor units (room revenue net of tax).
 STATISTIC_MONEY = ("room_revenue", "other_revenue", "tax")
@@ -95,6 +95,7 @@ class DailyStatistic(Base):
     no_shows: Mapped[int] = mapped_column(Integer)
     early_departures: Mapped[int] = mapped_column(Integer)
     extensions: Mapped[int] = mapped_column(Integer)
+    multiple_occupied: Mapped[int] = mapped_column(Integer)  # rooms with more than one guest
     adults: Mapped[int] = mapped_column(Integer)
     children: Mapped[int] = mapped_column(Integer)
     room_revenue: Mapped[int] = mapped_column(BigInteger)

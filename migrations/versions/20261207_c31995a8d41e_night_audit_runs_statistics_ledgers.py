@@ -2,7 +2,7 @@
 
 Revision ID: c31995a8d41e
 Revises: 5fc0282ae903
-Create Date: 2026-12-07 00:49:53.830033
+Create Date: 2026-12-07 00:53:36.369300
 
 """
 from typing import Sequence, Union
@@ -89,6 +89,7 @@ def upgrade() -> None:
     sa.Column('no_shows', sa.Integer(), nullable=False),
     sa.Column('early_departures', sa.Integer(), nullable=False),
     sa.Column('extensions', sa.Integer(), nullable=False),
+    sa.Column('multiple_occupied', sa.Integer(), nullable=False),
     sa.Column('adults', sa.Integer(), nullable=False),
     sa.Column('children', sa.Integer(), nullable=False),
     sa.Column('room_revenue', sa.BigInteger(), nullable=False),

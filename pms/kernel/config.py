@@ -51,6 +51,13 @@ class DemoSettings(_Section):
     seed: int = 7
 
 
+class AuditSettings(_Section):
+    """The night audit: a run this soon after the last one asks first (a second close by
+    mistake)."""
+
+    min_hours: float = Field(default=20, ge=0, le=48)
+
+
 class Settings(_Section):
     """Everything a desk needs to start."""
 
@@ -58,6 +65,7 @@ class Settings(_Section):
     rules: RuleSettings = RuleSettings()
     payments: PaymentSettings = PaymentSettings()
     demo: DemoSettings = DemoSettings()
+    audit: AuditSettings = AuditSettings()
 
     @property
     def database_url(self) -> str:
