@@ -81,6 +81,8 @@ SUB_COMMANDS = (
     LazyCommand("feature", "commands.setup_features:app", "Features: the words room types and rooms are described with (sea view, accessible …)."),
     LazyCommand("loyalty", "commands.loyalty:app", "Loyalty: members, points, tiers and the programme."),
     LazyCommand("review", "commands.review:app", "Guest reviews: enter, list, moderate, import and report."),
+    LazyCommand("audit", "commands.audit:app", "The night audit: close the business date (run), see how it stands (status) and went (history)."),
+    LazyCommand("report", "commands.report:report", "Reports: arrivals, departures, in-house, no-shows, cancellations, flash, history, forecast, journal, trial balance, ledgers, reviews."),
 )  # fmt: skip
 
 
