@@ -49,6 +49,7 @@ class DemoSettings(_Section):
 
     rooms: int = Field(default=120, ge=10, le=2000)
     seed: int = 7
+    history_days: int = Field(default=60, ge=1, le=366)
 
 
 class AuditSettings(_Section):

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.folios import Folio, Posting
 from db.models import Property, Reservation, ReservationStatus
-from pms.billing.folios import close_folio, post_room_night
+from pms.billing.folios import close_folio
+from pms.billing.room_charges import post_nights_in_bulk
 from pms.housekeeping.room_status import mark_stayovers_dirty
 
 #: In-house stays posted per transaction: long enough to be quick, short enough that a desk
@@ -58,10 +59,7 @@ def post_room_and_tax(session: Session, stay_ids: list[int], day: dt.date) -> Po
         .options(selectinload(Reservation.nights), selectinload(Reservation.taxes))
         .order_by(Reservation.id)
     ).all()
-    lines = amount = 0
-    for reservation in stays:
-        for posting in post_room_night(session, reservation, day):
-            lines, amount = lines + 1, amount + posting.amount
+    lines, amount = post_nights_in_bulk(session, stays, day)
     return PostingCounts(len(stays), lines, amount)
 
 

@@ -208,6 +208,7 @@ def _run_postings(desk: Desk, job: _Day, progress: Progress | None) -> None:
 
 def _run_one_go(desk: Desk, job: _Day, step: str) -> None:
     def _go(session: Session) -> None:
+        _start(session, job, step)  # in the step's own transaction: one commit per step
         prop = _prop(session, job.code)
         if step == "roll":
             counts = steps.roll_business_date(session, prop, job.day, job.run_id)
@@ -249,11 +250,10 @@ def run_night_audit(
                 continue
             if progress:
                 progress(step, 0, 1)
-            if step != "prechecks":
-                desk.run(_start, job, step)
             if step == "prechecks":
                 _run_prechecks(desk, job, yes, dict(overrides or {}))
             elif step == "room_and_tax":
+                desk.run(_start, job, step)
                 _run_postings(desk, job, progress)
             else:
                 _run_one_go(desk, job, step)

@@ -1,6 +1,6 @@
 """The final reports of a closed day, rendered by the night audit and stored as JSON, so what
-the manager read for a day is what they read for it later: the flash, the trial balance and
-the three ledgers' lists."""
+the manager read for a day is what they read for it later: the flash, the trial balance (with
+the three ledgers' figures) and the aged city ledger."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from pms.kernel.errors import NotFound
 from pms.reports.flash import day_flash
 from pms.reports.journal import trial_balance
 from pms.reports.ledger_reports import ledger_lines
-from pms.reports.ledgers import LEDGERS
 from pms.reports.period import day_range
 
 
@@ -42,8 +41,7 @@ def final_reports(session: Session, prop: Property, day: dt.date) -> dict[str, A
         "flash": as_json(day_flash(session, prop, day)),
         "trial_balance": as_json(trial_balance(session, prop.code, day)),
     }
-    for ledger in LEDGERS:
-        bodies[f"{ledger}_ledger"] = as_json(ledger_lines(session, ledger, prop.code, day))
+    bodies["city_ledger"] = as_json(ledger_lines(session, "city", prop.code, day))
     return bodies
 
 
