@@ -14,9 +14,10 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db.folios import Folio, Posting, RoutingRule
 from db.models import Reservation, Tax
@@ -27,7 +28,7 @@ from pms.billing.ledger_views import GUEST_FOLIO
 from pms.billing.stay_folios import guest_folio
 from pms.hotel.property_settings import settings_of
 from pms.inventory.nights import stay_nights
-from pms.kernel.audit import record
+from pms.kernel.audit import record_many
 from pms.kernel.desk import actor_of
 from pms.kernel.errors import RetryableConflict
 from pms.stays.reservation_views import stored_quotes
@@ -144,8 +145,7 @@ def post_nights_in_bulk(
         return 0, 0
     folios = _folios_for(session, [planned[line][0] for line in wanted.values()],
                          {code for _, code in wanted.values()})  # fmt: skip
-    for folio in {f.id: f for f in folios.values()}.values():
-        lock_folio(session, folio)
+    _lock_all(session, list({f.id: f for f in folios.values()}.values()))
     business_date = property_of(session, next(iter(folios.values()))).business_date
     username = actor_of(session).username
     rows = []
@@ -161,9 +161,30 @@ def post_nights_in_bulk(
     except IntegrityError as exc:
         raise RetryableConflict("room night posted at once by two processes") from exc
     ids = dict((key, posting_id) for posting_id, key in made)
-    for row in rows:
-        record(session, "post", "folio", row["folio_id"], after={
-            "posting_id": ids[row["unique_key"]], "kind": row["kind"], "code": row["code"],
-            "amount": row["amount"], "business_date": business_date.isoformat(),
-            "reverses_id": None, "transfer_group": None, "reason": ""})  # fmt: skip
+    record_many(session, "post", "folio", [
+        (row["folio_id"], {"posting_id": ids[row["unique_key"]], "kind": row["kind"],
+                           "code": row["code"], "amount": row["amount"],
+                           "business_date": business_date.isoformat(), "reverses_id": None,
+                           "transfer_group": None, "reason": ""})
+        for row in rows
+    ])  # fmt: skip
     return len(rows), sum(row["amount"] for row in rows)
+
+
+def _lock_all(session: Session, folios: list[Folio]) -> None:
+    """`lock_folio` for many folios in one UPDATE; when one is closed (or gone), each is locked
+    on its own, so the clerk's message names the folio."""
+    table = Folio.__table__
+    bumped = dict(
+        session.execute(
+            update(table)
+            .where(table.c.id.in_([f.id for f in folios]), table.c.status == "open")
+            .values(version=table.c.version + 1)
+            .returning(table.c.id, table.c.version)
+        ).all()
+    )
+    for folio in folios:
+        if folio.id in bumped:
+            set_committed_value(folio, "version", bumped[folio.id])
+        else:
+            lock_folio(session, folio)

@@ -44,3 +44,19 @@ def record(
             "after": after,
         },
     )
+
+
+def record_many(
+    session: Session, action: str, entity: str, rows: list[tuple[int, dict[str, Any]]]
+) -> None:
+    """`record` for many entities at once (a batch of the night audit): one `after` each, sent
+    in one call. Each row is (entity id, after)."""
+    username = actor_of(session).username
+    _AUDIT.execute_many(
+        connection_of(session),
+        [
+            {"username": username, "action": action, "entity": entity, "entity_id": entity_id,
+             "before": None, "after": after}
+            for entity_id, after in rows
+        ],
+    )  # fmt: skip

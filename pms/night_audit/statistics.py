@@ -187,19 +187,23 @@ def _night_prices(
     ids = {stay for stay, _ in nights}
     if not ids:
         return {}, {}
+    days = {night for _, night in nights}
     prices = {
-        (r.reservation_id, r.night): r.price
-        for r in session.execute(
-            select(ReservationNight).where(ReservationNight.reservation_id.in_(ids))
-        ).scalars()
-    }
+        (stay, night): price
+        for stay, night, price in session.execute(
+            select(ReservationNight.reservation_id, ReservationNight.night, ReservationNight.price)
+            .where(ReservationNight.reservation_id.in_(ids), ReservationNight.night.in_(days))
+        )
+    }  # fmt: skip
     inside: dict[tuple[int, dt.date], int] = defaultdict(int)
-    for tax in session.scalars(
-        select(ReservationTax).where(
-            ReservationTax.reservation_id.in_(ids), ReservationTax.included.is_(True)
+    for stay, night, amount in session.execute(
+        select(ReservationTax.reservation_id, ReservationTax.night, ReservationTax.amount).where(
+            ReservationTax.reservation_id.in_(ids),
+            ReservationTax.night.in_(days),
+            ReservationTax.included.is_(True),
         )
     ):
-        inside[(tax.reservation_id, tax.night)] += tax.amount
+        inside[(stay, night)] += amount
     return prices, inside
 
 
