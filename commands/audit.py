@@ -170,8 +170,21 @@ _STEP_COLUMNS: list[Column[StepView]] = [
     Column("By", lambda s: s.username),
     Column("Started", lambda s: f"{s.started_at:%H:%M:%S}" if s.started_at else ""),
     Column("Finished", lambda s: f"{s.finished_at:%H:%M:%S}" if s.finished_at else ""),
-    Column("Counts", lambda s: escape(", ".join(f"{k} {v}" for k, v in s.counts.items()))[:80]),
+    Column("Counts", lambda s: escape(_counts(s.counts))),
 ]
+
+
+def _counts(counts: dict[str, object]) -> str:
+    """A step's counts on one line: a pre-check as its level and number of items."""
+    parts = []
+    for name, value in counts.items():
+        if isinstance(value, dict) and "items" in value:
+            parts.append(f"{name} {len(value['items'])} ({value.get('level')})")
+        elif isinstance(value, list):
+            parts.append(f"{name} {', '.join(map(str, value)) or '—'}")
+        else:
+            parts.append(f"{name} {value}")
+    return ", ".join(parts)
 
 
 def _print_run(view: RunView) -> None:
