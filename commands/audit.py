@@ -103,7 +103,8 @@ def run(
 
     desk, settings = open_for(ctx)
     overrides = _overrides(override)
-    if not yes:
+    asked = not yes  # the pre-checks are shown before the question
+    if asked:
         yes = _ask_first(desk, property_code, settings.audit.min_hours, json_output)
     try:
         with _step_progress(json_output) as progress:
@@ -112,7 +113,7 @@ def run(
                 progress=progress,
             )  # fmt: skip
     except AuditBlocked as blocked:
-        if not json_output:
+        if not json_output and not asked:
             print_findings(blocked.findings)
         raise
     view = desk.read(run_view, run_id)

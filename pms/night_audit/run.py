@@ -10,6 +10,7 @@ the first step not done. A second run while one is alive is refused with who sta
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -263,6 +264,9 @@ def run_night_audit(
         desk.run(let_go, run_id, holder, blocked=True)
         raise
     except BaseException:
-        desk.run(let_go, run_id, holder)
+        # Give the day back for the next run; when even that fails (the database went away),
+        # the next run sees this process's lease and waits for it to end or go stale.
+        with contextlib.suppress(PmsError):
+            desk.run(let_go, run_id, holder)
         raise
     return run_id
