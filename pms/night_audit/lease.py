@@ -26,6 +26,8 @@ from pms.kernel.errors import InvalidTransition, PmsError, RetryableConflict
 
 #: A holder on another machine that has not beaten its heart for this long is taken as dead.
 LEASE = dt.timedelta(minutes=2)
+#: The holders of this process still running (another desk of the same app, a worker).
+_RUNNING_HERE: set[str] = set()
 
 
 class DayHeld(PmsError):
@@ -34,8 +36,16 @@ class DayHeld(PmsError):
 
 def new_holder() -> str:
     """This call's name as a holder: `host:pid:token` (the token tells two calls of one
-    process apart)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    process apart); alive until `done_here`."""
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    _RUNNING_HERE.add(holder)
+    return holder
+
+
+def done_here(holder: str) -> None:
+    """The call holding as `holder` has ended (finished or failed): a later call of this
+    process may take its day over even if the database still names it."""
+    _RUNNING_HERE.discard(holder)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -53,6 +63,8 @@ def holder_alive(holder: str, heartbeat_at: dt.datetime | None, now: dt.datetime
     host, _, rest = holder.partition(":")
     pid_text = rest.partition(":")[0]
     if host == socket.gethostname() and pid_text.isdigit():
+        if int(pid_text) == os.getpid():
+            return holder in _RUNNING_HERE
         return _pid_alive(int(pid_text))
     if heartbeat_at is None:
         return False

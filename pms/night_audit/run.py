@@ -27,7 +27,7 @@ from pms.kernel.dates import parse_date
 from pms.kernel.desk import Desk, actor_of, require_role
 from pms.kernel.errors import InvalidInput, PmsError
 from pms.night_audit import steps
-from pms.night_audit.lease import beat, let_go, new_holder, take_day
+from pms.night_audit.lease import beat, done_here, let_go, new_holder, take_day
 from pms.night_audit.posting import BATCH, in_house_ids, post_room_and_tax
 from pms.night_audit.prechecks import PRECHECKS, Finding, departures_left, find_prechecks
 
@@ -242,7 +242,11 @@ def run_night_audit(
     """
     code, day = desk.read(day_to_close, property_code, business_date)
     holder = new_holder()
-    run_id = desk.run(lambda s: take_day(s, _prop(s, code), day, holder))
+    try:
+        run_id = desk.run(lambda s: take_day(s, _prop(s, code), day, holder))
+    except BaseException:
+        done_here(holder)
+        raise
     job = _Day(run_id, code, day, holder)
     try:
         done = desk.read(_steps_done, run_id)
@@ -265,8 +269,10 @@ def run_night_audit(
         raise
     except BaseException:
         # Give the day back for the next run; when even that fails (the database went away),
-        # the next run sees this process's lease and waits for it to end or go stale.
+        # another process waits for this one to end or its lease to go stale.
         with contextlib.suppress(PmsError):
             desk.run(let_go, run_id, holder)
         raise
+    finally:
+        done_here(holder)
     return run_id
