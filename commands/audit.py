@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from commands import JsonOption, PropertyOption, desk_for, open_for
 from commands.output import Column, console, day, print_json, print_rows, table_of
-from pms.kernel.errors import InvalidInput
+from pms.kernel.errors import ConfigError, InvalidInput
 from pms.night_audit.prechecks import Finding
 from pms.night_audit.status import (
     RunView,
@@ -34,8 +34,10 @@ from pms.night_audit.status import (
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+    from pms.kernel.config import Settings
     from pms.kernel.desk import Desk
     from pms.night_audit.run import Progress
+    from pms.payments.gateways.interface import PaymentGateway
 
 app = typer.Typer(help="The night audit: close the business date, see how it went.",
                   no_args_is_help=True)  # fmt: skip
@@ -110,7 +112,7 @@ def run(
         with _step_progress(json_output) as progress:
             run_id = run_night_audit(
                 desk, property_code, business_date=date, yes=yes, overrides=overrides,
-                progress=progress,
+                progress=progress, gateway=_card_gateway(settings),
             )  # fmt: skip
     except AuditBlocked as blocked:
         if not json_output and not asked:
@@ -123,6 +125,17 @@ def run(
     _print_run(view)
     console().print(f"Closed {day(view.business_date)}; the business date is now "
                     f"{day(view.business_date + dt.timedelta(days=1))}.")  # fmt: skip
+
+
+def _card_gateway(settings: Settings) -> PaymentGateway | None:
+    """The card gateway that charges no-show fees to the cards held, when one is configured
+    (STRIPE_API_KEY); without it the fees stay on the folios."""
+    from pms.payments.gateways.stripe_gateway import gateway_from_settings
+
+    try:
+        return gateway_from_settings(settings)
+    except ConfigError:
+        return None
 
 
 def _ask_first(desk: Desk, property_code: str | None, min_hours: float, quiet: bool) -> bool:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import SUPERVISOR
+from conftest import MANAGER, SUPERVISOR
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from test_payments import gateway, stripe_url  # noqa: F401 — the card gateway's fixtures
 
 from db.folios import Posting
 from db.models import AuditRun, DailyStatistic, Property, RoomType
-from pms.billing.folios import balance_of, guest_folio, post_to_stay
+from pms.billing.folios import balance_of, folios_of, guest_folio, post_to_stay
 from pms.frontdesk.check_in import check_in, walk_in
 from pms.frontdesk.check_out import check_out
 from pms.guests.lookup import GuestInput
@@ -29,6 +30,10 @@ from pms.night_audit.lease import DayHeld, new_holder, take_day
 from pms.night_audit.no_shows import reinstate_no_show
 from pms.night_audit.run import AuditBlocked, run_night_audit
 from pms.night_audit.status import audit_history, audit_status
+from pms.payments.card_holds import authorise_card
+from pms.payments.gateways.stripe_gateway import StripeGateway
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import create_rate_plan
 from pms.reports.flash import flash_report
 from pms.reports.journal import trial_balance
 from pms.reports.kpi import kpis
@@ -252,3 +257,24 @@ def test_postings_are_unique_per_stay_night_and_code(hotel: Desk, tuesday: dict[
         ).all()
     )
     assert keys and all(count == 1 for _, count in keys)
+
+
+def test_a_no_show_on_a_card_plan_pays_the_first_night_with_the_card_held(
+    hotel: Desk,
+    gateway: StripeGateway,  # noqa: F811 — the fixture imported from test_payments
+) -> None:
+    terms = PlanTermsInput(code="GTD", name="Guaranteed", parent="BAR", guarantee="card")
+    hotel.actor = MANAGER
+    hotel.run(create_rate_plan, "TST", terms)
+    request = BookingRequest(arrival=d(1), departure=d(3), room_type="DBL",
+                             guest=GuestInput("Ana Silva"), rate_plan="GTD")  # fmt: skip
+    ana = hotel.run(book, request).confirmation
+    held = authorise_card(hotel, ana, 30000, gateway)
+    assert held.state == "authorised"
+    run_night_audit(hotel, yes=True, gateway=gateway)
+    assert hotel.read(get_reservation, ana).status == "no_show"
+    (folio,) = hotel.read(folios_of, ana)
+    assert [(p.code, p.amount) for p in folio.postings] == [("NOSHOW-FEE", 10000),
+                                                             ("PAY-CARD", -10000)]  # fmt: skip
+    step = next(s for s in hotel.read(audit_history)[0].steps if s.step == "card_charges")
+    assert step.counts == {"charged": 1, "amount": 10000, "left_on_folio": 0}

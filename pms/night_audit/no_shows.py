@@ -3,8 +3,9 @@
 The rate plan's guarantee decides the fee: a plan that holds no guarantee charges nothing; a
 guaranteed one (card or deposit) charges per its penalty (first night, a percentage, the full
 stay; a non-refundable plan the full stay). The fee is posted once on the guest folio (UNIQUE
-key `noshow-fee:<stay>`), where the morning desk settles it against the card held or the deposit;
-the stay's inventory and room are released. A supervisor can reinstate a no-show on the next
+key `noshow-fee:<stay>`) and, when a card is held on the stay, charged to it through the payment
+service (the audit's `card_charges` step); else it stays on the folio for the morning desk. The
+stay's inventory and room are released. A supervisor can reinstate a no-show on the next
 business date: the stay keeps the nights still ahead, takes inventory for them again (refused
 when the type is sold out), and the fee is reversed.
 """
@@ -15,10 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, select
 from sqlalchemy.orm import Session
 
-from db.folios import Posting
+from db.folios import Folio, Payment, Posting
 from db.models import Property, Reservation, ReservationStatus, Role
 from pms.billing.folios import post_no_show_fee, reverse_posting
 from pms.inventory.nights import release, stay_nights, take
@@ -77,6 +78,25 @@ def mark_no_shows(session: Session, prop: Property, day: dt.date) -> NoShowCount
         after = snapshot(reservation) | {"fee": fee, "business_date": day.isoformat()}
         record(session, "no_show", "reservation", reservation.id, before=before, after=after)
     return NoShowCounts(len(arrivals), fees, fee_total)
+
+
+def fees_to_charge(session: Session, prop: Property, day: dt.date) -> list[tuple[int, int]]:
+    """The no-show fees of `day` a card held on the stay can pay: (payment id, amount), the
+    amount at most what the card holds."""
+    rows = session.execute(
+        select(Payment.id, Payment.amount, Posting.amount)
+        .join(Folio, Folio.id == Payment.folio_id)
+        .join(Reservation, Reservation.id == Folio.reservation_id)
+        .join(Posting, Posting.unique_key == literal("noshow-fee:") + cast(Reservation.id, String))
+        .where(
+            Reservation.property_id == prop.id,
+            Reservation.arrival == day,
+            Reservation.status == ReservationStatus.NO_SHOW,
+            Payment.state == "authorised",
+        )
+        .order_by(Payment.id)
+    ).all()
+    return [(payment_id, min(held, fee)) for payment_id, held, fee in rows]
 
 
 def reinstate_no_show(session: Session, confirmation: str, reason: str) -> ReservationView:

@@ -28,16 +28,20 @@ from pms.kernel.desk import Desk, actor_of, require_role
 from pms.kernel.errors import InvalidInput, PmsError
 from pms.night_audit import steps
 from pms.night_audit.lease import beat, done_here, let_go, new_holder, take_day
+from pms.night_audit.no_shows import fees_to_charge
 from pms.night_audit.posting import BATCH, in_house_ids, post_room_and_tax
 from pms.night_audit.prechecks import PRECHECKS, Finding, departures_left, find_prechecks
+from pms.payments.capture import capture
+from pms.payments.gateways.interface import PaymentGateway
 
 #: The steps in order, as they are named in `audit_steps` and on the screen.
 STEPS = (
-    "prechecks", "no_shows", "room_and_tax", "housekeeping", "loyalty",
+    "prechecks", "no_shows", "card_charges", "room_and_tax", "housekeeping", "loyalty",
     "statistics", "ledgers", "reports", "roll",
 )  # fmt: skip
 STEP_TITLES = {
-    "prechecks": "Pre-checks", "no_shows": "No-shows", "room_and_tax": "Room and tax",
+    "prechecks": "Pre-checks", "no_shows": "No-shows", "card_charges": "No-show fees to cards",
+    "room_and_tax": "Room and tax",
     "housekeeping": "Housekeeping and folios", "loyalty": "Loyalty",
     "statistics": "Statistics", "ledgers": "Ledgers", "reports": "Final reports",
     "roll": "Roll the business date",
@@ -207,6 +211,29 @@ def _run_postings(desk: Desk, job: _Day, progress: Progress | None) -> None:
     desk.run(lambda s: _finish(s, job, "room_and_tax", counts))
 
 
+def _run_card_charges(desk: Desk, job: _Day, gateway: PaymentGateway | None) -> None:
+    """No-show fees charged to the cards held on the stays (each a capture through the payment
+    service, safe to repeat); without a card gateway, or when the card refuses, the fee stays
+    on the folio for the morning desk."""
+    due = desk.read(lambda s: fees_to_charge(s, _prop(s, job.code), job.day))
+    counts: dict[str, Any] = {"charged": 0, "amount": 0, "left_on_folio": 0}
+    if due and gateway is None:
+        counts = {"skipped": f"no card gateway: {len(due)} fee(s) left on the folios"}
+    for payment_id, amount in due if gateway is not None else []:
+        try:
+            capture(desk, payment_id, amount, gateway)
+            counts["charged"] += 1
+            counts["amount"] += amount
+        except PmsError:
+            counts["left_on_folio"] += 1
+
+    def _done(session: Session) -> None:
+        _start(session, job, "card_charges")
+        _finish(session, job, "card_charges", counts)
+
+    desk.run(_done)
+
+
 def _run_one_go(desk: Desk, job: _Day, step: str) -> None:
     def _go(session: Session) -> None:
         _start(session, job, step)  # in the step's own transaction: one commit per step
@@ -228,6 +255,7 @@ def run_night_audit(
     yes: bool = False,
     overrides: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    gateway: PaymentGateway | None = None,
 ) -> int:
     """Close the business date of the property (the only one, or `property_code`).
 
@@ -236,6 +264,8 @@ def run_night_audit(
         yes: apply every yellow pre-check's default resolution (an unattended run).
         overrides: red pre-checks a supervisor lets through, by name, with the reason.
         progress: told (step, done, total) as the steps go.
+        gateway: the card gateway that charges no-show fees to the cards held; None leaves
+            them on the folios.
 
     Returns:
         the run's id (`audit_summary` describes it).
@@ -257,6 +287,8 @@ def run_night_audit(
                 progress(step, 0, 1)
             if step == "prechecks":
                 _run_prechecks(desk, job, yes, dict(overrides or {}))
+            elif step == "card_charges":
+                _run_card_charges(desk, job, gateway)
             elif step == "room_and_tax":
                 desk.run(_start, job, step)
                 _run_postings(desk, job, progress)
