@@ -89,3 +89,15 @@ def test_bad_input_gets_one_line(hotel: Desk, db_url: str) -> None:
     assert "there is no pre-check 'nap'" in one_line_error(
         pms(db_url, "audit", "run", "--yes", "--override", "nap=tired")
     )
+
+
+@pytest.mark.slow  # builds the demo hotel
+def test_the_demo_leaves_an_evening_the_audit_closes_unattended(db_url: str, desk: Desk) -> None:
+    made = pms(db_url, "demo", "--rooms", "10", "--history-days", "3")
+    assert made.exit_code == 0, made.output
+    history = data(pms(db_url, "audit", "history", "--json"))
+    assert len(history) == 3 and {run["status"] for run in history} == {"done"}
+    closed = data(pms(db_url, "audit", "run", "--yes", "--json"))
+    assert closed["status"] == "done"
+    flash = data(pms(db_url, "report", "flash", "--json"))
+    assert flash["adr"] > 0 and flash["currency"] == "EUR"
