@@ -150,6 +150,8 @@ def _ask_first(desk: Desk, property_code: str | None, min_hours: float, quiet: b
     findings = desk.read(tonight_prechecks, property_code)
     if not quiet:
         print_findings(findings)
+    if any(f.level == "red" for f in findings):
+        return False  # the run stops at them, with what to do
     if any(f.level == "yellow" for f in findings):
         return typer.confirm("Apply the default of every yellow item and go on?", err=True)
     return False
