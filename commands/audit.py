@@ -107,7 +107,7 @@ def run(
     overrides = _overrides(override)
     asked = not yes  # the pre-checks are shown before the question
     if asked:
-        yes = _ask_first(desk, property_code, settings.audit.min_hours, json_output)
+        yes = _ask_first(desk, property_code, settings.audit.min_hours, json_output, overrides)
     try:
         with _step_progress(json_output) as progress:
             run_id = run_night_audit(
@@ -138,7 +138,9 @@ def _card_gateway(settings: Settings) -> PaymentGateway | None:
         return None
 
 
-def _ask_first(desk: Desk, property_code: str | None, min_hours: float, quiet: bool) -> bool:
+def _ask_first(
+    desk: Desk, property_code: str | None, min_hours: float, quiet: bool, overrides: dict[str, str]
+) -> bool:
     """Show the pre-checks and ask before applying their defaults; ask too when the last close
     was less than `min_hours` ago. Returns whether the yellow defaults may be applied."""
     since = desk.read(hours_since_last_close, property_code)
@@ -150,7 +152,7 @@ def _ask_first(desk: Desk, property_code: str | None, min_hours: float, quiet: b
     findings = desk.read(tonight_prechecks, property_code)
     if not quiet:
         print_findings(findings)
-    if any(f.level == "red" for f in findings):
+    if any(f.level == "red" and f.name not in overrides for f in findings):
         return False  # the run stops at them, with what to do
     if any(f.level == "yellow" for f in findings):
         return typer.confirm("Apply the default of every yellow item and go on?", err=True)
