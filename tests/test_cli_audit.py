@@ -72,6 +72,12 @@ def test_the_night_auditor_closes_the_day_and_reads_the_flash(
     assert totals == [("2026-12-02", 1), ("2026-12-03", 0)]
     charted = pms(db_url, "report", "forecast", "--days", "3", "--chart")
     assert charted.exit_code == 0 and "room revenue (EUR)" in charted.stdout
+    reviews = pms(db_url, "report", "reviews")
+    assert reviews.exit_code == 0 and "Reviews of TST" in reviews.stdout
+
+    again = pms(db_url, "audit", "run", input="n\n")  # a second close so soon asks first
+    assert again.exit_code == 1 and "hours ago (audit.min_hours is 20)" in again.output
+    assert data(pms(db_url, "audit", "status", "--json"))["business_date"] == "2026-12-02"
 
 
 def test_bad_input_gets_one_line(hotel: Desk, db_url: str) -> None:
