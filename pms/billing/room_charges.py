@@ -42,16 +42,12 @@ def post_nights_stayed(session: Session, reservation: Reservation) -> list[Posti
     the day-use charge (per the property's `day_use_charge`) when the guest arrived today."""
     prop = reservation.room_type.property
     today = prop.business_date
-    posted = set(
-        session.scalars(
-            select(Posting.unique_key).where(
-                Posting.unique_key.like(f"night:{reservation.id}:%:ROOM")
-            )
-        )
-    )
+    nights = stay_nights(reservation.arrival, min(reservation.departure, today))
+    keys = {f"night:{reservation.id}:{night.isoformat()}:ROOM": night for night in nights}
+    posted = set(session.scalars(select(Posting.unique_key).where(Posting.unique_key.in_(keys))))
     postings: list[Posting] = []
-    for night in stay_nights(reservation.arrival, min(reservation.departure, today)):
-        if f"night:{reservation.id}:{night.isoformat()}:ROOM" not in posted:
+    for key, night in keys.items():
+        if key not in posted:
             postings += post_room_night(session, reservation, night)
     if reservation.arrival == today:
         share = DAY_USE_SHARE[settings_of(prop).day_use_charge]
