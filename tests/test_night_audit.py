@@ -18,7 +18,7 @@ from test_payments import gateway, stripe_url  # noqa: F401 — the card gateway
 
 from db.folios import Posting
 from db.models import AuditRun, DailyStatistic, Property, RoomType
-from pms.billing.folios import balance_of, folios_of, guest_folio, post_to_stay
+from pms.billing.folios import balance_of, folios_of, guest_folio, post_to_stay, set_routing
 from pms.frontdesk.check_in import check_in, walk_in
 from pms.frontdesk.check_out import check_out
 from pms.guests.lookup import GuestInput
@@ -278,3 +278,12 @@ def test_a_no_show_on_a_card_plan_pays_the_first_night_with_the_card_held(
                                                              ("PAY-CARD", -10000)]  # fmt: skip
     step = next(s for s in hotel.read(audit_history)[0].steps if s.step == "card_charges")
     assert step.counts == {"charged": 1, "amount": 10000, "left_on_folio": 0}
+
+
+def test_room_routed_to_the_company_folio_is_posted_there(hotel: Desk) -> None:
+    conf = book_stay(hotel, "Lucía García", "DBL", 1, 3)
+    hotel.run(check_in, conf, "101")
+    hotel.run(set_routing, conf, ["ROOM"], "Company")
+    run_night_audit(hotel, yes=True)
+    folios = {f.name: [(p.code, p.amount) for p in f.postings] for f in hotel.read(folios_of, conf)}
+    assert folios == {"Guest": [], "Company": [("ROOM", 10000)]}
