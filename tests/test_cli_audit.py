@@ -75,6 +75,10 @@ def test_the_night_auditor_closes_the_day_and_reads_the_flash(
     reviews = pms(db_url, "report", "reviews")
     assert reviews.exit_code == 0 and "Reviews of TST" in reviews.stdout
 
+    reinstate = ["audit", "reinstate", evening["ana"], "--reason", "came at 3 a.m."]
+    assert "needs the supervisor role" in one_line_error(pms(db_url, "--user", "ana", *reinstate))
+    assert "has no night left" in one_line_error(pms(db_url, "--user", "sam", *reinstate))
+
     again = pms(db_url, "audit", "run", input="n\n")  # a second close so soon asks first
     assert again.exit_code == 1 and "hours ago (audit.min_hours is 20)" in again.output
     assert data(pms(db_url, "audit", "status", "--json"))["business_date"] == "2026-12-02"
