@@ -39,6 +39,7 @@ from pms.reports.journal import trial_balance
 from pms.reports.kpi import kpis
 from pms.reservations.booking import BookingRequest, book
 from pms.stays.reservation_views import get_reservation, load_reservation
+from pms.stays.rooms import assign_room
 
 
 def d(day: int) -> dt.date:
@@ -287,3 +288,21 @@ def test_room_routed_to_the_company_folio_is_posted_there(hotel: Desk) -> None:
     run_night_audit(hotel, yes=True)
     folios = {f.name: [(p.code, p.amount) for p in f.postings] for f in hotel.read(folios_of, conf)}
     assert folios == {"Guest": [], "Company": [("ROOM", 10000)]}
+
+
+def test_a_departure_whose_room_is_taken_tonight_is_red_whatever_the_settings(
+    hotel: Desk,
+) -> None:
+    lucia = book_stay(hotel, "Lucía García", "DBL", 1, 2)
+    hotel.run(check_in, lucia, "101")
+    hotel.run(lambda s: s.execute(update(Property).values(business_date=d(2))))
+    chidi = book_stay(hotel, "Chidi Okafor", "DBL", 2, 3)
+    hotel.run(assign_room, chidi, "101")  # tonight's guest of 101 arrives later
+    with pytest.raises(AuditBlocked, match="room or inventory is gone") as blocked:
+        run_night_audit(hotel, yes=True)
+    first = blocked.value.findings[0]
+    assert (first.name, first.level, first.items) == ("departures_without_room", "red", (lucia,))
+    hotel.actor = SUPERVISOR
+    run_night_audit(hotel, yes=True, overrides={"departures_without_room": "leaving at 6 a.m."})
+    left = hotel.read(get_reservation, lucia)
+    assert (left.status, left.departure) == ("checked_in", d(2))  # for the morning desk

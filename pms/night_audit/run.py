@@ -30,7 +30,13 @@ from pms.night_audit import steps
 from pms.night_audit.lease import beat, done_here, let_go, new_holder, take_day
 from pms.night_audit.no_shows import fees_to_charge
 from pms.night_audit.posting import BATCH, in_house_ids, post_room_and_tax
-from pms.night_audit.prechecks import PRECHECKS, Finding, departures_left, find_prechecks
+from pms.night_audit.prechecks import (
+    PRECHECKS,
+    Finding,
+    can_keep_tonight,
+    departures_left,
+    find_prechecks,
+)
 from pms.payments.capture import capture
 from pms.payments.gateways.interface import PaymentGateway
 
@@ -172,9 +178,12 @@ def _resolve_prechecks(
 
 def _keep_departures(session: Session, prop: Property, day: dt.date) -> list[str]:
     """Yellow default for departures not checked out: one more night at their rate, and a flag
-    in the audit log for the morning desk."""
+    in the audit log for the morning desk. Those whose room is gone (a red item a supervisor
+    let through) stay as they are, for the morning desk to settle."""
     kept = []
     for reservation in departures_left(session, prop, day):
+        if not can_keep_tonight(session, reservation, day):
+            continue
         extend_stay(session, reservation.confirmation, day + dt.timedelta(days=1))
         why = "not checked out by the night audit; kept one more night"
         record(session, "flag_morning_desk", "reservation", reservation.id, after={"why": why})
