@@ -3,8 +3,9 @@ what to do about it; then the audit run (`a`) with each step's progress; then th
 day just closed.
 
 `a` runs the audit as `pms audit run --yes` does: yellow items take their default resolution
-(the screen lists them first, and asks once); red ones stop it until they are fixed (or a
-supervisor overrides them from the command line, with a reason). The run is a worker: the
+(the screen lists them first, and asks once); red ones stop it until they are fixed, or until a
+supervisor overrides the one under the cursor with `v` and a reason (audit-logged; the service
+refuses anyone else). The run is a worker: the
 desk stays usable, and every other desk keeps working while it goes.
 """
 
@@ -31,6 +32,7 @@ from screens.desk_screen import DeskScreen
 from screens.dialogs import ConfirmDialog
 from screens.header import DeskHeader
 from screens.messages import PropertyLoaded
+from screens.rack_dialogs import ReasonDialog
 
 _LEVEL = {"red": ("● red", "bold red"), "yellow": ("● yellow", "yellow")}
 
@@ -66,12 +68,14 @@ class EndOfDayScreen(DeskScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("a", "run_audit", "Run audit", tooltip="Close the business date (night audit)"),
+        Binding("v", "override", "Override", tooltip="Let the red item through (supervisor)"),
         Binding("r", "refresh", "Refresh", tooltip="Check again"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.findings: list[Finding] = []
+        self.overrides: dict[str, str] = {}
         self.running = False
 
     def compose(self) -> ComposeResult:
@@ -132,6 +136,25 @@ class EndOfDayScreen(DeskScreen[None]):
             Text.assemble(("End of day", "bold"), f"  ·  {note}")
         )
 
+    def action_override(self) -> None:
+        """Ask a reason to let the red item under the cursor through (a supervisor's)."""
+        table = self.prechecks
+        if not table.row_count or table.cursor_row >= len(self.findings):
+            return
+        finding = self.findings[table.cursor_row]
+        if finding.level != "red":
+            self.notify("Only a red item needs an override; yellow ones take their default.")
+            return
+
+        def _answer(reason: str | None) -> None:
+            if reason:
+                self.overrides[finding.name] = reason
+                self.notify(f"{finding.title}: overridden for this run ({reason})")
+
+        self.app.push_screen(
+            ReasonDialog(f"Override “{finding.title}” — why?", "reason (audit-logged)"), _answer
+        )
+
     def action_run_audit(self) -> None:
         """Run the night audit, after one question when yellow items will take their default."""
         if self.running:
@@ -161,7 +184,9 @@ class EndOfDayScreen(DeskScreen[None]):
         def moved(step: str, done: int, total: int) -> None:
             self.post_message(StepMoved(step, done, total))
 
-        run_night_audit(self.desk, self.property_code, yes=True, progress=moved)
+        run_night_audit(
+            self.desk, self.property_code, yes=True, overrides=self.overrides, progress=moved
+        )
         # The header (the app's) shows the new business date at once, not at the next beat.
         self.post_message(PropertyLoaded(self.desk.read(property_view, self.property_code)))
         self.post_message(DayClosed(self.desk.read(flash_report, self.property_code)))

@@ -4,15 +4,20 @@ step by step and ends on the flash; Reports draws the forecast and the revenue b
 from __future__ import annotations
 
 import pytest
-from test_night_audit import book_stay
+from conftest import SUPERVISOR
+from sqlalchemy import update
+from test_night_audit import book_stay, d
 from test_tui import SIZE, settle, shown
 from textual.widgets import DataTable
 
+from db.models import Property
 from pms.frontdesk.check_in import check_in
 from pms.kernel.desk import Desk
+from pms.stays.rooms import assign_room
 from screens.app import FrontDeskApp
 from screens.dialogs import ConfirmDialog
 from screens.end_of_day import EndOfDayScreen
+from screens.rack_dialogs import ReasonDialog
 from screens.reports import ReportsScreen
 
 pytestmark = pytest.mark.tui
@@ -50,3 +55,30 @@ async def test_the_night_auditor_closes_the_day_from_the_desk(hotel: Desk) -> No
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert "occupancy  16.67 %" in shown(pilot, "#flash")
+
+
+async def test_a_supervisor_lets_a_red_item_through_with_a_reason(hotel: Desk) -> None:
+    lucia = book_stay(hotel, "Lucía García", "DBL", 1, 2)
+    hotel.run(check_in, lucia, "101")
+    hotel.run(lambda s: s.execute(update(Property).values(business_date=d(2))))
+    hotel.run(assign_room, book_stay(hotel, "Chidi Okafor", "DBL", 2, 3), "101")
+    hotel.actor = SUPERVISOR
+    app = FrontDeskApp(hotel)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert "1 red item(s) stop the audit" in shown(pilot, "#eod-title")
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press(*"leaving at six", "enter")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # Chidi, not arrived yet, is yellow
+        await pilot.press("y")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert "Flash of Wed 02 Dec 2026" in shown(pilot, "#flash")
