@@ -47,16 +47,22 @@ def record(
 
 
 def record_many(
-    session: Session, action: str, entity: str, rows: list[tuple[int, dict[str, Any]]]
+    session: Session, action: str, entity: str, entries: list[tuple[int, dict[str, Any] | None]]
 ) -> None:
-    """`record` for many entities at once (a batch of the night audit): one `after` each, sent
-    in one call. Each row is (entity id, after)."""
+    """`record` for many entities at once (an import): one row each, `(entity id, after)`,
+    sent in one call; the change log follows each row as it does for one."""
     username = actor_of(session).username
     _AUDIT.execute_many(
         connection_of(session),
         [
-            {"username": username, "action": action, "entity": entity, "entity_id": entity_id,
-             "before": None, "after": after}
-            for entity_id, after in rows
+            {
+                "username": username,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "before": None,
+                "after": after,
+            }
+            for entity_id, after in entries
         ],
-    )  # fmt: skip
+    )
