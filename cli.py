@@ -95,6 +95,8 @@ SUB_COMMANDS = (
     LazyCommand("room", "commands.setup_rooms:app", "Rooms: adding and retiring them, their type, floor and features; status, out of order, room moves and in-house stay changes."),
     LazyCommand("folio", "commands.folio:app", "Folios: charges, corrections, payments and invoices."),
     LazyCommand("payments", "commands.payments:app", "Payments: a stay's payments, unsettled ones, reconciliation."),
+    LazyCommand("audit", "commands.audit:app", "The night audit: close the business date (run), see how it stands (status) and went (history)."),
+    LazyCommand("report", "commands.report:report", "Reports: arrivals, departures, in-house, no-shows, cancellations, flash, history, forecast, journal, trial balance, ledgers, reviews."),
     LazyCommand("feature", "commands.setup_features:app", "Features: the words room types and rooms are described with (sea view, accessible …)."),
     LazyCommand("loyalty", "commands.loyalty:app", "Loyalty: members, points, tiers and the programme."),
     LazyCommand("review", "commands.review:app", "Guest reviews: enter, list, moderate, import and report."),

@@ -26,7 +26,7 @@ from rich.progress import (
 from commands import JsonOption, desk_for, open_for, prompts
 from commands.output import console, day, plain, print_json
 from commands.setup_walkthrough import ask_admin, walk_through
-from pms.demo import DEMO_CODE, DEMO_PASSWORD, build_demo
+from pms.demo import DEMO_CODE, DEMO_PASSWORD, make_demo
 from pms.hotel.properties import property_view
 from pms.hotel.users import list_users
 from pms.kernel.desk import Desk, safe_url
@@ -73,6 +73,14 @@ Seed = Annotated[
     int | None,
     typer.Option(help="Seed of the made-up data (default: demo.seed in the config)."),
 ]
+HistoryDays = Annotated[
+    int | None,
+    typer.Option(
+        "--history-days", min=1, max=366,
+        help="Past days lived through, each closed by the night audit (default: "
+        "demo.history_days in the config).",
+    ),
+]  # fmt: skip
 IfEmpty = Annotated[
     bool,
     typer.Option("--if-empty", help="Do nothing, successfully, when a hotel already exists."),
@@ -170,6 +178,7 @@ def demo(
     rooms: Rooms = None,
     seed: Seed = None,
     if_empty: IfEmpty = False,
+    history_days: HistoryDays = None,
 ) -> None:
     """Make a realistic demo hotel: room types, floors, guests, and stays in every state."""
     desk, settings = open_for(ctx, ready=False)
@@ -184,10 +193,11 @@ def demo(
             "`pms demo` needs an empty one (or add --if-empty)",
         )
     with _demo_progress() as booked:
-        reservations = desk.run(
-            build_demo,
+        reservations = make_demo(
+            desk,
             rooms=settings.demo.rooms if rooms is None else rooms,
             seed=settings.demo.seed if seed is None else seed,
+            history_days=settings.demo.history_days if history_days is None else history_days,
             progress=booked,
         )
     hotel = desk.read(property_view, DEMO_CODE)

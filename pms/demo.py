@@ -3,7 +3,8 @@ every state around today, loyalty members and guests' reviews, so every screen h
 true to show on first run.
 
 Bookings go through the real services (inventory, room-nights, audit), with the business date
-wound back to the start of the history and brought to today at the end.
+wound back to the start of the history; then the past days are lived through one by one, with
+the night audit closing each (`make_demo`), so today's folios and reports have their history.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from faker import Faker
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from db.folios import Folio
 from db.models import (
     Guest,
     HousekeepingStatus,
@@ -26,16 +28,20 @@ from db.models import (
     Role,
     Room,
 )
+from pms.billing.folios import balance_of, post
+from pms.billing.room_charges import post_nights_stayed
+from pms.frontdesk.check_out import check_out
 from pms.hotel.features import add_features
-from pms.hotel.properties import add_room, add_room_type, set_extra_charges
+from pms.hotel.properties import add_room, add_room_type, resolve_property, set_extra_charges
 from pms.hotel.users import create_user
-from pms.inventory.nights import release, stay_nights
 from pms.kernel.audit import record
+from pms.kernel.desk import Desk
 from pms.loyalty.adjustments import adjust_points
 from pms.loyalty.batches import review_tiers
 from pms.loyalty.earning import earn_points
 from pms.loyalty.members import enrol
 from pms.loyalty.programme import ProgrammeTerms, TierTerms, set_programme, set_tier
+from pms.night_audit.run import run_night_audit
 from pms.rates.dynamic_pricing import add_pricing_rule
 from pms.rates.plan_terms import PlanTermsInput
 from pms.rates.plans import create_rate_plan
@@ -46,10 +52,10 @@ from pms.reservations.changes import cancel
 from pms.reviews.entry import ReviewInput, add_review
 from pms.setup import initialise
 from pms.stays.reservation_views import load_reservation
-from pms.stays.rooms import assign_room, drop_room_nights
+from pms.stays.rooms import assign_room
 
 DEMO_CODE = "SEA"
-HISTORY_DAYS = 30
+HISTORY_DAYS = 60  # the default; `make_demo(history_days=…)` and demo.history_days change it
 FUTURE_DAYS = 60
 DEMO_PASSWORD = "demo"
 
@@ -82,14 +88,19 @@ Progress = Callable[[int, int], None]
 
 
 def build_demo(
-    session: Session, *, rooms: int = 120, seed: int = 7, progress: Progress | None = None
+    session: Session,
+    *,
+    rooms: int = 120,
+    seed: int = 7,
+    progress: Progress | None = None,
+    history_days: int = HISTORY_DAYS,
 ) -> int:
     """Create the demo hotel in this transaction; returns the number of reservations made."""
     rng = random.Random(seed)
     fake = Faker(["en_GB", "pt_PT", "es_ES", "de_DE", "fr_FR", "it_IT"])
     fake.seed_instance(seed)
     today = dt.date.today()
-    start = today - dt.timedelta(days=HISTORY_DAYS)
+    start = today - dt.timedelta(days=history_days)
     initialise(
         session,
         code=DEMO_CODE,
@@ -113,13 +124,86 @@ def build_demo(
         _book_stay(session, rng, prop, today, guest_ids, number, room_type, arrival, departure)
         if progress and done % 50 == 0:
             progress(done, len(stays))
-    prop.business_date = today
-    _dirty_rooms(session, rng)
-    _members_and_reviews(session, rng)
+    # The stays of the past arrive and leave as `make_demo` replays the days from here.
+    prop.business_date = start
     record(session, "demo", "property", prop.id, after={"reservations": len(stays)})
     if progress:
         progress(len(stays), len(stays))
     return len(stays)
+
+
+def make_demo(
+    desk: Desk,
+    *,
+    rooms: int = 120,
+    seed: int = 7,
+    history_days: int = HISTORY_DAYS,
+    progress: Progress | None = None,
+) -> int:
+    """The demo hotel with its history: the stays booked, then each past day lived through —
+    arrivals checked in, departures paid and checked out, the night audit run — so folios carry
+    their room and tax and every report has history; it ends on a normal evening of today
+    (departures gone, some arrivals still to come) on which `pms audit run --yes` completes.
+    Returns the number of reservations made."""
+    made = desk.run(
+        build_demo, rooms=rooms, seed=seed, progress=progress, history_days=history_days
+    )
+    today = dt.date.today()
+    first = desk.read(lambda s: resolve_property(s, DEMO_CODE).business_date)
+    days = (today - first).days
+    for number in range(days):
+        day = first + dt.timedelta(days=number)
+        desk.run(_live_the_day, day, seed, evening=False)
+        run_night_audit(desk, DEMO_CODE, yes=True)
+        if progress:
+            progress(number + 1, days)
+    desk.run(_live_the_day, today, seed, evening=True)
+    desk.run(_finish_demo, seed)
+    return made
+
+
+def _live_the_day(session: Session, day: dt.date, seed: int, *, evening: bool) -> None:
+    """The desk's day: every departure paid and checked out, the arrivals checked in — all
+    of them on a past day but the few that never come (no-shows), about 70 % by this evening."""
+    rng = random.Random(seed * 10_000 + day.toordinal())
+    leaving = session.scalars(
+        select(Reservation.confirmation).where(
+            Reservation.status == ReservationStatus.CHECKED_IN, Reservation.departure <= day
+        ).order_by(Reservation.id)
+    ).all()  # fmt: skip
+    for confirmation in leaving:
+        _settle(session, confirmation, rng.choice(["PAY-CARD", "PAY-CARD", "PAY-CASH"]))
+        check_out(session, confirmation)
+    arriving = session.scalars(
+        select(Reservation).where(
+            Reservation.arrival == day, Reservation.status == ReservationStatus.CONFIRMED
+        ).order_by(Reservation.id)
+    ).all()  # fmt: skip
+    for reservation in arriving:
+        if rng.random() < (0.3 if evening else 0.03):
+            continue  # still to come tonight, or a no-show the audit will find
+        reservation.status = ReservationStatus.CHECKED_IN
+        reservation.checked_in_at = dt.datetime.now(dt.UTC)
+    session.flush()
+
+
+def _settle(session: Session, confirmation: str, code: str) -> None:
+    """The guest pays every folio of the stay."""
+    reservation = load_reservation(session, confirmation)
+    post_nights_stayed(session, reservation)
+    folios = session.scalars(
+        select(Folio).where(Folio.reservation_id == reservation.id, Folio.status == "open")
+    ).all()
+    for folio in folios:
+        if balance := balance_of(session, folio.id):
+            post(session, folio, code=code, amount=-balance)
+
+
+def _finish_demo(session: Session, seed: int) -> None:
+    """Rooms in every housekeeping state; loyalty members and guests' reviews."""
+    rng = random.Random(seed)
+    _dirty_rooms(session, rng)
+    _members_and_reviews(session, rng)
 
 
 def _build_rooms(session: Session, rng: random.Random, count: int) -> dict[str, str]:
@@ -246,15 +330,6 @@ def _book_stay(
         cancel(session, view.confirmation, reason=rng.choice(["change of plans", "illness"]))
         return
     assign_room(session, view.confirmation, number)
-    reservation = load_reservation(session, view.confirmation)
-    if arrival < today and roll > 0.97:
-        release(session, reservation.room_type_id, stay_nights(arrival, departure))
-        drop_room_nights(session, reservation)
-        reservation.status = ReservationStatus.NO_SHOW
-    elif departure < today or (departure == today and roll < 0.5):
-        reservation.status = ReservationStatus.CHECKED_OUT
-    elif arrival < today or (arrival == today and roll < 0.3):
-        reservation.status = ReservationStatus.CHECKED_IN
 
 
 def _dirty_rooms(session: Session, rng: random.Random) -> None:

@@ -30,6 +30,7 @@ from screens.check_in import CheckInScreen
 from screens.check_out import CheckOutScreen
 from screens.dashboard import DashboardScreen
 from screens.dialogs import ConfirmDialog
+from screens.end_of_day import EndOfDayScreen
 from screens.folio import FolioScreen
 from screens.guest_form import GuestFormScreen
 from screens.guest_profile import GuestProfileScreen
@@ -53,6 +54,7 @@ from screens.offers import OffersScreen
 from screens.palette import binding_commands
 from screens.property_switcher import PropertySwitcher
 from screens.rate_calendar import RateCalendarScreen
+from screens.reports import ReportsScreen
 from screens.reservation_detail import ReservationDetailScreen
 from screens.reservation_form import ReservationFormScreen
 from screens.reservation_list import ReservationListScreen
@@ -102,6 +104,21 @@ class FrontDeskApp(App[None]):
             tooltip="Set-up: property, room types, rooms, features, rates, taxes",
         ),
         Binding("ctrl+o", "switch_property", "Property", show=False, tooltip="Switch property"),
+        Binding(
+            "ctrl+e",
+            "end_of_day",
+            "End of day",
+            show=False,
+            tooltip="End of day: pre-checks and the night audit",
+        ),
+        Binding(
+            "f12",
+            "reports",
+            "Reports",
+            key_display="F12",
+            show=False,
+            tooltip="Reports: flash, forecast and revenue",
+        ),
         # Not in the footer (80 columns hold only so much); in the command palette by name.
         Binding("ctrl+l", "open_list('all')", "All reservations", show=False),
         # Shift+F9 beside the rates; most terminals report it as F21.
@@ -206,6 +223,16 @@ class FrontDeskApp(App[None]):
             self.notify("Set-up is for managers and administrators.", severity="warning")
         elif not isinstance(self.screen, SetupScreen):
             self.open_area(SetupScreen())
+
+    def action_end_of_day(self) -> None:
+        """ctrl+e: the night audit's pre-checks, its run and the flash."""
+        if not isinstance(self.screen, EndOfDayScreen):
+            self.push_screen(EndOfDayScreen())
+
+    def action_reports(self) -> None:
+        """F12: the flash, the 30-day forecast and the revenue by day, as charts."""
+        if not isinstance(self.screen, ReportsScreen):
+            self.push_screen(ReportsScreen())
 
     def action_switch_property(self) -> None:
         """ctrl+o: work on another property of the database."""

@@ -68,6 +68,9 @@ def test_a_card_held_at_check_in_pays_the_bill(hotel: Desk, db_url: str) -> None
         ("stripe", "captured", 1000), ("terminal", "captured", 0),
     ]  # fmt: skip
     assert "no payment is pending" in pms(db_url, "payments", "reconcile").stdout
+    # She leaves on the day she came: the day use's room is charged at check-out.
+    assert "balance of €100.00" in one_line_error(pms(db_url, "checkout", confirmation))
+    pms(db_url, "folio", "pay", confirmation, "--method", "cash", "--amount", "100")
     left = data(pms(db_url, "checkout", confirmation, "--json"))
     assert [i["number"] for i in left["invoices"]] == [1]
 
@@ -98,9 +101,10 @@ def test_split_folios_transfers_and_the_city_ledger(hotel: Desk, db_url: str) ->
     accounts = data(pms(db_url, "folio", "accounts", "--json"))
     assert [(a["name"], a["balance"]) for a in accounts] == [("Acme Ltd", 2300)]
 
+    pms(db_url, "folio", "pay", confirmation, "--method", "cash", "--amount", "100")  # day use
     left = data(pms(db_url, "checkout", confirmation, "--json"))
     assert [(i["folio_name"], i["number"], i["total"]) for i in left["invoices"]] == [
-        ("Guest", 1, 0), ("Company", 2, 2300),
+        ("Guest", 1, 10000), ("Company", 2, 2300),
     ]  # fmt: skip
     html = pms(db_url, "folio", "invoice", "1", "--format", "html")
     assert "needs --output" in one_line_error(html)

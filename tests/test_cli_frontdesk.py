@@ -58,6 +58,11 @@ def test_a_guest_checks_in_runs_a_bill_pays_and_leaves_with_an_invoice(
     assert "Two colas" in shown.stdout and "reversed" in shown.stdout
     assert "the colas were complimentary" in shown.stdout and "balance €0.00" in shown.stdout
 
+    owing = one_line_error(pms(db_url, "--user", "ana", "checkout", confirmation))
+    assert "has a balance of €100.00" in owing  # she arrived and leaves today: a day use
+    pms(
+        db_url, "--user", "ana", "folio", "pay", confirmation, "--method", "cash", "--amount", "100"
+    )
     left = pms(db_url, "--user", "ana", "checkout", confirmation)
     assert left.exit_code == 0, left.output
     assert f"Checked out {confirmation}" in left.stdout and "TST-000001" in left.stdout
@@ -131,7 +136,7 @@ def test_mistakes_get_one_line_and_change_nothing(hotel: Desk, db_url: str) -> N
 
     pms(db_url, "folio", "post", confirmation, "PHONE", "4.20")
     owing = one_line_error(pms(db_url, "checkout", confirmation))
-    assert "has a balance of €4.20" in owing
+    assert "has a balance of €104.20" in owing  # the call, and the day use's room
     assert hotel.read(get_reservation, confirmation).status == "checked_in"
 
     assert (

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.folios import Payment
 from db.models import Property, ReservationStatus
-from pms.billing.folios import balance_of, folios_of, guest_folio, post_to_stay
+from pms.billing.folios import balance_of, folios_of, guest_folio, post_room_night, post_to_stay
 from pms.frontdesk.check_in import check_in, walk_in
 from pms.frontdesk.check_out import check_out
 from pms.frontdesk.room_suggestions import suggest_rooms
@@ -94,6 +94,11 @@ def pay_balance(hotel: Desk, confirmation: str) -> None:
         post_to_stay(session, reservation, code="PAY-CASH", amount=-balance)
 
     hotel.run(_pay)
+
+
+def audit_night(hotel: Desk, confirmation: str, night: dt.date) -> None:
+    """Arrange: the night audit has posted the stay's room for `night`."""
+    hotel.run(lambda s: post_room_night(s, load_reservation(s, confirmation), night))
 
 
 def charge(hotel: Desk, confirmation: str, code: str, amount: int) -> None:
@@ -252,13 +257,13 @@ def test_check_out_needs_a_settled_folio_then_bills_it_and_leaves_the_room_dirty
     first, second = stay(hotel, 1, 2), stay(hotel, 1, 2, "Chidi Okafor")
     hotel.run(check_in, first.confirmation, "101")
     hotel.run(check_in, second.confirmation, "102")
-    charge(hotel, first.confirmation, "ROOM", 10000)
+    audit_night(hotel, first.confirmation, d(1))
     charge(hotel, first.confirmation, "MINIBAR", 650)
     roll_to(hotel, 2)
     with pytest.raises(InvalidTransition, match=r"has a balance of €106\.50 — take payment"):
         hotel.run(check_out, first.confirmation)
     pay_balance(hotel, first.confirmation)
-    charge(hotel, second.confirmation, "ROOM", 10000)
+    audit_night(hotel, second.confirmation, d(1))
     pay_balance(hotel, second.confirmation)
 
     out = hotel.run(check_out, first.confirmation)
@@ -274,7 +279,7 @@ def test_check_out_needs_a_settled_folio_then_bills_it_and_leaves_the_room_dirty
 def test_an_early_departure_gives_back_the_nights_not_stayed(hotel: Desk) -> None:
     booked = stay(hotel, 1, 5)
     hotel.run(check_in, booked.confirmation, "101")
-    charge(hotel, booked.confirmation, "ROOM", 10000)
+    audit_night(hotel, booked.confirmation, d(1))
     roll_to(hotel, 2)
     pay_balance(hotel, booked.confirmation)
     out = hotel.run(check_out, booked.confirmation)

@@ -7,16 +7,17 @@ from __future__ import annotations
 import pytest
 from conftest import BUSINESS_DATE, SUPERVISOR
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 from test_tui import SIZE, d, settle, shown, stay
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from db.models import Property
-from pms.billing.folios import folios_of, post_charge
+from pms.billing.folios import folios_of, post_charge, post_room_night, post_to_stay
 from pms.frontdesk.check_in import check_in
 from pms.housekeeping.room_status import set_housekeeping
 from pms.kernel.desk import Desk
-from pms.stays.reservation_views import get_reservation
+from pms.stays.reservation_views import get_reservation, load_reservation
 from screens.app import FrontDeskApp
 from screens.check_in import CheckInScreen
 from screens.check_out import CheckOutScreen
@@ -43,6 +44,13 @@ def postings(pilot: Pilot) -> list[str]:
     assert isinstance(screen, FolioScreen) and screen.table is not None
     table = screen.table
     return [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+def _night_charged_and_paid(session: Session, confirmation: str) -> None:
+    """The night audit's room charge of the first night, and the guest paying it in cash."""
+    reservation = load_reservation(session, confirmation)
+    room = sum(p.amount for p in post_room_night(session, reservation, reservation.arrival))
+    post_to_stay(session, reservation, code="PAY-CASH", amount=-room)
 
 
 async def post_minibar(pilot: Pilot, amount: str, description: str) -> None:
@@ -99,7 +107,8 @@ async def test_a_clerk_checks_in_works_the_folio_and_checks_out(hotel: Desk) -> 
         assert folio.balance == 0
         assert [p.code for p in folio.postings] == ["MINIBAR", "MINIBAR", "MINIBAR", "PAY-CASH"]
 
-        # The night passes (no room charge, to keep the sums plain): Lucía is due out today.
+        # The night passes, its room charged and paid in cash: Lucía is due out today.
+        hotel.run(_night_charged_and_paid, conf)
         hotel.run(lambda s: s.execute(update(Property).values(business_date=d(2))))
         await pilot.press("escape", "f6")
         await settle(pilot)

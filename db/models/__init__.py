@@ -5,9 +5,9 @@ stable: one stay per room-night, one reservation per idempotency key, sold never
 Money is an integer count of the currency's minor unit (cents).
 
 The models live in one module per area (the house, rates, guests, stays, users, the logs,
-loyalty, reviews; the money side of a stay in `db.folios`); every one of them is importable from
-here, and importing any of them imports this package first, so `Base.metadata` is always
-complete.
+loyalty, reviews, the night audit; the money side of a stay in `db.folios`); every one of
+them is importable from here, and importing any of them imports this package first, so
+`Base.metadata` is always complete.
 """
 
 from db.models.base import NAMING_CONVENTION, Base, utcnow
@@ -31,6 +31,15 @@ from db.models.loyalty import (
     LoyaltyTier,
     LoyaltyTierChange,
 )
+from db.models.night_audit import (
+    STATISTIC_COUNTS,
+    STATISTIC_MONEY,
+    AuditReport,
+    AuditRun,
+    AuditStep,
+    DailyStatistic,
+    LedgerDay,
+)
 from db.models.rates import PricingRule, Rate, RatePlan, RatePlanPrice, Tax
 from db.models.reviews import Review, ReviewCategory, ReviewScore, ReviewStat
 from db.models.stays import (
@@ -44,15 +53,22 @@ from db.models.users import Role, User
 
 __all__ = [
     "NAMING_CONVENTION",
+    "STATISTIC_COUNTS",
+    "STATISTIC_MONEY",
     "ApiKey",
     "AuditLog",
+    "AuditReport",
+    "AuditRun",
+    "AuditStep",
     "Base",
     "ChangeLog",
+    "DailyStatistic",
     "Feature",
     "Guest",
     "HousekeepingStatus",
     "IdempotencyRecord",
     "Inventory",
+    "LedgerDay",
     "LoyaltyAccount",
     "LoyaltyLine",
     "LoyaltyProgramme",

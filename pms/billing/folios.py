@@ -14,6 +14,7 @@ takes nothing, concurrent changes to one folio take turns.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -109,10 +110,13 @@ def post_to_stay(
     )
 
 
-def post_room_night(session: Session, reservation: Reservation, night: dt.date) -> list[Posting]:
+def post_room_night(
+    session: Session, reservation: Reservation, night: dt.date, share: Decimal = Decimal(1)
+) -> list[Posting]:
     """Post one night's room and (added) tax lines as the guest accepted them, each once.
 
-    Taxes included in the price are inside the room line and are not posted again.
+    Taxes included in the price are inside the room line and are not posted again. `share`
+    charges part of the night (a half-price day use), each line rounded half-up on its own.
     """
     quote = next((q for q in stored_quotes(reservation) if q.night == night), None)
     if quote is None:
@@ -124,30 +128,35 @@ def post_room_night(session: Session, reservation: Reservation, night: dt.date) 
         ).all()
     )
     postings = []
-    if quote.room:
+    room = _part(quote.room, share)
+    if room:
         postings.append(
             post_to_stay(
                 session,
                 reservation,
                 code="ROOM",
-                amount=quote.room,
+                amount=room,
                 description=f"Room, night of {night:%d %b %Y}",
                 unique_key=f"{key}:ROOM",
             )
         )
     for tax in quote.taxes:
-        if not tax.included and tax.amount:
+        if not tax.included and _part(tax.amount, share):
             postings.append(
                 post_to_stay(
                     session,
                     reservation,
                     code=f"{TAX_PREFIX}{tax.code}",
-                    amount=tax.amount,
+                    amount=_part(tax.amount, share),
                     description=f"{tax_names.get(tax.code, tax.code)}, night of {night:%d %b %Y}",
                     unique_key=f"{key}:{TAX_PREFIX}{tax.code}",
                 )
             )
     return postings
+
+
+def _part(amount: int, share: Decimal) -> int:
+    return int((amount * share).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def post_cancellation_fee(session: Session, reservation: Reservation) -> Posting | None:

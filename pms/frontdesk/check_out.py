@@ -15,6 +15,7 @@ from db.folios import Folio, Posting
 from db.models import Reservation, ReservationStatus
 from pms.billing.folios import close_folio
 from pms.billing.invoice_views import InvoiceView
+from pms.billing.room_charges import post_nights_stayed
 from pms.frontdesk.stay_changes import cut_stay, last_room
 from pms.housekeeping.room_status import mark_dirty
 from pms.kernel.audit import record
@@ -65,7 +66,9 @@ def check_out(
     """Check an in-house guest out: every folio of the stay must be settled (balance zero);
     each is closed into an invoice with the property's next number, and the room is left
     dirty. Leaving before the departure date first shortens the stay to the business date
-    (the nights not stayed go back on sale; the nights stayed keep their price)."""
+    (the nights not stayed go back on sale; the nights stayed keep their price). Nights stayed
+    that no audit has charged yet, and a day use, are posted first: no invoice misses room
+    revenue (and the folio must then be settled for them too)."""
     reservation = load_reservation(session, confirmation)
     check_version(reservation, expected_version)
     if reservation.status != ReservationStatus.CHECKED_IN:
@@ -81,6 +84,7 @@ def check_out(
     early = reservation.departure > leaving
     if early:
         cut_stay(session, reservation, leaving)
+    post_nights_stayed(session, reservation)  # nights the audit has not charged, or day use
     invoices = [
         close_folio(session, folio_id) for folio_id in _folios_to_bill(session, reservation)
     ]

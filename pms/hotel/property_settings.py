@@ -42,7 +42,23 @@ class PropertySettings(BaseModel):
         "(comma-separated names); the others only warn",
     )
 
-    @field_validator("red_prechecks", mode="before")
+    credit_limit: int = Field(
+        default=0,
+        ge=0,
+        description="a folio owing more than this (minor units) without a card held is a "
+        "pre-check of the night audit; 0 means no limit",
+    )
+    house_use_plans: tuple[str, ...] = Field(
+        default=("HOUSE",),
+        description="rate plans whose stays are house use (never sold, not in ADR); "
+        "comma-separated codes",
+    )
+    audit_loyalty: bool = Field(
+        default=True,
+        description="whether the night audit expires loyalty points and reviews tiers",
+    )
+
+    @field_validator("red_prechecks", "house_use_plans", mode="before")
     @classmethod
     def _names(cls, value: Any) -> Any:
         """Typed as `a, b`: a comma-separated list."""

@@ -49,6 +49,14 @@ class DemoSettings(_Section):
 
     rooms: int = Field(default=120, ge=10, le=2000)
     seed: int = 7
+    history_days: int = Field(default=60, ge=1, le=366)
+
+
+class AuditSettings(_Section):
+    """The night audit: a run this soon after the last one asks first (a second close by
+    mistake)."""
+
+    min_hours: float = Field(default=20, ge=0, le=48)
 
 
 class Settings(_Section):
@@ -58,6 +66,7 @@ class Settings(_Section):
     rules: RuleSettings = RuleSettings()
     payments: PaymentSettings = PaymentSettings()
     demo: DemoSettings = DemoSettings()
+    audit: AuditSettings = AuditSettings()
 
     @property
     def database_url(self) -> str:

@@ -1,0 +1,244 @@
+"""The day's statistics per room type (OPERA's daily statistics are the model), stored when the
+day closes and never recomputed: a closed day reads the same forever, and a correction lands on
+a later day. Room revenue is net of tax: taxes inside the price (VAT-inclusive sheets) come out
+of the room line in proportion to what was posted of the night.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from db.folios import Folio, Posting
+from db.models import (
+    STATISTIC_COUNTS,
+    STATISTIC_MONEY,
+    AuditLog,
+    AuditRun,
+    DailyStatistic,
+    OutOfOrder,
+    Property,
+    RatePlan,
+    Reservation,
+    ReservationNight,
+    ReservationStatus,
+    ReservationTax,
+    Room,
+    RoomType,
+)
+from pms.hotel.property_settings import settings_of
+
+Figures = dict[str, int]
+
+
+def _counted(session: Session, statement: Any) -> dict[int, int]:
+    return {type_id: count for type_id, count in session.execute(statement).all()}
+
+
+def _house(session: Session, prop: Property, day: dt.date) -> dict[int, Figures]:
+    """Rooms in inventory, out of order and out of service, per room type."""
+    live = (Room.property_id == prop.id) & or_(Room.retired_on.is_(None), Room.retired_on > day)
+    by_type = select(Room.room_type_id, func.count(func.distinct(Room.id))).group_by(
+        Room.room_type_id
+    )
+    rooms = _counted(session, by_type.where(live))
+    broken = _counted(
+        session,
+        by_type.join(OutOfOrder, OutOfOrder.room_id == Room.id).where(
+            live, OutOfOrder.start_date <= day, OutOfOrder.end_date > day
+        ),
+    )
+    idle = _counted(session, by_type.where(live, Room.out_of_service != ""))
+    figures: dict[int, Figures] = defaultdict(lambda: dict.fromkeys(STATISTIC_COUNTS, 0))
+    for type_id, count in rooms.items():
+        figures[type_id] |= {
+            "rooms": count,
+            "out_of_order": broken.get(type_id, 0),
+            "out_of_service": idle.get(type_id, 0),
+        }
+    return figures
+
+
+def _occupancy(session: Session, prop: Property, day: dt.date, figures: dict[int, Figures]) -> None:
+    """Occupied rooms, comp and house use, multiple occupancy and guests of the night."""
+    house_plans = settings_of(prop).house_use_plans
+    rows = session.execute(
+        select(
+            Reservation.room_type_id,
+            Reservation.adults,
+            Reservation.children,
+            RatePlan.code,
+            ReservationNight.price,
+        )
+        .join(RatePlan, RatePlan.id == Reservation.rate_plan_id)
+        .join(
+            ReservationNight,
+            (ReservationNight.reservation_id == Reservation.id) & (ReservationNight.night == day),
+        )
+        .where(
+            Reservation.property_id == prop.id,
+            Reservation.status == ReservationStatus.CHECKED_IN,
+            Reservation.arrival <= day,
+            Reservation.departure > day,
+        )
+    ).all()
+    for row in rows:
+        counts = figures[row.room_type_id]
+        counts["occupied"] += 1
+        if row.code in house_plans:
+            counts["house_use"] += 1
+        elif row.price == 0:
+            counts["comp"] += 1
+        counts["multiple_occupied"] += row.adults + row.children > 1
+        counts["adults"] += row.adults
+        counts["children"] += row.children
+
+
+def _movements(session: Session, prop: Property, day: dt.date, figures: dict[int, Figures]) -> None:
+    """Arrivals, walk-ins, day use, departures (early ones too), no-shows and extensions."""
+    since = session.scalar(
+        select(func.max(AuditRun.finished_at)).where(
+            AuditRun.property_id == prop.id, AuditRun.status == "done"
+        )
+    )
+    stays = session.execute(
+        select(
+            Reservation.id, Reservation.room_type_id, Reservation.status, Reservation.source,
+            Reservation.arrival, Reservation.departure,
+        ).where(
+            Reservation.property_id == prop.id,
+            or_(Reservation.arrival == day, Reservation.departure == day,
+                Reservation.status == ReservationStatus.CHECKED_IN),
+        )
+    ).all()  # fmt: skip
+    left = {s.id for s in stays if s.status == ReservationStatus.CHECKED_OUT}
+    logged = select(AuditLog.action, AuditLog.entity_id, AuditLog.after).where(
+        AuditLog.entity == "reservation",
+        AuditLog.action.in_(["check_out", "extend"]),
+        AuditLog.entity_id.in_([s.id for s in stays]),
+    )
+    if since is not None:
+        logged = logged.where(AuditLog.at > since)
+    early, extended = set(), set()
+    for action, entity_id, after in session.execute(logged):
+        if action == "extend":
+            extended.add(entity_id)
+        elif entity_id in left and (after or {}).get("early_departure"):
+            early.add(entity_id)
+    came = (ReservationStatus.CHECKED_IN, ReservationStatus.CHECKED_OUT)
+    for stay in stays:
+        counts = figures[stay.room_type_id]
+        if stay.arrival == day and stay.status in came:
+            counts["arrivals"] += 1
+            counts["walk_ins"] += stay.source == "walk-in"
+            counts["day_use"] += stay.status == ReservationStatus.CHECKED_OUT
+        elif stay.departure == day and stay.status == ReservationStatus.CHECKED_OUT:
+            counts["departures"] += 1
+            counts["early_departures"] += stay.id in early
+        if stay.arrival == day and stay.status == ReservationStatus.NO_SHOW:
+            counts["no_shows"] += 1
+        if stay.status == ReservationStatus.CHECKED_IN:
+            counts["extensions"] += stay.id in extended
+
+
+def _revenue(session: Session, prop: Property, day: dt.date) -> dict[int, Figures]:
+    """Room revenue (net of tax), other revenue and tax posted on `day`, per room type."""
+    rows = session.execute(
+        select(
+            Reservation.id, Reservation.room_type_id, Posting.kind, Posting.code,
+            Posting.amount, Posting.unique_key,
+        )
+        .join(Folio, Folio.id == Posting.folio_id)
+        .join(Reservation, Reservation.id == Folio.reservation_id)
+        .where(Folio.property_id == prop.id, Posting.business_date == day,
+               Posting.kind.in_(["charge", "tax", "adjustment"]))
+    ).all()  # fmt: skip
+    nights = {
+        (r.id, dt.date.fromisoformat(r.unique_key.split(":")[2]))
+        for r in rows
+        if r.code == "ROOM" and r.unique_key and r.unique_key.startswith("night:")
+    }
+    prices, inside = _night_prices(session, nights)
+    money: dict[int, Figures] = defaultdict(lambda: dict.fromkeys(STATISTIC_MONEY, 0))
+    for row in rows:
+        counts = money[row.room_type_id]
+        if row.kind == "tax":
+            counts["tax"] += row.amount
+        elif row.code != "ROOM":
+            counts["other_revenue"] += row.amount
+        else:
+            key = row.unique_key or ""
+            night = (row.id, dt.date.fromisoformat(key.split(":")[2])) if key else None
+            included = _share(inside.get(night, 0), row.amount, prices.get(night, 0))
+            counts["room_revenue"] += row.amount - included
+            counts["tax"] += included
+    return money
+
+
+def _night_prices(
+    session: Session, nights: set[tuple[int, dt.date]]
+) -> tuple[dict[tuple[int, dt.date], int], dict[tuple[int, dt.date], int]]:
+    """Each posted night's price and the taxes inside it, by (stay, night)."""
+    ids = {stay for stay, _ in nights}
+    if not ids:
+        return {}, {}
+    days = {night for _, night in nights}
+    prices = {
+        (stay, night): price
+        for stay, night, price in session.execute(
+            select(ReservationNight.reservation_id, ReservationNight.night, ReservationNight.price)
+            .where(ReservationNight.reservation_id.in_(ids), ReservationNight.night.in_(days))
+        )
+    }  # fmt: skip
+    inside: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for stay, night, amount in session.execute(
+        select(ReservationTax.reservation_id, ReservationTax.night, ReservationTax.amount).where(
+            ReservationTax.reservation_id.in_(ids),
+            ReservationTax.night.in_(days),
+            ReservationTax.included.is_(True),
+        )
+    ):
+        inside[(stay, night)] += amount
+    return prices, inside
+
+
+def _share(tax: int, posted: int, price: int) -> int:
+    """The part of the taxes inside a night's price carried by what was posted of it."""
+    if not tax or not price:
+        return 0
+    return int((Decimal(tax) * posted / price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def day_statistics(session: Session, prop: Property, day: dt.date) -> dict[int, dict[str, int]]:
+    """The figures of `day` per room type id, as the audit stores them."""
+    figures = _house(session, prop, day)
+    for type_id in session.scalars(select(RoomType.id).where(RoomType.property_id == prop.id)):
+        figures.setdefault(type_id, dict.fromkeys(STATISTIC_COUNTS, 0))  # a row for every type
+    _occupancy(session, prop, day, figures)
+    _movements(session, prop, day, figures)
+    money = _revenue(session, prop, day)
+    zero = dict.fromkeys(STATISTIC_MONEY, 0)
+    return {type_id: counts | money.get(type_id, zero) for type_id, counts in figures.items()}
+
+
+def store_statistics(session: Session, prop: Property, day: dt.date) -> int:
+    """Store the statistics of `day` once (a rerun finds them there and leaves them)."""
+    stored = session.scalar(
+        select(func.count()).where(
+            DailyStatistic.property_id == prop.id, DailyStatistic.business_date == day
+        )
+    )
+    if stored:
+        return 0
+    rows = day_statistics(session, prop, day)
+    session.add_all(
+        DailyStatistic(property_id=prop.id, business_date=day, room_type_id=type_id, **figures)
+        for type_id, figures in rows.items()
+    )
+    session.flush()
+    return len(rows)

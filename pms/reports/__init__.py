@@ -1,0 +1,1 @@
+"""Reports of the hotel's days: lists, the flash, history and forecast, journal, ledgers."""
