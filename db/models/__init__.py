@@ -39,10 +39,11 @@ from db.models.stays import (
     ReservationTax,
     RoomNight,
 )
-from db.models.users import Role, User
+from db.models.users import AccessToken, Role, SignInAttempt, User
 
 __all__ = [
     "NAMING_CONVENTION",
+    "AccessToken",
     "AuditLog",
     "Base",
     "ChangeLog",
@@ -74,6 +75,7 @@ __all__ = [
     "Room",
     "RoomNight",
     "RoomType",
+    "SignInAttempt",
     "Tax",
     "User",
     "utcnow",

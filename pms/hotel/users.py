@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Role, User
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, NotFound
+from pms.kernel.permissions import require
 
 _hasher = PasswordHasher()
 
@@ -31,7 +31,7 @@ def create_user(
     session: Session, username: str, password: str, role: Role | str, full_name: str = ""
 ) -> UserView:
     """Add a user; only an admin may, so that nobody grants themselves a role."""
-    require_role(session, Role.ADMIN, "adding a user")
+    require(session, "user.add")
     username = username.strip().lower()
     if not username.isidentifier():
         raise InvalidInput("username", f"username {username!r} must be letters, digits or _")
