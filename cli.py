@@ -131,7 +131,7 @@ def root(
         # Textual loads only when the front desk is wanted, so scripted commands start fast.
         from screens.app import FrontDeskApp
 
-        FrontDeskApp(desk_for(ctx, sign_in=False)).run()
+        FrontDeskApp(desk_for(ctx, sign_in=False, face="tui")).run()
 
 
 def main() -> None:

@@ -9,10 +9,11 @@ screens never import one another. Each screen is in its own module.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import var
@@ -21,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from pms.hotel.properties import PropertyView, property_view
 from pms.hotel.property_details import list_property_details
+from pms.hotel.sign_in import SignedIn
 from pms.kernel.desk import Desk, Role
 from pms.kernel.errors import DatabaseUnavailable, PmsError
 from pms.stays.reservation_views import ReservationView
@@ -59,6 +61,7 @@ from screens.reservation_list import ReservationListScreen
 from screens.room_rack import RoomRackScreen
 from screens.search import SearchScreen
 from screens.setup_area import SetupScreen
+from screens.sign_in import SignInScreen
 
 #: The main areas: going from one to another replaces it rather than stacking it.
 AREAS = (
@@ -72,6 +75,8 @@ AREAS = (
 
 #: Seconds between checks that the database still answers (and the business date is current).
 HEARTBEAT_SECONDS = 20.0
+#: Seconds between looks at how long the desk has been idle (`rules.idle_lock_minutes`).
+IDLE_CHECK_SECONDS = 5.0
 
 
 class FrontDeskApp(App[None]):
@@ -106,12 +111,15 @@ class FrontDeskApp(App[None]):
         Binding("ctrl+l", "open_list('all')", "All reservations", show=False),
         # Shift+F9 beside the rates; most terminals report it as F21.
         Binding("shift+f9,f21", "availability", "Availability", key_display="⇧F9", show=False),
+        Binding("ctrl+g", "lock", "Lock", show=False, tooltip="Lock the desk / switch user"),
     ]
 
     #: The property as last read; None until the database first answers.
     hotel: var[PropertyView | None] = var(None)
     #: Why the database cannot be reached, or "" while it answers.
     offline: var[str] = var("")
+    #: Who is signed in ("" before anyone is): the header follows it.
+    signed_in: var[str] = var("")
 
     def __init__(self, desk: Desk, property_code: str | None = None) -> None:
         super().__init__()
@@ -122,6 +130,8 @@ class FrontDeskApp(App[None]):
         if self.property_code is None:
             self.property_code, self._ask_property = self._first_of_several()
         self._last_problem = ""
+        self._last_input = time.monotonic()
+        self.signed_in = desk.actor.username if desk.actor else ""
 
     def _first_of_several(self) -> tuple[str | None, bool]:
         """With several properties and none named, the desk starts on the first (so no screen
@@ -135,8 +145,49 @@ class FrontDeskApp(App[None]):
     def on_mount(self) -> None:
         if self._ask_property:
             self.action_switch_property()
+        if self.desk.actor is None:  # the real entry point; tests hand in a signed-in desk
+            self.push_screen(SignInScreen(), self._signed_in)
         self.check_database()
         self.set_interval(HEARTBEAT_SECONDS, self.check_database)
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key and click passes here first: the desk is in use."""
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def lock_if_idle(self) -> None:
+        """Lock the desk once nobody has touched it for `rules.idle_lock_minutes`."""
+        minutes = self.desk.rules.idle_lock_minutes
+        if minutes and time.monotonic() - self._last_input >= minutes * 60:
+            self.action_lock()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the sign-in screen covers the desk, no key leads past it (quitting aside)."""
+        if isinstance(self.screen, SignInScreen) and action != "quit":
+            return False
+        return super().check_action(action, parameters)
+
+    def action_lock(self) -> None:
+        """ctrl+g: cover every screen until the clerk's password (or another clerk's) is typed."""
+        if self.desk.actor is not None and not isinstance(self.screen, SignInScreen):
+            self.push_screen(SignInScreen(locked_by=self.desk.actor.username), self._signed_in)
+
+    def _signed_in(self, signed: SignedIn | None) -> None:
+        """Act as whoever signed in; the screens stay as they were (a change of shift)."""
+        if signed is None:
+            return
+        before = self.desk.actor
+        self.desk.actor = signed.actor
+        self.signed_in = signed.username
+        self._last_input = time.monotonic()
+        if before is None:
+            self.call_later(self.run_action, "screen.refresh")
+        elif before.username != signed.username:
+            self.notify(
+                f"Signed in as {signed.username}; the screens are as {before.username} left them."
+            )
 
     @work(thread=True, exclusive=True, group="heartbeat", exit_on_error=False)
     def check_database(self) -> None:
