@@ -20,6 +20,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from pms.frontdesk.polling import RackVersion, rack_version
 from pms.hotel.properties import PropertyView, property_view
 from pms.hotel.property_details import list_property_details
 from pms.hotel.sign_in import SignedIn
@@ -40,6 +41,7 @@ from screens.messages import (
     ConfirmOffer,
     DatabaseDown,
     EditGuest,
+    HouseChanged,
     ListKind,
     ModifyReservation,
     OpenCheckIn,
@@ -77,6 +79,11 @@ AREAS = (
 HEARTBEAT_SECONDS = 20.0
 #: Seconds between looks at how long the desk has been idle (`rules.idle_lock_minutes`).
 IDLE_CHECK_SECONDS = 5.0
+#: Seconds between looks at the change log: another desk's change reaches these screens (the
+#: rack, the housekeeping board and search follow it themselves), and a database that went
+#: away is noticed, and its return too, this quickly.
+LIVE_SECONDS = 2.0
+LIVE_SCREENS = (DashboardScreen, ReservationListScreen)
 
 
 class FrontDeskApp(App[None]):
@@ -132,6 +139,7 @@ class FrontDeskApp(App[None]):
         self._last_problem = ""
         self._last_input = time.monotonic()
         self.signed_in = desk.actor.username if desk.actor else ""
+        self._house_version: RackVersion | None = None
 
     def _first_of_several(self) -> tuple[str | None, bool]:
         """With several properties and none named, the desk starts on the first (so no screen
@@ -150,6 +158,22 @@ class FrontDeskApp(App[None]):
         self.check_database()
         self.set_interval(HEARTBEAT_SECONDS, self.check_database)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.follow_other_desks()  # where the house stands as the desk opens
+        self.set_interval(LIVE_SECONDS, self.follow_other_desks)
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
+    def follow_other_desks(self) -> None:
+        """Ask the change log where it stands (two primary-key reads)."""
+        self.post_message(HouseChanged(self.desk.read(rack_version)))
+
+    @on(HouseChanged)
+    def _house_changed(self, message: HouseChanged) -> None:
+        """Read the list or dashboard again when the house changed: the cursor stays on its
+        reservation and the filter keeps what was typed (`ReservationTable.show`)."""
+        self.offline = ""
+        seen, self._house_version = self._house_version, message.version
+        if seen is not None and seen != message.version and isinstance(self.screen, LIVE_SCREENS):
+            self.screen.action_refresh()
 
     async def on_event(self, event: events.Event) -> None:
         """Every key and click passes here first: the desk is in use."""

@@ -40,5 +40,5 @@ class DeskHeader(Widget):
 
     def _show_banner(self, reason: str) -> None:
         banner = self.query_one("#desk-banner", Static)
-        banner.update(Text(f"⚠ database unavailable — {reason}") if reason else "")
+        banner.update(Text(f"⚠ reconnecting… database unavailable — {reason}") if reason else "")
         banner.display = bool(reason)

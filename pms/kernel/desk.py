@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db import migrate
-from db.engine import describe, make_engine, make_session_factory
+from db.engine import SQLITE_BUSY_TIMEOUT, describe, make_engine, make_session_factory
 from db.models import Property, Role
 from pms.kernel.config import RuleSettings
 from pms.kernel.errors import (
@@ -180,6 +180,11 @@ class Desk:
 
     def _unavailable(self, exc: OperationalError) -> DatabaseUnavailable:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if reason == "database is locked":  # SQLite, after waiting the whole busy timeout
+            return DatabaseUnavailable(
+                f"the database is busy: another program held {safe_url(self.engine)} for more "
+                f"than {SQLITE_BUSY_TIMEOUT:g} s — try again in a moment"
+            )
         return DatabaseUnavailable(f"cannot use the database at {safe_url(self.engine)}: {reason}")
 
     def check_ready(self) -> None:
