@@ -9,29 +9,29 @@ screens never import one another. Each screen is in its own module.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
-from textual import events, on, work
-from textual.app import App, SystemCommand
+from textual import on, work
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from pms.frontdesk.polling import RackVersion, rack_version
 from pms.hotel.properties import PropertyView, property_view
 from pms.hotel.property_details import list_property_details
-from pms.hotel.sign_in import SignedIn
 from pms.kernel.desk import Desk, Role
 from pms.kernel.errors import DatabaseUnavailable, PmsError
+from pms.kernel.permissions import allowed
 from pms.stays.reservation_views import ReservationView
+from screens.audit_trail import AuditTrailScreen
 from screens.availability import AvailabilityScreen
 from screens.booking_confirm import ConfirmBookingScreen
 from screens.check_in import CheckInScreen
 from screens.check_out import CheckOutScreen
 from screens.dashboard import DashboardScreen
+from screens.desk_shift import ShiftApp
 from screens.dialogs import ConfirmDialog
 from screens.folio import FolioScreen
 from screens.guest_form import GuestFormScreen
@@ -41,7 +41,6 @@ from screens.messages import (
     ConfirmOffer,
     DatabaseDown,
     EditGuest,
-    HouseChanged,
     ListKind,
     ModifyReservation,
     OpenCheckIn,
@@ -63,7 +62,6 @@ from screens.reservation_list import ReservationListScreen
 from screens.room_rack import RoomRackScreen
 from screens.search import SearchScreen
 from screens.setup_area import SetupScreen
-from screens.sign_in import SignInScreen
 
 #: The main areas: going from one to another replaces it rather than stacking it.
 AREAS = (
@@ -77,17 +75,13 @@ AREAS = (
 
 #: Seconds between checks that the database still answers (and the business date is current).
 HEARTBEAT_SECONDS = 20.0
-#: Seconds between looks at how long the desk has been idle (`rules.idle_lock_minutes`).
-IDLE_CHECK_SECONDS = 5.0
-#: Seconds between looks at the change log: another desk's change reaches these screens (the
-#: rack, the housekeeping board and search follow it themselves), and a database that went
-#: away is noticed, and its return too, this quickly.
-LIVE_SECONDS = 2.0
-LIVE_SCREENS = (DashboardScreen, ReservationListScreen)
 
 
-class FrontDeskApp(App[None]):
+class FrontDeskApp(ShiftApp):
     """The clerk's full-screen front desk."""
+
+    #: The screens that read their data again when another desk changed something.
+    LIVE_SCREENS = (DashboardScreen, ReservationListScreen)
 
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "dialogs.tcss"]
     # The dashboard is the bottom of the one mode's stack (a mode, unlike get_default_screen,
@@ -119,14 +113,11 @@ class FrontDeskApp(App[None]):
         # Shift+F9 beside the rates; most terminals report it as F21.
         Binding("shift+f9,f21", "availability", "Availability", key_display="⇧F9", show=False),
         Binding("ctrl+g", "lock", "Lock", show=False, tooltip="Lock the desk / switch user"),
+        Binding("ctrl+e", "audit_trail", "Audit", show=False, tooltip="Audit trail"),
     ]
 
     #: The property as last read; None until the database first answers.
     hotel: var[PropertyView | None] = var(None)
-    #: Why the database cannot be reached, or "" while it answers.
-    offline: var[str] = var("")
-    #: Who is signed in ("" before anyone is): the header follows it.
-    signed_in: var[str] = var("")
 
     def __init__(self, desk: Desk, property_code: str | None = None) -> None:
         super().__init__()
@@ -137,9 +128,6 @@ class FrontDeskApp(App[None]):
         if self.property_code is None:
             self.property_code, self._ask_property = self._first_of_several()
         self._last_problem = ""
-        self._last_input = time.monotonic()
-        self.signed_in = desk.actor.username if desk.actor else ""
-        self._house_version: RackVersion | None = None
 
     def _first_of_several(self) -> tuple[str | None, bool]:
         """With several properties and none named, the desk starts on the first (so no screen
@@ -153,65 +141,9 @@ class FrontDeskApp(App[None]):
     def on_mount(self) -> None:
         if self._ask_property:
             self.action_switch_property()
-        if self.desk.actor is None:  # the real entry point; tests hand in a signed-in desk
-            self.push_screen(SignInScreen(), self._signed_in)
+        self.start_shift()
         self.check_database()
         self.set_interval(HEARTBEAT_SECONDS, self.check_database)
-        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
-        self.follow_other_desks()  # where the house stands as the desk opens
-        self.set_interval(LIVE_SECONDS, self.follow_other_desks)
-
-    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
-    def follow_other_desks(self) -> None:
-        """Ask the change log where it stands (two primary-key reads)."""
-        self.post_message(HouseChanged(self.desk.read(rack_version)))
-
-    @on(HouseChanged)
-    def _house_changed(self, message: HouseChanged) -> None:
-        """Read the list or dashboard again when the house changed: the cursor stays on its
-        reservation and the filter keeps what was typed (`ReservationTable.show`)."""
-        self.offline = ""
-        seen, self._house_version = self._house_version, message.version
-        if seen is not None and seen != message.version and isinstance(self.screen, LIVE_SCREENS):
-            self.screen.action_refresh()
-
-    async def on_event(self, event: events.Event) -> None:
-        """Every key and click passes here first: the desk is in use."""
-        if isinstance(event, events.Key | events.MouseDown):
-            self._last_input = time.monotonic()
-        await super().on_event(event)
-
-    def lock_if_idle(self) -> None:
-        """Lock the desk once nobody has touched it for `rules.idle_lock_minutes`."""
-        minutes = self.desk.rules.idle_lock_minutes
-        if minutes and time.monotonic() - self._last_input >= minutes * 60:
-            self.action_lock()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the sign-in screen covers the desk, no key leads past it (quitting aside)."""
-        if isinstance(self.screen, SignInScreen) and action != "quit":
-            return False
-        return super().check_action(action, parameters)
-
-    def action_lock(self) -> None:
-        """ctrl+g: cover every screen until the clerk's password (or another clerk's) is typed."""
-        if self.desk.actor is not None and not isinstance(self.screen, SignInScreen):
-            self.push_screen(SignInScreen(locked_by=self.desk.actor.username), self._signed_in)
-
-    def _signed_in(self, signed: SignedIn | None) -> None:
-        """Act as whoever signed in; the screens stay as they were (a change of shift)."""
-        if signed is None:
-            return
-        before = self.desk.actor
-        self.desk.actor = signed.actor
-        self.signed_in = signed.username
-        self._last_input = time.monotonic()
-        if before is None:
-            self.call_later(self.run_action, "screen.refresh")
-        elif before.username != signed.username:
-            self.notify(
-                f"Signed in as {signed.username}; the screens are as {before.username} left them."
-            )
 
     @work(thread=True, exclusive=True, group="heartbeat", exit_on_error=False)
     def check_database(self) -> None:
@@ -281,6 +213,13 @@ class FrontDeskApp(App[None]):
             self.notify("Set-up is for managers and administrators.", severity="warning")
         elif not isinstance(self.screen, SetupScreen):
             self.open_area(SetupScreen())
+
+    def action_audit_trail(self) -> None:
+        """ctrl+e: who did what to money, overrides and users (supervisors and above)."""
+        if self.desk.actor is None or not allowed(self.desk.actor, "audit.read"):
+            self.notify("The audit trail is for supervisors and above.", severity="warning")
+        elif not isinstance(self.screen, AuditTrailScreen):
+            self.push_screen(AuditTrailScreen())
 
     def action_switch_property(self) -> None:
         """ctrl+o: work on another property of the database."""

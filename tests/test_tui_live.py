@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Input, Static
 
 from pms.kernel.desk import Desk
 from pms.kernel.errors import DatabaseUnavailable
-from screens.app import LIVE_SECONDS, FrontDeskApp
+from screens.app import FrontDeskApp
+from screens.desk_shift import LIVE_SECONDS
 
 pytestmark = pytest.mark.tui
 

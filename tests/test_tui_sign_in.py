@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 from conftest import PASSWORD, STAFF
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from pms.kernel.config import RuleSettings
 from pms.kernel.desk import Desk
 from screens.app import FrontDeskApp
+from screens.audit_trail import AuditTrailScreen
 from screens.dashboard import DashboardScreen
 from screens.room_rack import RoomRackScreen
 from screens.sign_in import SignInScreen
@@ -89,3 +90,25 @@ async def test_an_idle_desk_locks_and_the_next_shift_takes_it_over(hotel: Desk) 
         await pilot.press("ctrl+g")
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
+
+
+async def test_a_supervisor_reads_the_audit_trail_and_a_clerk_does_not(hotel: Desk) -> None:
+    app = FrontDeskApp(hotel)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)  # ana is a clerk
+
+        hotel.actor = next(a for a in STAFF if a.username == "sam")
+        names = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Audit trail", "Lock the desk / switch user"} <= names
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditTrailScreen)
+        table = app.screen.query_one("#trail", DataTable)
+        assert table.row_count > 0  # the hotel's set-up: properties, room types, rooms
+        await pilot.press("slash", *"room_type")
+        await settle(pilot)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert rows and all("room_type" in str(row[4]) for row in rows)
