@@ -52,6 +52,18 @@ class SignedIn:
 
 
 @dataclass(frozen=True)
+class AccessTokenView:
+    """A session or API token as `whoami` and `token list` show it (never the token)."""
+
+    id: int
+    username: str
+    kind: str
+    label: str
+    expires_at: dt.datetime
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
 class _Outcome:
     signed_in: SignedIn | None
     refusal: str = ""
@@ -211,18 +223,6 @@ def actor_for_token(session: Session, token: str) -> tuple[Actor, AccessTokenVie
     return Actor(user.username, Role(user.role)), AccessTokenView(
         access.id, user.username, access.kind, access.label, aware(access.expires_at)
     )
-
-
-@dataclass(frozen=True)
-class AccessTokenView:
-    """A session or API token as `whoami` and `token list` show it (never the token)."""
-
-    id: int
-    username: str
-    kind: str
-    label: str
-    expires_at: dt.datetime
-    revoked: bool = False
 
 
 def sign_out(session: Session, token: str) -> bool:
