@@ -137,3 +137,29 @@ def test_nobody_below_admin_adds_users(hotel: Desk, actor: Actor) -> None:
     hotel.actor = actor
     with pytest.raises(PermissionDenied, match="adding a user needs the admin role"):
         hotel.run(create_user, "eve", "longsecret", "admin")
+
+
+def test_overrides_are_in_the_trail_with_the_action(hotel: Desk) -> None:
+    from pms.frontdesk.check_in import check_in
+    from pms.housekeeping.room_status import set_housekeeping
+
+    def booking(name: str, overbook: bool = False) -> BookingRequest:
+        return BookingRequest(arrival=BUSINESS_DATE, nights=1, room_type="SUI",
+                              guest=GuestInput(name), overbook=overbook)  # fmt: skip
+
+    hotel.actor = SUPERVISOR
+    first = hotel.run(book, booking("Lucía García")).confirmation
+    hotel.run(set_housekeeping, "301", "dirty")
+    hotel.run(check_in, first, "301", allow_dirty=True)
+    hotel.actor = MANAGER
+    hotel.run(book, booking("Chidi Okafor", overbook=True))
+
+    def overrides(session) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+        rows = session.query(AuditLog).order_by(AuditLog.id)
+        return [(r.username, r.action, r.after["override"]) for r in rows
+                if r.after and "override" in r.after]  # fmt: skip
+
+    assert hotel.read(overrides) == [
+        ("sam", "check_in", "dirty room given"),
+        ("maria", "create", "overbooking"),
+    ]
