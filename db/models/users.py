@@ -62,9 +62,7 @@ class SignInAttempt(Base):
 
     __tablename__ = "sign_in_attempts"
     __table_args__ = (
-        CheckConstraint(
-            "outcome IN ('ok', 'failed', 'refused', 'unlocked')", name="outcome_known"
-        ),
+        CheckConstraint("outcome IN ('ok', 'failed', 'refused', 'unlocked')", name="outcome_known"),
         Index("ix_sign_in_attempts_username_at", "username", "at"),
     )
 
