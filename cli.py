@@ -85,6 +85,11 @@ SUB_COMMANDS = (
     LazyCommand("property", "commands.setup_property:app", "The hotels in this database: details, settings, room types and rooms."),
     LazyCommand("reservation", "commands.reservation:app", "Book, find, change and cancel stays."),
     LazyCommand("user", "commands.user:app", "Who may sign in, and in which role."),
+    LazyCommand("login", "commands.sign_in:login", "Sign in: asks for the password once and keeps a session for the shift."),
+    LazyCommand("logout", "commands.sign_in:logout", "Sign out: end this machine's session."),
+    LazyCommand("whoami", "commands.sign_in:whoami", "Who the commands act as here, and until when."),
+    LazyCommand("token", "commands.token:app", "API tokens for scripts and cron jobs (PMS_TOKEN)."),
+    LazyCommand("audit-log", "commands.audit_log:audit_log", "The audit trail: who did what to money, overrides and users, when and where."),
     LazyCommand("rates", "commands.rates:app", "The rate sheet: prices and restrictions per night."),
     LazyCommand("rateplan", "commands.rateplan:plan_app", "Rate plans: base and derived, with their terms."),
     LazyCommand("tax", "commands.revenue:tax_app", "Taxes: VAT and city tax."),
@@ -138,7 +143,7 @@ def root(
         typer.Option(
             "--user",
             metavar="NAME",
-            help="Act as this user; else PMS_USER, else the config's rules.default_user.",
+            help="Use this user's `pms login` session (a name never signs in); else PMS_USER.",
         ),
     ] = None,
     debug: Annotated[
@@ -157,7 +162,7 @@ def root(
         # Textual loads only when the front desk is wanted, so scripted commands start fast.
         from screens.app import FrontDeskApp
 
-        FrontDeskApp(desk_for(ctx)).run()
+        FrontDeskApp(desk_for(ctx, sign_in=False, face="tui")).run()
 
 
 def main() -> None:

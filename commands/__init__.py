@@ -27,12 +27,16 @@ class GlobalOptions:
     debug: bool
 
 
-def open_for(ctx: typer.Context, *, ready: bool = True) -> tuple[Desk, Settings]:
+def open_for(
+    ctx: typer.Context, *, ready: bool = True, sign_in: bool = True, face: str = "cli"
+) -> tuple[Desk, Settings]:
     """The desk and settings the global options name; the desk closes when the command ends.
 
     Args:
         ctx: the running command's context (the root callback put the global options in it).
         ready: False for commands that create or migrate the database; they act as the system.
+        sign_in: False for `pms login` and the front desk, which sign someone in themselves.
+        face: `cli`, or `tui` for the front desk: the audit trail names the desk by it.
     """
     # The desk (SQLAlchemy, the models) loads here, when a command first needs the database,
     # not when `pms --help` or a sub-command's --help runs.
@@ -40,14 +44,16 @@ def open_for(ctx: typer.Context, *, ready: bool = True) -> tuple[Desk, Settings]
 
     options = ctx.find_object(GlobalOptions)
     assert options is not None, "the root callback sets the global options"
-    desk, settings = open_desk(options.db, options.user, ready=ready)
+    desk, settings = open_desk(options.db, options.user, ready=ready, sign_in=sign_in, face=face)
     ctx.call_on_close(desk.close)
     return desk, settings
 
 
-def desk_for(ctx: typer.Context, *, ready: bool = True) -> Desk:
+def desk_for(
+    ctx: typer.Context, *, ready: bool = True, sign_in: bool = True, face: str = "cli"
+) -> Desk:
     """The desk alone, for the commands that need no settings (most of them)."""
-    return open_for(ctx, ready=ready)[0]
+    return open_for(ctx, ready=ready, sign_in=sign_in, face=face)[0]
 
 
 JsonOption = Annotated[

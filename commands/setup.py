@@ -127,6 +127,7 @@ def init(
     else:
         hotel, source = _hotel_of_options(code, name, currency, timezone, city), "the options"
     ready = _set_up(desk, hotel, source, admin, password, asking=asking)
+    _keep_admin_session(desk, ready.admin)
     if json_output:
         print_json({**plain(ready.hotel), "admin": ready.admin, "password": ready.password})
         return
@@ -134,7 +135,8 @@ def init(
     view = ready.hotel
     out.print(
         f"[bold]{view.code}[/] {escape(view.name)} is set up: {view.rooms} rooms, "
-        f"business date {day(view.business_date)}. Sign in as [bold]{escape(ready.admin)}[/]."
+        f"business date {day(view.business_date)}. Sign in as [bold]{escape(ready.admin)}[/] "
+        "(already signed in on this machine)."
     )
     if ready.password:
         out.print(
@@ -143,6 +145,12 @@ def init(
         )
     if not view.rooms:
         out.print("Add room types and rooms with `pms room-type add` and `pms room add`.")
+
+
+def _keep_admin_session(desk: Desk, admin: str) -> None:
+    from pms.startup import keep_session
+
+    keep_session(desk, admin)
 
 
 def _hotel_of_options(code: str | None, name: str | None, currency: str, timezone: str,
@@ -200,6 +208,7 @@ def demo(
             history_days=settings.demo.history_days if history_days is None else history_days,
             progress=booked,
         )
+    _keep_admin_session(desk, "admin")
     hotel = desk.read(property_view, DEMO_CODE)
     users = ", ".join(f"[bold]{u.username}[/] ({u.role})" for u in desk.read(list_users))
     console().print(

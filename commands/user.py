@@ -1,4 +1,4 @@
-"""The hotel's staff: `pms user add` and `pms user list` (adding users is for admins)."""
+"""The hotel's staff: `pms user add|list|unlock|permissions` (adding users is for admins)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.markup import escape
 from commands import JsonOption, desk_for
 from commands.output import Column, console, print_json, print_rows
 from pms.hotel.users import UserView, create_user, list_users
+from pms.kernel.permissions import PERMISSIONS, Permission
 
 app = typer.Typer(help="Who may sign in, and in which role.", no_args_is_help=True)
 
@@ -51,4 +52,34 @@ _USER_COLUMNS: list[Column[UserView]] = [
     Column("name", lambda u: escape(u.full_name)),
     Column("role", lambda u: u.role),
     Column("active", lambda u: "yes" if u.active else "no"),
+]
+
+
+@app.command("unlock")
+def unlock(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The user locked out by failed sign-ins.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Lift a lockout before its 15 minutes are up (supervisors and above)."""
+    from pms.hotel.sign_in import unlock_user
+
+    desk_for(ctx).run(unlock_user, username)
+    if json_output:
+        print_json({"username": username, "unlocked": True})
+        return
+    console().print(f"Unlocked {escape(username)}.")
+
+
+@app.command("permissions")
+def permissions(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """The permission matrix: every guarded action and the lowest role that may do it."""
+    print_rows(list(PERMISSIONS.values()), _PERMISSION_COLUMNS, json_output=json_output)
+
+
+_PERMISSION_COLUMNS: list[Column[Permission]] = [
+    Column("action", lambda p: p.action),
+    Column("lowest role", lambda p: p.role),
+    Column("kind", lambda p: p.kind),
+    Column("what", lambda p: p.doing),
 ]

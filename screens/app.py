@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.screen import Screen
@@ -23,12 +23,15 @@ from pms.hotel.properties import PropertyView, property_view
 from pms.hotel.property_details import list_property_details
 from pms.kernel.desk import Desk, Role
 from pms.kernel.errors import DatabaseUnavailable, PmsError
+from pms.kernel.permissions import allowed
 from pms.stays.reservation_views import ReservationView
+from screens.audit_trail import AuditTrailScreen
 from screens.availability import AvailabilityScreen
 from screens.booking_confirm import ConfirmBookingScreen
 from screens.check_in import CheckInScreen
 from screens.check_out import CheckOutScreen
 from screens.dashboard import DashboardScreen
+from screens.desk_shift import ShiftApp
 from screens.dialogs import ConfirmDialog
 from screens.end_of_day import EndOfDayScreen
 from screens.folio import FolioScreen
@@ -76,8 +79,11 @@ AREAS = (
 HEARTBEAT_SECONDS = 20.0
 
 
-class FrontDeskApp(App[None]):
+class FrontDeskApp(ShiftApp):
     """The clerk's full-screen front desk."""
+
+    #: The screens that read their data again when another desk changed something.
+    LIVE_SCREENS = (DashboardScreen, ReservationListScreen)
 
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "dialogs.tcss"]
     # The dashboard is the bottom of the one mode's stack (a mode, unlike get_default_screen,
@@ -123,12 +129,14 @@ class FrontDeskApp(App[None]):
         Binding("ctrl+l", "open_list('all')", "All reservations", show=False),
         # Shift+F9 beside the rates; most terminals report it as F21.
         Binding("shift+f9,f21", "availability", "Availability", key_display="⇧F9", show=False),
+        Binding("ctrl+g", "lock", "Lock", show=False, tooltip="Lock the desk / switch user"),
+        Binding(
+            "f10", "audit_trail", "Audit", key_display="F10", show=False, tooltip="Audit trail"
+        ),
     ]
 
     #: The property as last read; None until the database first answers.
     hotel: var[PropertyView | None] = var(None)
-    #: Why the database cannot be reached, or "" while it answers.
-    offline: var[str] = var("")
 
     def __init__(self, desk: Desk, property_code: str | None = None) -> None:
         super().__init__()
@@ -152,6 +160,7 @@ class FrontDeskApp(App[None]):
     def on_mount(self) -> None:
         if self._ask_property:
             self.action_switch_property()
+        self.start_shift()
         self.check_database()
         self.set_interval(HEARTBEAT_SECONDS, self.check_database)
 
@@ -233,6 +242,13 @@ class FrontDeskApp(App[None]):
         """F12: the flash, the 30-day forecast and the revenue by day, as charts."""
         if not isinstance(self.screen, ReportsScreen):
             self.push_screen(ReportsScreen())
+
+    def action_audit_trail(self) -> None:
+        """F10: who did what to money, overrides and users (supervisors and above)."""
+        if self.desk.actor is None or not allowed(self.desk.actor, "audit.read"):
+            self.notify("The audit trail is for supervisors and above.", severity="warning")
+        elif not isinstance(self.screen, AuditTrailScreen):
+            self.push_screen(AuditTrailScreen())
 
     def action_switch_property(self) -> None:
         """ctrl+o: work on another property of the database."""

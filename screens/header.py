@@ -24,6 +24,7 @@ class DeskHeader(Widget):
     def on_mount(self) -> None:
         self.watch(self.app, "hotel", self._show_line)
         self.watch(self.app, "offline", self._show_banner)
+        self.watch(self.app, "signed_in", lambda _: self._show_line(cast(DeskApp, self.app).hotel))
 
     def _show_line(self, hotel: PropertyView | None) -> None:
         desk = cast(DeskApp, self.app).desk
@@ -33,10 +34,11 @@ class DeskHeader(Widget):
             if hotel
             else "connecting…"
         )
-        line = f"{where} ─ {actor.role}: {actor.username} ─ {desk.database_tag}"
+        who = f"{actor.role}: {actor.username}" if actor else "not signed in"
+        line = f"{where} ─ {who} ─ {desk.database_tag}"
         self.query_one("#desk-line", Static).update(Text(line, no_wrap=True, overflow="ellipsis"))
 
     def _show_banner(self, reason: str) -> None:
         banner = self.query_one("#desk-banner", Static)
-        banner.update(Text(f"⚠ database unavailable — {reason}") if reason else "")
+        banner.update(Text(f"⚠ reconnecting… database unavailable — {reason}") if reason else "")
         banner.display = bool(reason)

@@ -62,6 +62,14 @@ class DatabaseDown(Message):
 
 
 @dataclass
+class HouseChanged(Message):
+    """Where the change log stands (read every LIVE_SECONDS): when it moved, some desk changed
+    something, and the lists and the dashboard read their data again."""
+
+    version: tuple[int, int]
+
+
+@dataclass
 class DashboardLoaded(Message):
     """The business date's arrivals, departures, in-house count and tonight's sales."""
 

@@ -23,7 +23,9 @@ from db.engine import make_engine
 from db.models import Base, Role, User
 from pms.hotel.features import add_features
 from pms.hotel.properties import add_room, add_room_type, create_property
-from pms.kernel.desk import Actor, Desk
+from pms.hotel.session_file import StoredSession, remember
+from pms.hotel.sign_in import open_session
+from pms.kernel.desk import Actor, Desk, safe_url
 
 
 @functools.cache
@@ -51,7 +53,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     home = tmp_path_factory.mktemp("home")
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
-    for var in ("PMS_DATABASE_URL", "PMS_CONFIG", "PMS_USER"):
+    for var in ("PMS_DATABASE_URL", "PMS_CONFIG", "PMS_USER", "PMS_TOKEN"):
         monkeypatch.delenv(var, raising=False)
 
 
@@ -156,10 +158,27 @@ def set_up_hotel(desk: Desk) -> None:
         ]:
             add_room(session, "TST", number, kind)
         # One argon2 hash for all the staff: hashing is slow on purpose, and tests add many hotels.
-        for actor in (CLERK, SUPERVISOR, MANAGER, Actor("admin", Role.ADMIN)):
+        for actor in STAFF:
             session.add(User(username=actor.username, role=actor.role, password_hash=_hash()))
 
     desk.run(_build)
+    sign_in_staff(desk)
+
+
+#: The test hotel's staff; the password of each is PASSWORD.
+STAFF = (CLERK, SUPERVISOR, MANAGER, Actor("admin", Role.ADMIN))
+
+
+def sign_in_staff(desk: Desk, staff: tuple[Actor, ...] = STAFF) -> None:
+    """Sign every one of `staff` in as `pms login` would (a session each, kept in this test's
+    state directory), so CLI tests run `pms --db URL --user ana …` as after a login. The
+    password check itself is skipped: it is argon2, slow on purpose, and tested on its own."""
+
+    def _open(session) -> list[StoredSession]:  # type: ignore[no-untyped-def]
+        opened = [open_session(session, actor.username, hours=12) for actor in staff]
+        return [StoredSession(s.username, s.token, s.expires_at) for s in opened]  # type: ignore[arg-type]
+
+    remember(safe_url(desk.engine), desk.run(_open), current=None)
 
 
 @pytest.fixture

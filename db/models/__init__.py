@@ -49,12 +49,13 @@ from db.models.stays import (
     ReservationTax,
     RoomNight,
 )
-from db.models.users import Role, User
+from db.models.users import AccessToken, Role, SignInAttempt, User
 
 __all__ = [
     "NAMING_CONVENTION",
     "STATISTIC_COUNTS",
     "STATISTIC_MONEY",
+    "AccessToken",
     "ApiKey",
     "AuditLog",
     "AuditReport",
@@ -93,6 +94,7 @@ __all__ = [
     "Room",
     "RoomNight",
     "RoomType",
+    "SignInAttempt",
     "Tax",
     "User",
     "utcnow",

@@ -11,18 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.folios import Folio
-from db.models import Role
 from pms.billing.ledger import append_posting, label_of, lock_pair, require_reason
 from pms.billing.ledger_views import FolioView, balance_of, folio_view, load_folio
 from pms.hotel.properties import resolve_property
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, InvalidTransition
+from pms.kernel.permissions import require
 
 
 def open_city_ledger(session: Session, property_code: str | None, name: str) -> FolioView:
     """Open a direct-bill account for a company that settles later (supervisor)."""
-    require_role(session, Role.SUPERVISOR, "opening a city-ledger account")
+    require(session, "city_ledger.open")
     prop = resolve_property(session, property_code)
     name = " ".join(name.split())
     if not name or len(name) > 80:
@@ -51,7 +50,7 @@ def transfer_to_city_ledger(
 ) -> FolioView:
     """Move a folio's whole balance to a city-ledger account (supervisor), leaving it at zero
     so the stay can check out; the company settles the account later."""
-    require_role(session, Role.SUPERVISOR, "moving a balance to the city ledger")
+    require(session, "city_ledger.transfer")
     reason = require_reason(reason, "a transfer to the city ledger")
     source = load_folio(session, folio_id)
     account = load_folio(session, account_folio_id)

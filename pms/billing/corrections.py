@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.folios import Folio, Posting
-from db.models import Role
 from pms.billing.codes import POINTS_PAYMENT
 from pms.billing.ledger import (
     append_posting,
@@ -22,8 +21,8 @@ from pms.billing.ledger import (
     require_reason,
 )
 from pms.billing.ledger_views import PostingView, load_folio, posting_views
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, InvalidTransition, NotFound
+from pms.kernel.permissions import require
 
 
 def _movable(session: Session, posting_id: int, doing: str) -> tuple[Posting, Folio]:
@@ -71,9 +70,9 @@ def reverse_posting(
     posting, folio = _movable(session, posting_id, "reversed")
     business_date = property_of(session, folio).business_date
     if posting.business_date < business_date:
-        require_role(
+        require(
             session,
-            Role.SUPERVISOR,
+            "posting.reverse_earlier_day",
             f"reversing a posting of an earlier business date ({posting.business_date})",
         )
     lock_folio(session, folio, expected_version)
@@ -111,7 +110,7 @@ def transfer_posting(
     if target.property_id != source.property_id:
         raise InvalidInput("folio", "postings move only between folios of one property")
     if "city_ledger" in (source.kind, target.kind):
-        require_role(session, Role.SUPERVISOR, "moving a posting to or from the city ledger")
+        require(session, "posting.city_ledger")
     lock_pair(session, source, target, expected_version)
     _refuse_if_reversed(session, posting)
     group = uuid.uuid4().hex

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from db.models import ApiKey, Role
 from pms.kernel.audit import record
-from pms.kernel.desk import Actor, require_role
+from pms.kernel.desk import Actor
 from pms.kernel.errors import InvalidInput, NotFound, PermissionDenied, PmsError
+from pms.kernel.permissions import require
 
 #: What a key may be allowed: reading availability, offers, room types and rate plans; and
 #: booking, reading, changing and cancelling the channel's own bookings.
@@ -103,7 +104,7 @@ def _scopes(scopes: list[str]) -> list[str]:
 
 def add_key(session: Session, channel: str, scopes: list[str], rate_limit: int = 600) -> NewKey:
     """A new key for the channel (a channel may hold several while it rotates them)."""
-    actor = require_role(session, Role.ADMIN, "making an API key")
+    actor = require(session, "api_key.create")
     name = channel.strip().lower()
     if not _CHANNEL_NAME.fullmatch(name):
         raise InvalidInput(
@@ -130,14 +131,14 @@ def add_key(session: Session, channel: str, scopes: list[str], rate_limit: int =
 
 def list_keys(session: Session) -> list[KeyView]:
     """Every key, the revoked ones too, by channel."""
-    require_role(session, Role.ADMIN, "listing API keys")
+    require(session, "api_key.list")
     rows = session.scalars(select(ApiKey).order_by(ApiKey.channel, ApiKey.created_at))
     return [_view(row) for row in rows]
 
 
 def revoke_key(session: Session, key_id: str) -> KeyView:
     """Stop a key from working (a running API server stops taking it within its cache time)."""
-    require_role(session, Role.ADMIN, "revoking an API key")
+    require(session, "api_key.revoke")
     row = session.scalar(select(ApiKey).where(ApiKey.key_id == key_id.strip().lower()))
     if row is None:
         raise NotFound(f"there is no API key {key_id!r}")

@@ -14,7 +14,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from db.folios import Folio, Payment, Posting
-from db.models import Reservation, ReservationStatus, Room, RoomNight
+from db.models import HousekeepingStatus, Reservation, ReservationStatus, Room, RoomNight
 from pms.billing.folios import guest_folio
 from pms.frontdesk.room_suggestions import nights_to_come, suggest_rooms
 from pms.frontdesk.stay_changes import room_on
@@ -163,6 +163,7 @@ def _check_in(
     room = _room_for(session, reservation, room_number, nights)
     lock_room(session, room)
     held, missing = _nights_to_give(session, reservation, room, nights)
+    dirty = room.housekeeping == HousekeepingStatus.DIRTY  # a supervisor's override, if given
     check_room_ready(session, room, prop, allow_dirty=allow_dirty, doing="giving")
     due = _check_guarantee(session, reservation, need=need_guarantee)
     before = snapshot(reservation) | {"rooms": rooms_of(session, reservation.id)}
@@ -180,7 +181,9 @@ def _check_in(
     session.flush()
     record(
         session, "check_in", "reservation", reservation.id,
-        before=before, after=snapshot(reservation) | {"room": room.number, "folio": folio.id},
+        before=before,
+        after=snapshot(reservation) | {"room": room.number, "folio": folio.id}
+        | ({"override": "dirty room given"} if dirty else {}),
     )  # fmt: skip
     return CheckInView(
         reservation=reservation_view(session, reservation),

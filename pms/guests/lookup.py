@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from db.models import Guest, Role
+from db.models import Guest
 from pms.guests.contact import display_name, normalise_email, split_name
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, NotFound
+from pms.kernel.permissions import require
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,8 @@ def ensure_bookable(session: Session, guest: Guest) -> None:
         raise InvalidInput("guest", f"guest #{guest.id} was anonymised — make a new profile")
     if guest.do_not_rent:
         reason = f" ({guest.do_not_rent_reason})" if guest.do_not_rent_reason else ""
-        require_role(
-            session, Role.SUPERVISOR, f"booking {display_name(guest)}, flagged do-not-rent{reason},"
+        require(
+            session,
+            "guest.book_do_not_rent",
+            f"booking {display_name(guest)}, flagged do-not-rent{reason},",
         )

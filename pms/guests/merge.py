@@ -12,13 +12,13 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.models import AuditLog, Guest, Reservation, Role
+from db.models import AuditLog, Guest, Reservation
 from pms.guests.lookup import resolve_guest
 from pms.guests.profile_edits import snapshot
 from pms.guests.profiles import GuestProfile, profile_of
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, InvalidTransition
+from pms.kernel.permissions import require
 
 #: The last name an anonymised profile keeps (the first name is emptied).
 ANONYMOUS = "Anonymised"
@@ -28,7 +28,7 @@ def merge_guests(session: Session, keep: int | str, duplicate: int | str) -> Gue
     """Fold a duplicate profile into the one kept: every reservation moves over, blanks in the
     kept profile are filled from the duplicate, flags and notes are kept from both, and the
     duplicate points at the kept one (its id still finds the guest). Needs a supervisor."""
-    require_role(session, Role.SUPERVISOR, "merging guest profiles")
+    require(session, "guest.merge")
     kept, gone = resolve_guest(session, keep), resolve_guest(session, duplicate)
     if kept.id == gone.id:
         raise InvalidInput("duplicate", f"guest #{kept.id} cannot be merged into itself")
@@ -74,7 +74,7 @@ def anonymise_guest(session: Session, ref: int | str) -> GuestProfile:
     """Erase a guest's personal data on their request: name, contact, preferences and notes of
     the profile and of every duplicate merged into it, and the copies the audit trail holds.
     Reservations, prices and the country (for statistics) are kept. Needs a manager."""
-    require_role(session, Role.MANAGER, "anonymising a guest")
+    require(session, "guest.anonymise")
     guest = resolve_guest(session, ref)
     if guest.anonymised_at is not None:
         raise InvalidTransition(f"guest #{guest.id} is already anonymised")

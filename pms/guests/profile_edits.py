@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Guest, Role
+from db.models import Guest
 from pms.guests.contact import (
     display_name,
     normalise_country,
@@ -21,8 +21,8 @@ from pms.guests.contact import (
 from pms.guests.lookup import resolve_guest
 from pms.guests.profiles import GuestProfile, profile_of
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, InvalidTransition
+from pms.kernel.permissions import require
 
 MAX_VIP = 5
 
@@ -128,7 +128,7 @@ def _set_do_not_rent(session: Session, guest: Guest, details: GuestDetails) -> N
         reason = ""
     if (flag, reason) == (guest.do_not_rent, guest.do_not_rent_reason):
         return
-    require_role(session, Role.SUPERVISOR, "flagging a guest do-not-rent or clearing the flag")
+    require(session, "guest.do_not_rent")
     if flag and not reason:
         raise InvalidInput("do_not_rent_reason", "say why the guest must not be booked")
     if len(reason) > 200:

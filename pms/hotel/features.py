@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Feature, Role, Room, RoomType
+from db.models import Feature, Room, RoomType
 from pms.hotel import field_checks
 from pms.hotel.properties import resolve_property, rooms_in_service
 from pms.hotel.vocabulary import vocabulary
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput
+from pms.kernel.permissions import require
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def add_features(
     session: Session, property_code: str | None, names: Iterable[str]
 ) -> list[FeatureView]:
     """Add words to the vocabulary (managers); a word already there is refused by name."""
-    require_role(session, Role.MANAGER, "adding a feature")
+    require(session, "feature.add")
     prop = resolve_property(session, property_code)
     wanted = [field_checks.feature(name, "name") for name in names]
     if not wanted:

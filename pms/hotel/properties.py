@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Inventory, Property, RatePlan, RatePlanPrice, Role, Room, RoomType
+from db.models import Inventory, Property, RatePlan, RatePlanPrice, Room, RoomType
 from pms.hotel import field_checks
 from pms.hotel.vocabulary import known_features
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, NotFound
+from pms.kernel.permissions import require
 
 #: The code of the plan every property starts with: best available rate.
 BASE_PLAN = "BAR"
@@ -120,7 +120,7 @@ def create_property(
 
     Check-in and check-out are times on the hour (`15:00`, or the hour itself).
     """
-    require_role(session, Role.ADMIN, "setting up a property")
+    require(session, "property.create")
     code = field_checks.code(code, what="property code")
     name = field_checks.name(name, "name", "property", 120)
     timezone = field_checks.time_zone(timezone)
@@ -158,7 +158,7 @@ def add_room_type(
     overbooking_allowance: int = 0,
 ) -> RoomTypeView:
     """A new kind of room, priced on the base plan at `price` (minor units) a night."""
-    require_role(session, Role.MANAGER, "adding a room type")
+    require(session, "room_type.add")
     prop = resolve_property(session, property_code)
     code = field_checks.code(code, what="room type code")
     field_checks.occupancy(max_occupancy, base_occupancy)
@@ -204,7 +204,7 @@ def add_room(
 ) -> None:
     """A new room, in service from the business date: every night from then on that is
     already open for sale gains one room of its type (nights before it keep their count)."""
-    require_role(session, Role.MANAGER, "adding a room")
+    require(session, "room.add")
     prop = resolve_property(session, property_code)
     room_type = resolve_room_type(session, prop, room_type_code)
     number = room_number(number)
@@ -255,7 +255,7 @@ def set_extra_charges(
     extra_child: int,
 ) -> None:
     """Nightly charges for each adult and child above the room type's base occupancy."""
-    require_role(session, Role.MANAGER, "changing extra-person charges")
+    require(session, "room_type.extra_person")
     prop = resolve_property(session, property_code)
     room_type = resolve_room_type(session, prop, room_type_code)
     if extra_adult < 0 or extra_child < 0:

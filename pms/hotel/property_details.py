@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Property, Reservation, Role, Room
+from db.models import Property, Reservation, Room
 from pms.hotel import field_checks
 from pms.hotel.properties import resolve_property, rooms_in_service
 from pms.hotel.property_settings import changed_settings, settings_of
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput
+from pms.kernel.permissions import require
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def edit_property(
 ) -> PropertyDetails:
     """Change a property's details (managers). The currency changes only while nothing is
     booked there: every price and posting is a count of its minor unit."""
-    require_role(session, Role.MANAGER, "changing a property's details")
+    require(session, "property.change")
     prop = resolve_property(session, property_code)
     if changes.is_empty():
         raise InvalidInput("name", "nothing to change: give at least one detail")

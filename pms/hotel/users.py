@@ -1,18 +1,18 @@
-"""Users and their roles. Passwords are kept only as argon2 hashes."""
+"""Users and their roles. Passwords are kept only as argon2 hashes (checked by
+`pms.hotel.sign_in`, which counts the failures)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Role, User
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
-from pms.kernel.errors import InvalidInput, NotFound
+from pms.kernel.errors import InvalidInput
+from pms.kernel.permissions import require
 
 _hasher = PasswordHasher()
 
@@ -31,7 +31,7 @@ def create_user(
     session: Session, username: str, password: str, role: Role | str, full_name: str = ""
 ) -> UserView:
     """Add a user; only an admin may, so that nobody grants themselves a role."""
-    require_role(session, Role.ADMIN, "adding a user")
+    require(session, "user.add")
     username = username.strip().lower()
     if not username.isidentifier():
         raise InvalidInput("username", f"username {username!r} must be letters, digits or _")
@@ -50,18 +50,6 @@ def create_user(
     session.add(user)
     session.flush()
     record(session, "create", "user", user.id, after={"username": username, "role": role.value})
-    return _view(user)
-
-
-def authenticate(session: Session, username: str, password: str) -> UserView:
-    """Check a password; the same message whether the user or the password is wrong."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    try:
-        if user is None or not user.active:
-            raise VerificationError
-        _hasher.verify(user.password_hash, password)
-    except VerificationError as exc:
-        raise NotFound("unknown user or wrong password") from exc
     return _view(user)
 
 

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Inventory, OutOfOrder, Property, Reservation, Role, Room, RoomNight, RoomType
+from db.models import Inventory, OutOfOrder, Property, Reservation, Room, RoomNight, RoomType
 from pms.hotel.properties import resolve_property
 from pms.housekeeping.board import RoomStatusView, board_rows
 from pms.housekeeping.room_status import find_room
 from pms.inventory.nights import open_nights, stay_nights
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, NotFound, RoomUnavailable, WouldOverbook
+from pms.kernel.permissions import require
 from pms.stays.stay_rules import read_date
 
 #: Longest out-of-order window one call may set.
@@ -141,7 +141,7 @@ def _take_out_of_inventory(
                 f"taking room {room.number} out of order would oversell {room_type.code} on "
                 f"{oversold[0]:%a %Y-%m-%d} — a supervisor can accept the overbooking"
             )
-        require_role(session, Role.SUPERVISOR, "accepting an overbooking for an out-of-order room")
+        require(session, "room.out_of_order_overbook")
         _take_capacity(session, room_type, oversold, guarded=False)
     return oversold
 

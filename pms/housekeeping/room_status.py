@@ -14,7 +14,6 @@ from db.models import (
     Property,
     Reservation,
     ReservationStatus,
-    Role,
     Room,
     RoomNight,
 )
@@ -22,8 +21,8 @@ from pms.guests.contact import display_name
 from pms.hotel.properties import resolve_property
 from pms.housekeeping.board import HOUSEKEEPING_STATES, RoomStatusView, board_rows, due_out_stays
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, NotFound, RoomUnavailable
+from pms.kernel.permissions import require
 
 
 def find_room(session: Session, property_id: int, number: str, *, lock: bool = False) -> Room:
@@ -61,7 +60,7 @@ def check_room_ready(
     if room.housekeeping == HousekeepingStatus.DIRTY:
         if not allow_dirty:
             raise RoomUnavailable(f"room {room.number} is dirty — a supervisor can give it anyway")
-        require_role(session, Role.SUPERVISOR, f"{doing} a dirty room")
+        require(session, "room.give_dirty", f"{doing} a dirty room")
 
 
 def mark_dirty(session: Session, room: Room, why: str) -> None:
@@ -86,7 +85,7 @@ def set_housekeeping(
             "status", f"status {status!r} is not one of {', '.join(HOUSEKEEPING_STATES)}"
         )
     if wanted == HousekeepingStatus.INSPECTED:
-        require_role(session, Role.SUPERVISOR, "passing a room as inspected")
+        require(session, "room.inspect")
     prop = resolve_property(session, property_code)
     room = find_room(session, prop.id, room_number)
     before = room.housekeeping

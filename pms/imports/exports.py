@@ -35,6 +35,7 @@ from pms.imports.files import write_rows
 from pms.kernel.dates import parse_date
 from pms.kernel.errors import InvalidInput
 from pms.kernel.money import from_minor, minor_exponent
+from pms.kernel.permissions import require
 
 #: Rows fetched from the database at a time.
 BATCH = 2_000
@@ -224,7 +225,9 @@ def export_to(
     file_format: str,
 ) -> int:
     """Write the export of the days `dates` names (as typed: `1.12`, `today`; None: open) to
-    `out`, inside the reading transaction; returns the rows written."""
+    `out`, inside the reading transaction; returns the rows written. Managers and admins
+    only: an export carries every guest's personal data."""
+    require(session, "export.run")
     today = resolve_property(session, property_code).business_date
     first, last = (
         parse_date(text, today, field=name) if text else None

@@ -17,7 +17,6 @@ from typing import cast
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from db.models import Role
 from pms.hotel.properties import resolve_property
 from pms.imports import guests, hotel_kinds, stays
 from pms.imports.files import SourceRow
@@ -31,8 +30,8 @@ from pms.imports.rows import (
     RoomTypeRow,
     prepared,
 )
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput
+from pms.kernel.permissions import require
 
 #: What a file may hold, and the model each of its rows is read into.
 MODELS: dict[str, type[BaseModel]] = {
@@ -100,7 +99,7 @@ def import_rows(
     report says what would have been written and nothing is.
     """
     kind = check_kind(kind)
-    require_role(session, Role.MANAGER, "importing a file")
+    require(session, "import.run")
     prop = resolve_property(session, options.property_code)
     total = 2 * len(rows)
 

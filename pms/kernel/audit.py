@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog
 from db.prepared import Prepared
-from pms.kernel.desk import actor_of, connection_of
+from pms.kernel.desk import actor_of, connection_of, desk_name_of
 
 _AUDIT = Prepared(insert(AuditLog))
 
@@ -32,11 +32,13 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Note who did `action` to an entity, and queue the entity for other desks to refresh."""
+    """Note who did `action` to an entity, at which desk, and queue the entity for other desks
+    to refresh. The row can never be changed or deleted afterwards (a trigger refuses it)."""
     _AUDIT.execute(
         connection_of(session),
         {
             "username": actor_of(session).username,
+            "desk": desk_name_of(session),
             "action": action,
             "entity": entity,
             "entity_id": entity_id,

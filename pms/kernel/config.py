@@ -36,6 +36,10 @@ class RuleSettings(_Section):
     max_stay_nights: int = Field(default=60, ge=1, le=366)
     max_advance_days: int = Field(default=730, ge=1, le=3650)
     default_user: str = "admin"
+    #: Hours a `pms login` session lasts (a shift, with some slack).
+    session_hours: int = Field(default=12, ge=1, le=24 * 7)
+    #: Minutes without a key press after which the front desk locks; 0 never locks.
+    idle_lock_minutes: int = Field(default=10, ge=0, le=24 * 60)
 
 
 class PaymentSettings(_Section):

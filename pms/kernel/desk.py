@@ -18,15 +18,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db import migrate
-from db.engine import describe, make_engine, make_session_factory
-from db.models import Property, Role, User
+from db.engine import SQLITE_BUSY_TIMEOUT, describe, make_engine, make_session_factory
+from db.models import Property, Role
 from pms.kernel.config import RuleSettings
 from pms.kernel.errors import (
     ConcurrentChange,
     ConfigError,
     DatabaseUnavailable,
-    NotFound,
-    PermissionDenied,
+    NotSignedIn,
     RetryableConflict,
 )
 
@@ -57,8 +56,17 @@ SYSTEM = Actor("system", Role.ADMIN)
 
 
 def actor_of(session: Session) -> Actor:
-    """The actor the unit of work runs for."""
-    return session.info.get("actor", SYSTEM)
+    """The actor the unit of work runs for; refused when the desk has nobody signed in (a
+    session made outside a desk, as migrations make, acts as the system)."""
+    actor = session.info.get("actor", SYSTEM)
+    if actor is None:
+        raise NotSignedIn("nobody is signed in at this desk: sign in first")
+    return actor
+
+
+def desk_name_of(session: Session) -> str:
+    """Where the unit of work runs (`cli@host`, `tui@host`), for the audit trail."""
+    return session.info.get("desk", "")
 
 
 def rules_of(session: Session) -> RuleSettings:
@@ -73,16 +81,6 @@ def connection_of(session: Session) -> Connection:
     if session.autoflush:
         session.flush()
     return session.connection()
-
-
-def require_role(session: Session, role: Role, doing: str) -> Actor:
-    """Refuse the action unless the acting user holds `role` (or a higher one)."""
-    actor = actor_of(session)
-    if not actor.can(role):
-        raise PermissionDenied(
-            f"{doing} needs the {role} role or higher; {actor.username} is {actor.role}"
-        )
-    return actor
 
 
 def _is_retryable(exc: DBAPIError, *, committing: bool) -> bool:
@@ -106,11 +104,14 @@ class Desk:
     """A front desk's handle on the hotel database."""
 
     def __init__(
-        self, engine: Engine, actor: Actor = SYSTEM, rules: RuleSettings | None = None
+        self, engine: Engine, actor: Actor | None = SYSTEM, rules: RuleSettings | None = None
     ) -> None:
         self.engine = engine
+        #: Who is signed in; None until someone signs in (then every write is refused).
         self.actor = actor
         self.rules = rules or RuleSettings()
+        #: Where this desk runs (`cli@host`, `tui@host`): every audit row names it.
+        self.name = ""
         self._writer = make_session_factory(engine)
         self._reader = make_session_factory(engine, read_only=True)
 
@@ -143,7 +144,7 @@ class Desk:
             committing = False
             try:
                 with self._writer() as session, session.begin():
-                    session.info.update(actor=self.actor, rules=self.rules)
+                    session.info.update(actor=self.actor, rules=self.rules, desk=self.name)
                     result = action(session, *args, **kwargs)
                     committing = True
                 return result
@@ -170,7 +171,7 @@ class Desk:
         for attempt in (1, 2):
             try:
                 with self._reader() as session, session.begin():
-                    session.info.update(actor=self.actor, rules=self.rules)
+                    session.info.update(actor=self.actor, rules=self.rules, desk=self.name)
                     return action(session, *args, **kwargs)
             except OperationalError as exc:
                 if not exc.connection_invalidated or attempt == 2:
@@ -179,6 +180,11 @@ class Desk:
 
     def _unavailable(self, exc: OperationalError) -> DatabaseUnavailable:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if reason == "database is locked":  # SQLite, after waiting the whole busy timeout
+            return DatabaseUnavailable(
+                f"the database is busy: another program held {safe_url(self.engine)} for more "
+                f"than {SQLITE_BUSY_TIMEOUT:g} s — try again in a moment"
+            )
         return DatabaseUnavailable(f"cannot use the database at {safe_url(self.engine)}: {reason}")
 
     def check_ready(self) -> None:
@@ -218,19 +224,6 @@ class Desk:
     def is_empty(self) -> bool:
         """True when no property has been set up yet (first run)."""
         return self.read(lambda session: session.scalar(select(Property.id).limit(1)) is None)
-
-    def sign_in(self, username: str) -> None:
-        """Act as `username` from now on; the user must exist and be active."""
-
-        def _load(session: Session) -> Actor:
-            user = session.scalar(select(User).where(User.username == username))
-            if user is None or not user.active:
-                raise NotFound(
-                    f"no active user named {username!r} — an admin adds one with `pms user add`"
-                )
-            return Actor(user.username, Role(user.role))
-
-        self.actor = self.read(_load)
 
     def close(self) -> None:
         """Release pooled connections."""

@@ -33,6 +33,10 @@ class PermissionDenied(PmsError):
     """The signed-in user's role does not allow the action."""
 
 
+class NotSignedIn(PermissionDenied):
+    """Nobody is signed in (or the session ended): the message says how to sign in."""
+
+
 class InvalidTransition(PmsError):
     """The reservation is not in a state that allows the action (e.g. already cancelled)."""
 

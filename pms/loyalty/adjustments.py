@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from db.models import LoyaltyProgramme, Role
+from db.models import LoyaltyProgramme
 from pms.billing.ledger import require_reason
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput
+from pms.kernel.permissions import require
 from pms.loyalty.ledger import LineView, append_line, line_views, lock_account, redeemable_balance
 from pms.loyalty.members import business_date_of, member_account
 
@@ -24,7 +24,7 @@ def adjust_points(
 ) -> LineView:
     """Add (or take off) points on a member's account, redeemable and qualifying apart, with
     a reason. Managers only: points are money to the hotel."""
-    require_role(session, Role.MANAGER, "adjusting loyalty points")
+    require(session, "loyalty.adjust")
     reason = require_reason(reason, "a points adjustment")
     if not redeemable and not qualifying:
         raise InvalidInput("points", "an adjustment changes redeemable or qualifying points")

@@ -29,11 +29,11 @@ from db.models import (
     LoyaltyProgramme,
     LoyaltyTier,
     LoyaltyTierChange,
-    Role,
 )
 from pms.kernel.audit import record
-from pms.kernel.desk import actor_of, require_role
+from pms.kernel.desk import actor_of
 from pms.kernel.errors import RetryableConflict
+from pms.kernel.permissions import require
 from pms.loyalty.ledger import (
     add_months,
     append_line,
@@ -128,7 +128,7 @@ def expire_points(
 ) -> BatchResult:
     """Expire the points of the property's programme due on `on` (the business date unless
     given). Idempotent for a date; a supervisor's or the night audit's job."""
-    require_role(session, Role.SUPERVISOR, "expiring loyalty points")
+    require(session, "loyalty.expire")
     prop, programme = programme_for(session, property_code)
     day = read_date(on, prop, "date") if on else prop.business_date
     accounts = _accounts(session, programme)
@@ -169,7 +169,7 @@ def review_tiers(
     """Move every member of the property's programme to the tier their measure reaches on
     `on`: up at once, down by at most the programme's maximum per review. Idempotent for a
     date; a supervisor's or the night audit's job."""
-    require_role(session, Role.SUPERVISOR, "reviewing loyalty tiers")
+    require(session, "loyalty.review_tiers")
     prop, programme = programme_for(session, property_code)
     day = read_date(on, prop, "date") if on else prop.business_date
     tiers = tiers_of(session, programme.id)

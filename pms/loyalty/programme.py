@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import LoyaltyProgramme, LoyaltyProperty, LoyaltyTier, Property, Role
+from db.models import LoyaltyProgramme, LoyaltyProperty, LoyaltyTier, Property
 from pms.hotel.properties import resolve_property
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, NotFound
+from pms.kernel.permissions import require
 
 QUALIFY_ON = ("points", "nights", "stays", "revenue")
 PERIODS = ("rolling", "calendar")
@@ -197,7 +197,7 @@ def set_programme(
 ) -> ProgrammeView:
     """Create a programme or change its rules (managers and administrators), and let the
     property take part in it. The rules apply from the next earning, expiry or review on."""
-    require_role(session, Role.MANAGER, "setting up the loyalty programme")
+    require(session, "loyalty.programme")
     terms = terms.checked()
     prop = resolve_property(session, property_code)
     programme = session.scalar(select(LoyaltyProgramme).where(LoyaltyProgramme.code == terms.code))
@@ -226,7 +226,7 @@ def _snapshot(terms: ProgrammeTerms, prop: Property) -> dict[str, object]:
 def set_tier(session: Session, programme_code: str, terms: TierTerms) -> TierView:
     """Add a tier to the programme or change one (managers and administrators). Ranks and codes
     are unique in a programme; the lowest rank is where new members start, at threshold 0."""
-    require_role(session, Role.MANAGER, "setting up loyalty tiers")
+    require(session, "loyalty.tiers")
     programme = load_programme(session, programme_code)
     code = terms.code.strip().upper()
     if not code or len(code) > 12:

@@ -25,16 +25,15 @@ from db.models import (
     RatePlan,
     Reservation,
     ReservationStatus,
-    Role,
 )
 from pms.billing.codes import POINTS_PAYMENT
 from pms.billing.folios import balance_of, guest_folio, load_folio, post
 from pms.billing.ledger import append_posting, lock_folio, require_reason
 from pms.guests.contact import display_name
 from pms.guests.lookup import load_guest
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, InvalidTransition, NotFound
 from pms.kernel.money import format_money, minor_exponent
+from pms.kernel.permissions import require
 from pms.loyalty.earning import account_for_stay
 from pms.loyalty.ledger import (
     LineView,
@@ -221,7 +220,7 @@ def return_points(session: Session, posting_id: int, reason: str) -> Redemption:
     folio = load_folio(session, posting.folio_id)
     prop = session.get_one(Property, folio.property_id)
     if posting.business_date < prop.business_date:
-        require_role(session, Role.SUPERVISOR, "giving back points paid on an earlier date")
+        require(session, "loyalty.return_earlier_day")
     account = session.get_one(LoyaltyAccount, spent.account_id)
     lock_account(session, account)
     lock_folio(session, folio)

@@ -20,12 +20,12 @@ from sqlalchemy import String, cast, literal, select
 from sqlalchemy.orm import Session
 
 from db.folios import Folio, Payment, Posting
-from db.models import Property, Reservation, ReservationStatus, Role
+from db.models import Property, Reservation, ReservationStatus
 from pms.billing.folios import post_no_show_fee, reverse_posting
 from pms.inventory.nights import release, stay_nights, take
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, InvalidTransition
+from pms.kernel.permissions import require
 from pms.night_audit.prechecks import arrivals_left
 from pms.rates.pricing import BASIS, round_half_up, stay_total
 from pms.stays.reservation_views import (
@@ -102,7 +102,7 @@ def fees_to_charge(session: Session, prop: Property, day: dt.date) -> list[tuple
 def reinstate_no_show(session: Session, confirmation: str, reason: str) -> ReservationView:
     """Bring a no-show of the day just closed back as a confirmed arrival of today (the guest
     came after all): the nights still ahead are sold again and the no-show fee is reversed."""
-    require_role(session, Role.SUPERVISOR, "reinstating a no-show")
+    require(session, "no_show.reinstate")
     if not reason.strip():
         raise InvalidInput("reason", "reinstating a no-show needs a reason")
     reservation = load_reservation(session, confirmation)

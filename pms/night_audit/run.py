@@ -19,13 +19,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditStep, Property, Role
+from db.models import AuditStep, Property
 from pms.frontdesk.stay_changes import extend_stay
 from pms.hotel.properties import resolve_property
 from pms.kernel.audit import record
 from pms.kernel.dates import parse_date
-from pms.kernel.desk import Desk, actor_of, require_role
+from pms.kernel.desk import Desk, actor_of
 from pms.kernel.errors import InvalidInput, PmsError
+from pms.kernel.permissions import require
 from pms.night_audit import steps
 from pms.night_audit.lease import beat, done_here, let_go, new_holder, take_day
 from pms.night_audit.no_shows import fees_to_charge
@@ -167,7 +168,7 @@ def _resolve_prechecks(
         return findings, stop
     for finding in findings:
         if finding.level == "red":
-            require_role(session, Role.SUPERVISOR, "overriding a red pre-check")
+            require(session, "audit.override_precheck")
             record(session, "override_precheck", "audit_run", job.run_id,
                    after={"precheck": finding.name, "reason": overrides[finding.name].strip(),
                           "items": list(finding.items)})  # fmt: skip

@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.models import AuditReport, AuditRun, Property, Role
+from db.models import AuditReport, AuditRun, Property
 from pms.hotel.property_settings import settings_of
 from pms.kernel.audit import record
 from pms.kernel.desk import actor_of
 from pms.kernel.errors import InvalidTransition, NotFound
+from pms.kernel.permissions import allowed
 from pms.loyalty.batches import expire_points, review_tiers
 from pms.loyalty.members import programme_for
 from pms.night_audit.ledgers import store_ledgers
@@ -44,7 +45,7 @@ def loyalty_step(session: Session, prop: Property, day: dt.date) -> Counts:
     them and says so."""
     if not settings_of(prop).audit_loyalty:
         return {"skipped": "the property's audit_loyalty setting is off"}
-    if not actor_of(session).can(Role.SUPERVISOR):
+    if not allowed(actor_of(session), "loyalty.expire"):
         return {"skipped": "expiring points and reviewing tiers need a supervisor's run"}
     try:
         programme_for(session, prop.code)

@@ -19,11 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.folios import Payment
-from db.models import Role
 from pms.kernel.audit import record
-from pms.kernel.desk import Desk, require_role
+from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput, InvalidTransition
 from pms.kernel.money import format_money
+from pms.kernel.permissions import require
 from pms.payments.gateways.interface import (
     GatewayError,
     GatewayRejected,
@@ -110,7 +110,7 @@ def _begin_refund(
 ) -> RefundTicket | PaymentView:
     """Check and reserve the refund under the row lock. Cash and terminal refunds are done
     here and then (the money is handed over at the desk); card ones return their ticket."""
-    require_role(session, Role.SUPERVISOR, "refunding a payment")
+    require(session, "payment.refund")
     positive(amount)
     reason = " ".join(reason.split())
     if not reason:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from db.models import PricingRule, Role, RoomType
+from db.models import PricingRule, RoomType
 from pms.hotel.properties import resolve_property, resolve_room_type
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput
+from pms.kernel.permissions import require
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def add_pricing_rule(
     room_type: str | None = None,
 ) -> PricingRuleView:
     """A rule that moves prices from `threshold_pct` forecast occupancy on."""
-    require_role(session, Role.MANAGER, "adding a pricing rule")
+    require(session, "pricing_rule.add")
     prop = resolve_property(session, property_code)
     if not 0 <= threshold_pct <= 200:
         raise InvalidInput("threshold", "the occupancy threshold must be between 0 and 200 %")
@@ -66,7 +66,7 @@ def add_pricing_rule(
 
 def remove_pricing_rule(session: Session, property_code: str | None, rule_id: int) -> None:
     """Drop a rule; prices already booked stay as they were quoted."""
-    require_role(session, Role.MANAGER, "removing a pricing rule")
+    require(session, "pricing_rule.remove")
     prop = resolve_property(session, property_code)
     removed = session.execute(
         delete(PricingRule).where(PricingRule.id == rule_id, PricingRule.property_id == prop.id)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Property, RatePlan, Role
+from db.models import Property, RatePlan
 from pms.hotel.properties import resolve_property
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, NotFound
+from pms.kernel.permissions import require
 from pms.rates.plan_terms import PlanTermsInput, check_terms
 from pms.rates.ratesheet import cancel_policy
 
@@ -55,7 +55,7 @@ def create_rate_plan(
     session: Session, property_code: str | None, terms: PlanTermsInput
 ) -> RatePlanView:
     """A new rate plan; a derived one follows every later change of its parent's prices."""
-    require_role(session, Role.MANAGER, "creating a rate plan")
+    require(session, "rateplan.create")
     prop = resolve_property(session, property_code)
     code = terms.code.strip().upper()
     if not code.isalnum() or len(code) > 12:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Rate, RatePlan, Role, RoomType
+from db.models import Rate, RatePlan, RoomType
 from pms.hotel.properties import resolve_property, resolve_room_type
 from pms.inventory.nights import stay_nights
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput
+from pms.kernel.permissions import require
 from pms.rates.plans import resolve_plan
 from pms.rates.ratesheet import base_plan
 
@@ -83,7 +83,7 @@ def set_rates(
     Only base plans carry prices; derived plans follow them. Existing bookings keep the prices
     they were quoted. Returns the number of nights set.
     """
-    require_role(session, Role.MANAGER, "setting rates")
+    require(session, "rates.set")
     prop = resolve_property(session, property_code)
     plan = resolve_plan(session, prop, plan_code)
     if plan.parent is not None:
@@ -126,7 +126,7 @@ def restrict(
     days: Iterable[str] | None = None,
 ) -> int:
     """Set restrictions on the nights start..end (included); returns the nights changed."""
-    require_role(session, Role.MANAGER, "setting restrictions")
+    require(session, "rates.restrict")
     prop = resolve_property(session, property_code)
     plan = resolve_plan(session, prop, plan_code)
     room_type = resolve_room_type(session, prop, room_type_code)

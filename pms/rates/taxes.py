@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Role, Tax
+from db.models import Tax
 from pms.hotel.properties import resolve_property
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput
+from pms.kernel.permissions import require
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def add_tax(
     children_exempt: bool = True,
 ) -> TaxView:
     """A new tax: either a percentage (basis points) or an amount per person per night."""
-    require_role(session, Role.MANAGER, "adding a tax")
+    require(session, "tax.add")
     prop = resolve_property(session, property_code)
     code = code.strip().upper()
     if not code.isalnum():
@@ -63,7 +63,7 @@ def add_tax(
 
 def set_taxes_inclusive(session: Session, property_code: str | None, inclusive: bool) -> None:
     """Say whether the rate sheet's prices already include the percentage taxes."""
-    require_role(session, Role.MANAGER, "changing how taxes are charged")
+    require(session, "tax.change")
     prop = resolve_property(session, property_code)
     before = {"taxes_inclusive": prop.taxes_inclusive}
     prop.taxes_inclusive = inclusive

@@ -291,6 +291,8 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
         children=request.children,
         total=total,
     )
+    if overbooked:  # a manager's override, kept in the trail with the booking
+        after["override"] = "overbooking"
     record(session, "create", "reservation", reservation_id, after=after)
     return new_stay_view(
         confirmation=confirmation,

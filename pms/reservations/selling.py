@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db.models import RatePlan, Reservation, ReservationNight, ReservationTax, Role, RoomType
+from db.models import RatePlan, Reservation, ReservationNight, ReservationTax, RoomType
 from pms.inventory.nights import take
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, SoldOut
+from pms.kernel.permissions import require
 from pms.rates.pricing import NightQuote, Party
 from pms.rates.ratesheet import RateSheet
 
@@ -38,7 +38,7 @@ def sell_nights(
     except SoldOut:
         if not overbook:
             raise
-    require_role(session, Role.MANAGER, "overbooking")
+    require(session, "reservation.overbook")
     take(session, room_type, nights, overbook=True)
     return True
 

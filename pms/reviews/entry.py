@@ -23,12 +23,12 @@ from db.models import (
     Review,
     ReviewCategory,
     ReviewScore,
-    Role,
 )
 from pms.hotel.properties import resolve_property
 from pms.kernel.audit import record
-from pms.kernel.desk import actor_of, require_role
+from pms.kernel.desk import actor_of
 from pms.kernel.errors import InvalidInput, NotFound, RetryableConflict
+from pms.kernel.permissions import require
 from pms.reviews.ratings import OVERALL, count_review
 from pms.stays.reservation_views import normalise_confirmation
 from pms.stays.stay_rules import read_date
@@ -264,7 +264,7 @@ def add_category(
     session: Session, code: str, name: str, *, property_code: str | None = None
 ) -> list[str]:
     """Ask guests to rate one more thing (managers); returns the property's category codes."""
-    require_role(session, Role.MANAGER, "changing the review categories")
+    require(session, "review.categories")
     prop = resolve_property(session, property_code)
     key = code.strip().lower()
     if not key.isidentifier() or len(key) > 20 or key == OVERALL:

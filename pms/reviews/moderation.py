@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from db.models import Property, Review, ReviewScore, Role
+from db.models import Property, Review, ReviewScore
 from pms.billing.ledger import require_reason
 from pms.kernel.audit import record
-from pms.kernel.desk import actor_of, require_role
+from pms.kernel.desk import actor_of
 from pms.kernel.errors import ConcurrentChange, InvalidInput, InvalidTransition
+from pms.kernel.permissions import require
 from pms.reviews.entry import (
     TEXT_MAX,
     TITLE_MAX,
@@ -45,7 +46,7 @@ class ReviewEdit:
 def _moderated(
     session: Session, review_id: int, doing: str, expected_version: int | None
 ) -> Review:
-    require_role(session, Role.SUPERVISOR, doing)
+    require(session, "review.moderate", doing)
     review = load_review(session, review_id)
     if expected_version is not None and expected_version != review.version:
         raise ConcurrentChange(f"review {review_id} was changed by someone else — reload it")

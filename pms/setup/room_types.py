@@ -21,7 +21,6 @@ from db.models import (
     RatePlanPrice,
     Reservation,
     ReservationStatus,
-    Role,
     RoomType,
 )
 from pms.hotel import field_checks
@@ -38,8 +37,8 @@ from pms.hotel.properties import (
 from pms.hotel.vocabulary import known_features
 from pms.inventory.capacity_changes import nights_named, oversold_with, sold_nights
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import CapacityRefused, InvalidInput
+from pms.kernel.permissions import require
 from pms.setup.rooms_admin import list_rooms, retire_rooms
 
 #: The stays a change of room type must respect: booked, or in house.
@@ -133,7 +132,7 @@ def edit_room_type(
     session: Session, property_code: str | None, code: str, changes: RoomTypeChanges
 ) -> RoomTypeView:
     """Change a room type (managers). New prices reach new quotes only; stays keep theirs."""
-    require_role(session, Role.MANAGER, "changing a room type")
+    require(session, "room_type.change")
     prop = resolve_property(session, property_code)
     room_type = resolve_room_type(session, prop, code)
     if changes == RoomTypeChanges():
@@ -166,7 +165,7 @@ def edit_room_type(
 def retire_room_type(session: Session, property_code: str | None, code: str) -> RoomTypeView:
     """Stop selling a room type from the business date on (managers), with all its rooms;
     refused, naming the nights, while anything is sold on it from then on."""
-    require_role(session, Role.MANAGER, "retiring a room type")
+    require(session, "room_type.retire")
     prop = resolve_property(session, property_code)
     room_type = resolve_room_type(session, prop, code)
     first = prop.business_date

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from db.models import OutOfOrder, Property, Role, Room, RoomType
+from db.models import OutOfOrder, Property, Room, RoomType
 from pms.hotel.properties import add_room, resolve_property, resolve_room_type, rooms_in_service
 from pms.hotel.vocabulary import known_features
 from pms.housekeeping.room_status import find_room
 from pms.inventory.capacity_changes import give_room, take_room
 from pms.inventory.nights import lock_room_type
 from pms.kernel.audit import record
-from pms.kernel.desk import require_role
 from pms.kernel.errors import InvalidInput, RoomUnavailable
+from pms.kernel.permissions import require
 from pms.setup.room_numbers import room_numbers
 from pms.setup.room_stays import StayMoved, check_room_free, move_stays
 from pms.stays.stay_rules import read_date
@@ -72,7 +72,7 @@ def add_rooms(
 ) -> list[RoomView]:
     """Add the rooms `numbers` names (`101-120`) of one type (managers), all or none; each
     takes its floor from its number unless one is given."""
-    require_role(session, Role.MANAGER, "adding rooms")
+    require(session, "room.add")
     prop = resolve_property(session, property_code)
     kind = resolve_room_type(session, prop, room_type)
     lock_room_type(session, kind.id)
@@ -121,7 +121,7 @@ def edit_rooms(
     """Change the type, floor or features of the rooms `numbers` names (managers), all or
     none. A new type takes effect from the business date: refused where the old type's nights
     would be oversold, and while stays hold a room (unless `move`: they are moved first)."""
-    require_role(session, Role.MANAGER, "changing rooms")
+    require(session, "room.change")
     prop = resolve_property(session, property_code)
     if changes == RoomChanges():
         raise InvalidInput("room_type", "nothing to change: give a type, a floor or features")
@@ -158,7 +158,7 @@ def retire_rooms(
     date), all or none (managers). Refused where a night from then on would be sold beyond
     the rooms left, and while stays hold a room then (unless `move`: they are moved first).
     Out-of-order windows from then on end with it."""
-    require_role(session, Role.MANAGER, "retiring rooms")
+    require(session, "room.retire")
     prop = resolve_property(session, property_code)
     first = read_date(start, prop, "start") if start is not None else prop.business_date
     if first < prop.business_date:

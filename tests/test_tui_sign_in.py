@@ -1,0 +1,114 @@
+"""Signing in at the front desk: the desk opens on the sign-in screen, a wrong password is
+answered beside the field, the desk locks when left alone and the next clerk takes it over with
+the screens as they were."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PASSWORD, STAFF
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from pms.kernel.config import RuleSettings
+from pms.kernel.desk import Desk
+from screens.app import FrontDeskApp
+from screens.audit_trail import AuditTrailScreen
+from screens.dashboard import DashboardScreen
+from screens.room_rack import RoomRackScreen
+from screens.sign_in import SignInScreen
+
+pytestmark = pytest.mark.tui
+
+SIZE = (100, 30)
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_in(pilot: Pilot, selector: str, text: str) -> None:
+    field = pilot.app.screen.query_one(selector, Input)
+    field.value = ""
+    field.focus()
+    await pilot.press(*text)
+
+
+def problem(pilot: Pilot) -> str:
+    return str(pilot.app.screen.query_one("#problem", Static).content)
+
+
+async def test_the_desk_opens_on_the_sign_in_screen(hotel: Desk) -> None:
+    hotel.actor = None
+    app = FrontDeskApp(hotel)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        await pilot.press("f7")  # no key leads past it
+        assert isinstance(app.screen, SignInScreen)
+
+        await type_in(pilot, "#username", "ana")
+        await pilot.press("enter")
+        await type_in(pilot, "#password", "wrong")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert problem(pilot) == "unknown user or wrong password"
+        assert app.screen.query_one("#password", Input).value == ""
+
+        await type_in(pilot, "#password", PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert hotel.actor is not None and hotel.actor.username == "ana"
+        assert "clerk: ana" in str(app.screen.query_one("#desk-line", Static).content)
+
+
+async def test_an_idle_desk_locks_and_the_next_shift_takes_it_over(hotel: Desk) -> None:
+    hotel.rules = RuleSettings(idle_lock_minutes=1)
+    app = FrontDeskApp(hotel)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, RoomRackScreen)
+
+        app._last_input -= 61  # a minute without a key
+        app.lock_if_idle()
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert app.screen.query_one("#username", Input).value == "ana"
+
+        sam = next(a for a in STAFF if a.username == "sam")
+        await type_in(pilot, "#username", sam.username)
+        await type_in(pilot, "#password", PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RoomRackScreen)  # the screens as ana left them
+        assert hotel.actor is not None and hotel.actor.username == "sam"
+
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+
+
+async def test_a_supervisor_reads_the_audit_trail_and_a_clerk_does_not(hotel: Desk) -> None:
+    app = FrontDeskApp(hotel)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)  # ana is a clerk
+
+        hotel.actor = next(a for a in STAFF if a.username == "sam")
+        names = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Audit trail", "Lock the desk / switch user"} <= names
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditTrailScreen)
+        table = app.screen.query_one("#trail", DataTable)
+        assert table.row_count > 0  # the hotel's set-up: properties, room types, rooms
+        await pilot.press("slash", *"room_type")
+        await settle(pilot)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert rows and all("room_type" in str(row[4]) for row in rows)
