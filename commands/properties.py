@@ -67,10 +67,14 @@ def availability(
     """Rooms left to sell per room type and night: available / rooms to sell."""
     desk = desk_for(ctx)
     hotel = desk.read(property_view, property_code)
-    first = parse_date(start, hotel.business_date, field="from") if start else hotel.business_date
+    first = (
+        parse_date(start, hotel.business_date, field="from")
+        if start is not None
+        else hotel.business_date
+    )
     last = (
         parse_date(end, hotel.business_date, field="to")
-        if end
+        if end is not None
         else first + dt.timedelta(days=DEFAULT_NIGHTS)
     )
     grid = desk.read(availability_grid, hotel.code, first, last)

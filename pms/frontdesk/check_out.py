@@ -1,5 +1,6 @@
 """Checking a guest out: a stay leaves only with every folio at zero, and each folio it used is
-closed into an invoice with the property's next gap-free number. One transaction with its audit
+closed into an invoice with the property's next gap-free number; a folio never used is closed
+without one, so nothing more is posted to a stay that has left. One transaction with its audit
 row; a stay leaving early is first shortened to the business date, and its room is left dirty."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.folios import Folio, Posting
 from db.models import Reservation, ReservationStatus
-from pms.billing.folios import close_folio
+from pms.billing.folios import close_folio, close_unused_folio
 from pms.billing.invoice_views import InvoiceView
 from pms.frontdesk.stay_changes import cut_stay, last_room
 from pms.housekeeping.room_status import mark_dirty
@@ -84,6 +85,10 @@ def check_out(
     invoices = [
         close_folio(session, folio_id) for folio_id in _folios_to_bill(session, reservation)
     ]
+    for folio in session.scalars(
+        select(Folio).where(Folio.reservation_id == reservation.id, Folio.status == "open")
+    ):
+        close_unused_folio(session, folio)
     room = last_room(session, reservation)
     moment = now or dt.datetime.now(dt.UTC)
     reservation.status = ReservationStatus.CHECKED_OUT

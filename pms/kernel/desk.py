@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+import pms.kernel.validation  # noqa: F401  (registers the length and control-character guard)
 from db import migrate
 from db.engine import describe, make_engine, make_session_factory
 from db.models import Property, Role, User
