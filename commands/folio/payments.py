@@ -21,6 +21,7 @@ from pms.kernel.errors import InvalidInput
 from pms.kernel.money import format_money, to_minor
 from pms.payments.gateways.stripe_gateway import gateway_from_settings
 from pms.payments.take import (
+    Overpayment,
     PaymentView,
     authorise_card,
     capture,
@@ -55,10 +56,17 @@ def pay(
         str | None,
         typer.Option(metavar="KEY", help="Takes the money once however often this is sent."),
     ] = None,
+    change: Annotated[
+        bool, typer.Option("--change", help="Cash beyond the balance is given back as change.")
+    ] = False,
+    deposit: Annotated[
+        bool, typer.Option("--deposit", help="Keep money beyond the balance as a deposit.")
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Take a payment for a stay's guest folio: cash, the desk's card terminal, or the card
-    (capturing the stay's card hold, raised first if the amount is more than it)."""
+    (capturing the stay's card hold, raised first if the amount is more than it). More than
+    the balance needs --change (cash) or --deposit."""
     how = method.strip().lower()
     if how not in METHODS:
         raise typer.BadParameter(
@@ -66,15 +74,20 @@ def pay(
         )
     desk, settings = open_for(ctx)
     confirmation, minor = stay_amount(desk, confirmation, amount)
+    over = Overpayment(change=change, deposit=deposit)
     if how == "cash":
-        view = take_cash(desk, confirmation, minor, idempotency_key=idempotency_key)
+        view = take_cash(desk, confirmation, minor, idempotency_key=idempotency_key, over=over)
     elif how == "terminal":
         if not reference.strip():
             raise InvalidInput("reference", "give the terminal's receipt reference")
-        view = take_terminal(desk, confirmation, minor, reference, idempotency_key=idempotency_key)
+        view = take_terminal(
+            desk, confirmation, minor, reference, idempotency_key=idempotency_key, over=over
+        )
     else:
         view = _card_payment(desk, settings, confirmation, minor, card, idempotency_key)
     _print_payment(desk, view, json_output, "Took")
+    if minor > view.amount and not json_output:
+        console().print(f"Change to give back: {format_money(minor - view.amount, view.currency)}")
 
 
 def _card_payment(

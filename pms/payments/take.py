@@ -33,7 +33,7 @@ from pms.payments.card_holds import (
     increase_authorisation,
     void,
 )
-from pms.payments.local_payments import take_cash, take_terminal
+from pms.payments.local_payments import Overpayment, take_cash, take_terminal
 from pms.payments.reconcile import RECONCILE_AFTER, reconcile
 from pms.payments.refunds import REFUND_UNCONFIRMED, refund
 from pms.payments.rows import AUTHORISED, CAPTURED, FAILED, PENDING, REFUNDED, VOIDED
@@ -58,6 +58,7 @@ __all__ = [
     "TEST_CARD",
     "VOIDED",
     "VOID_UNCONFIRMED",
+    "Overpayment",
     "PaymentView",
     "ReconcileResult",
     "authorise_card",

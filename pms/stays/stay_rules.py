@@ -43,7 +43,9 @@ def resolve_stay(
         if nights < 1:
             raise InvalidInput("nights", "a stay needs at least one night")
         if nights > rules.max_stay_nights:
-            raise InvalidInput("nights", f"a stay may last at most {rules.max_stay_nights} nights")
+            raise InvalidInput(
+                "departure", f"a stay may last at most {rules.max_stay_nights} nights"
+            )
         departure = arrival + dt.timedelta(days=nights)
     if departure is None:
         raise InvalidInput("departure", "departure (or nights) is missing")
