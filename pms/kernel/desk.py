@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,6 +26,7 @@ from pms.kernel.errors import (
     ConcurrentChange,
     ConfigError,
     DatabaseUnavailable,
+    InvalidInput,
     NotFound,
     PermissionDenied,
     RetryableConflict,
@@ -98,6 +99,13 @@ def _is_retryable(exc: DBAPIError, *, committing: bool) -> bool:
     return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
 
 
+def _out_of_range(exc: Exception) -> InvalidInput:
+    """A number beyond what a column holds (an id of 40 digits), refused alike on SQLite (an
+    OverflowError in the driver) and PostgreSQL (a DataError): the checks in
+    `pms.kernel.validation` stop text and amounts first; this catches what they do not."""
+    return InvalidInput("value", "a number given is larger than the hotel's records hold")
+
+
 def safe_url(engine: Engine) -> str:
     """The engine's URL with any password hidden, fit for messages."""
     return engine.url.render_as_string(hide_password=True)
@@ -151,6 +159,8 @@ class Desk:
             except RetryableConflict:
                 if attempt == MAX_ATTEMPTS:
                     raise
+            except (OverflowError, DataError) as exc:
+                raise _out_of_range(exc) from exc
             except StaleDataError as exc:
                 raise ConcurrentChange(
                     "this was changed by someone else at another desk — reload it and try again"
@@ -173,6 +183,8 @@ class Desk:
                 with self._reader() as session, session.begin():
                     session.info.update(actor=self.actor, rules=self.rules)
                     return action(session, *args, **kwargs)
+            except (OverflowError, DataError) as exc:
+                raise _out_of_range(exc) from exc
             except OperationalError as exc:
                 if not exc.connection_invalidated or attempt == 2:
                     raise self._unavailable(exc) from exc
