@@ -145,7 +145,7 @@ def test_a_quote_reads_cheapest_first_with_taxes_terms_and_rooms_left(
     assert [row.split("│")[2].strip() for row in rows] == ["NRF", "CORP", "BAR"]
     # BAR doubles: 120 + 150 + 150 = 420 €, VAT 25.20 € on top, city tax 12 €.
     bar = rows[-1]
-    assert "avg €140.00" in bar and "+€37.20" in bar and "€457.20" in bar and bar.endswith("3 │")
+    assert "avg €140.00" in bar and "+€37.20" in bar and "€457.20" in bar and bar.endswith("4 │")
     assert "Non-refundable: non-refundable" in out
     assert "Corporate: free cancellation until 24 h before arrival, then the first night" in out
 

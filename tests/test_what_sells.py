@@ -1,0 +1,31 @@
+"""Availability says what sells: rooms left count the overbooking allowance every desk may use,
+with capacity, sold and allowance beside; the booking that takes the allowance is marked
+overbooked, and the clerk is told."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import BUSINESS_DATE
+from test_cli import data, pms
+
+from pms.guests.lookup import GuestInput
+from pms.kernel.desk import Desk
+from pms.kernel.errors import SoldOut
+from pms.reservations.booking import BookingRequest, book
+
+
+def test_the_last_room_sold_is_the_allowance_and_says_so(hotel: Desk, db_url: str) -> None:
+    request = BookingRequest(arrival=BUSINESS_DATE, nights=1, room_type="DBL",
+                             guest=GuestInput("Ana Lima"))  # fmt: skip
+    stays = [hotel.run(book, request) for _ in range(3)]
+    assert not any(stay.overbooked for stay in stays)
+    night = data(pms(db_url, "availability", "--to", "+1", "--json"))[0]["nights"][0]
+    figures = (night["available"], night["capacity"], night["sold"], night["allowance"])
+    assert figures == (1, 3, 3, 1)
+    booked = pms(db_url, "--user", "ana", "reservation", "create", "--arrival", "today",
+                 "--nights", "1", "--room-type", "DBL", "--guest", "Rui Costa")  # fmt: skip
+    assert booked.exit_code == 0 and "overbooked" in booked.stdout
+    night = data(pms(db_url, "availability", "--to", "+1", "--json"))[0]["nights"][0]
+    assert (night["available"], night["free"]) == (0, -1)
+    with pytest.raises(SoldOut):
+        hotel.run(book, request)
