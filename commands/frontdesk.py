@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from commands import Confirmation, JsonOption, PropertyOption, VersionOption, open_for
 from commands.output import Column, console, day, print_json, table_of
-from commands.stay_options import Adults, Children, Email, GuestName, Nights, Phone, RoomType
+from commands.stay_options import Adults, Children, Email, GuestName, Nights, Phone
 from pms.billing.invoice_views import InvoiceView
 from pms.frontdesk.check_in import CheckInView, check_in, walk_in
 from pms.frontdesk.check_out import CheckOutView, check_out
@@ -49,6 +49,12 @@ WalkInDeparture = Annotated[
 ]
 WalkInPlan = Annotated[
     str, typer.Option("--rate-plan", metavar="PLAN", help="Rate plan to book on.")
+]
+WalkInRoomType = Annotated[
+    str,
+    typer.Option(
+        "--room-type", "-t", metavar="TYPE", help="Room type code, e.g. DBL; with --room, its own."
+    ),
 ]
 WalkInRoom = Annotated[
     str | None,
@@ -104,8 +110,8 @@ def checkin(
 def walkin(
     ctx: typer.Context,
     *,
-    room_type: RoomType,
     guest: GuestName,
+    room_type: WalkInRoomType = "",
     nights: Nights = None,
     departure: WalkInDeparture = None,
     adults: Adults = 1,
@@ -120,7 +126,8 @@ def walkin(
     property_code: PropertyOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Book a guest standing at the desk and check them in at once (arriving today)."""
+    """Book a guest standing at the desk and check them in at once (arriving today); with
+    --room the room type is the room's own."""
     if (departure is None) == (nights is None):
         raise typer.BadParameter("give --departure or --nights (one of them)")
     desk, settings = open_for(ctx)

@@ -29,3 +29,11 @@ def test_the_last_room_sold_is_the_allowance_and_says_so(hotel: Desk, db_url: st
     assert (night["available"], night["free"]) == (0, -1)
     with pytest.raises(SoldOut):
         hotel.run(book, request)
+
+
+def test_a_walk_in_to_a_named_room_needs_no_room_type(hotel: Desk, db_url: str) -> None:
+    walked = data(pms(db_url, "--user", "ana", "walkin", "--room", "201", "--guest", "Rui Costa",
+                      "--nights", "1", "--json"))  # fmt: skip
+    assert (walked["room"], walked["reservation"]["room_type"]) == ("201", "TWN")
+    refused = pms(db_url, "--user", "ana", "walkin", "--guest", "Rui Costa", "--nights", "1")
+    assert "give the room type, or the room" in refused.stderr
