@@ -109,8 +109,10 @@ def build_demo(
     _build_rates(session, start, today + dt.timedelta(days=365))
     guest_ids = _build_guests(session, fake, rooms * 25)
     stays = _plan_stays(rng, room_numbers, start, today + dt.timedelta(days=FUTURE_DAYS))
+    staying_on: set[str] = set()  # rooms whose guest leaves today but has not checked out
     for done, (number, room_type, arrival, departure) in enumerate(stays, start=1):
-        _book_stay(session, rng, prop, today, guest_ids, number, room_type, arrival, departure)
+        _book_stay(session, rng, prop, today, guest_ids, number, room_type, arrival, departure,
+                   staying_on)  # fmt: skip
         if progress and done % 50 == 0:
             progress(done, len(stays))
     prop.business_date = today
@@ -219,7 +221,10 @@ def _book_stay(
     room_type: str,
     arrival: dt.date,
     departure: dt.date,
+    staying_on: set[str],
 ) -> None:
+    """Book one planned stay and bring it to its state; an arrival today is checked in only
+    to a room whose last guest has left (`staying_on`), so no room holds two parties."""
     if prop.business_date < arrival:
         prop.business_date = arrival
     party = rng.choice([1, 2, 2, 2, 3])
@@ -253,8 +258,10 @@ def _book_stay(
         reservation.status = ReservationStatus.NO_SHOW
     elif departure < today or (departure == today and roll < 0.5):
         reservation.status = ReservationStatus.CHECKED_OUT
-    elif arrival < today or (arrival == today and roll < 0.3):
+    elif arrival < today or (arrival == today and roll < 0.3 and number not in staying_on):
         reservation.status = ReservationStatus.CHECKED_IN
+        if departure == today:
+            staying_on.add(number)
 
 
 def _dirty_rooms(session: Session, rng: random.Random) -> None:

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import pytest
 from conftest import BUSINESS_DATE
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from test_cli import data, pms
 
+from db.models import Reservation, ReservationStatus, Room, RoomNight
+from pms.demo import build_demo
 from pms.guests.lookup import GuestInput
 from pms.kernel.desk import Desk
 from pms.kernel.errors import SoldOut
@@ -37,3 +41,22 @@ def test_a_walk_in_to_a_named_room_needs_no_room_type(hotel: Desk, db_url: str) 
     assert (walked["room"], walked["reservation"]["room_type"]) == ("201", "TWN")
     refused = pms(db_url, "--user", "ana", "walkin", "--guest", "Rui Costa", "--nights", "1")
     assert "give the room type, or the room" in refused.stderr
+
+
+@pytest.mark.slow
+def test_the_demo_never_puts_two_parties_in_one_room(desk: Desk) -> None:
+    desk.run(build_demo, rooms=30, seed=3)  # put two in room 209 before issue 12
+
+    def doubled(session: Session) -> list[tuple[str, int]]:
+        parties = func.count(RoomNight.reservation_id.distinct())
+        in_house = (
+            select(Room.number, parties)
+            .join(RoomNight, RoomNight.room_id == Room.id)
+            .join(Reservation, Reservation.id == RoomNight.reservation_id)
+            .where(Reservation.status == ReservationStatus.CHECKED_IN)
+            .group_by(Room.number)
+            .having(parties > 1)
+        )
+        return [tuple(row) for row in session.execute(in_house)]
+
+    assert desk.read(doubled) == []
