@@ -112,6 +112,9 @@ class FrontDeskApp(App[None]):
             tooltip="Set-up: property, room types, rooms, features, rates, taxes",
         ),
         Binding("ctrl+o", "switch_property", "Property", show=False, tooltip="Switch property"),
+        # q quits on every screen as on the dashboard (ctrl+q too, Textual's own); a field
+        # being typed in keeps its q.
+        Binding("q", "quit", "Quit", show=False),
         # Not in the footer (80 columns hold only so much); in the command palette by name.
         Binding("ctrl+l", "open_list('all')", "All reservations", show=False),
         # Shift+F9 beside the rates; most terminals report it as F21.
