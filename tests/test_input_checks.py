@@ -118,3 +118,15 @@ def test_a_complimentary_rate_is_said_so(hotel: Desk, db_url: str) -> None:
                "--from", "today", "--to", "+2", "--price", "0", "--complimentary")  # fmt: skip
     assert done.exit_code == 0, done.output
     assert "€0.00 on 3 nights" in done.stdout
+
+
+def test_a_hotel_caps_what_one_posting_may_be(hotel: Desk, db_url: str) -> None:
+    stay = hotel.run(book, BookingRequest(arrival=BUSINESS_DATE, nights=1, room_type="DBL",
+                                          guest=GuestInput("Ana Lima"))).confirmation  # fmt: skip
+    pms(db_url, "--user", "ana", "checkin", stay, "--room", "101")
+    huge = one_line_error(pms(db_url, "--user", "ana", "folio", "post", stay, "FNB", "1000001"))
+    assert "at most €1,000,000.00 at this hotel" in huge
+    set_cap = pms(db_url, "--user", "admin", "property", "edit", "--set", "amount_cap=500")
+    assert set_cap.exit_code == 0, set_cap.output
+    assert "€500.00" in one_line_error(pms(db_url, "--user", "ana", "folio", "post", stay,
+                                           "FNB", "600"))  # fmt: skip

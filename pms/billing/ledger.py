@@ -25,6 +25,7 @@ from db.folios import Folio, Invoice, Posting
 from db.models import Property, Reservation, ReservationStatus
 from pms.billing.codes import KINDS, transaction_code
 from pms.billing.ledger_views import folio_label
+from pms.hotel.property_settings import check_amount_cap
 from pms.kernel.audit import record
 from pms.kernel.desk import actor_of
 from pms.kernel.errors import ConcurrentChange, InvalidInput, InvalidTransition, RetryableConflict
@@ -218,6 +219,7 @@ def post(
         direction = "negative" if sign < 0 else "positive"
         raise InvalidInput("amount", f"a {kind} posts a {direction} amount, not {amount}")
     refuse_if_stay_over(session, folio, kind, code)
+    check_amount_cap(property_of(session, folio), amount)
     lock_folio(session, folio, expected_version)
     return append_posting(
         session,

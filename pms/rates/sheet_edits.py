@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Rate, RatePlan, Role, RoomType
 from pms.hotel.properties import resolve_property, resolve_room_type
+from pms.hotel.property_settings import check_amount_cap
 from pms.inventory.nights import stay_nights
 from pms.kernel.audit import record
 from pms.kernel.desk import require_role
@@ -95,6 +96,7 @@ def set_rates(
         )
     if price < 0:
         raise InvalidInput("price", "a price cannot be negative")
+    check_amount_cap(prop, price, "price")
     if price == 0 and not complimentary:
         raise InvalidInput("price", "a price of 0 gives the rooms away: say it is complimentary")
     room_type = resolve_room_type(session, prop, room_type_code)
