@@ -32,7 +32,7 @@ def test_a_guest_who_has_left_takes_no_more_money_until_a_supervisor_reopens(
     ana(db_url, "folio", "split", stay, "Company")  # opened, never used
     ana(db_url, "folio", "post", stay, "FNB", "40")
     over = one_line_error(ana(db_url, "folio", "pay", stay, "--method", "cash", "--amount", "50"))
-    assert "balance is €40.00" in over and "--change" in over
+    assert "balance is €40.00" in over and "as change" in over
     paid = ana(db_url, "folio", "pay", stay, "--method", "cash", "--amount", "50", "--change")
     assert "Change to give back: €10.00" in paid.stdout
     left = ana(db_url, "checkout", stay)

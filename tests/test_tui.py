@@ -447,7 +447,7 @@ async def test_every_action_is_in_the_command_palette_by_name(hotel: Desk) -> No
             "All reservations",
             "Availability",
             "Rates: Rate calendar",  # typing "rates" finds it
-            "Read the dashboard again",
+            "Refresh: Read the dashboard again",
             "Quit",
         } <= names
         await pilot.press("f9")

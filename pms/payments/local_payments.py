@@ -53,11 +53,8 @@ def _settled_amount(
     owed = format_money(max(balance, 0), currency_of(session, folio))
     if over.change and gateway.name == CASH.name and balance > 0:
         return balance
-    how = "give the change (--change) or " if gateway.name == CASH.name else ""
-    raise InvalidInput(
-        "amount",
-        f"the folio's balance is {owed}: {how}take it as a deposit (--deposit)",
-    )
+    how = "give the difference back as change, or " if gateway.name == CASH.name else ""
+    raise InvalidInput("amount", f"the folio's balance is {owed}: {how}take it as a deposit")
 
 
 def _take_local(
