@@ -15,8 +15,10 @@ from textual.screen import ScreenResultType
 
 from pms.billing.folios import FolioView
 from pms.billing.ledger_views import StayFolios, stay_folios
+from pms.kernel.config import load_settings
 from pms.kernel.money import format_money
-from pms.payments.take import take_cash, take_terminal
+from pms.payments.gateways.stripe_gateway import gateway_from_settings
+from pms.payments.take import pay_by_card, take_cash, take_terminal
 from pms.stays.reservation_views import get_reservation
 from screens.desk_screen import DeskScreen
 from screens.messages import FoliosLoaded
@@ -82,6 +84,9 @@ class StayFoliosScreen(DeskScreen[ScreenResultType]):
     def _take_payment(self, payment: PaymentInput) -> None:
         if payment.method == "terminal":
             taken = take_terminal(self.desk, self.confirmation, payment.amount, payment.reference)
+        elif payment.method == "card":
+            gateway = gateway_from_settings(load_settings())
+            taken = pay_by_card(self.desk, self.confirmation, payment.amount, gateway)
         else:
             taken = take_cash(self.desk, self.confirmation, payment.amount)
         self.reload(f"took {format_money(taken.amount, taken.currency)} by {payment.method}")

@@ -15,7 +15,6 @@ from commands import Confirmation, JsonOption, open_for
 from commands.folio.params import Reason, stay_amount
 from commands.output import console, print_json
 from pms.billing.folios import folio_view
-from pms.kernel.config import Settings
 from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput
 from pms.kernel.money import format_money, to_minor
@@ -23,11 +22,8 @@ from pms.payments.gateways.stripe_gateway import gateway_from_settings
 from pms.payments.take import (
     Overpayment,
     PaymentView,
-    authorise_card,
-    capture,
-    increase_authorisation,
+    pay_by_card,
     payment_view,
-    payments_of,
     refund,
     take_cash,
     take_terminal,
@@ -84,34 +80,13 @@ def pay(
             desk, confirmation, minor, reference, idempotency_key=idempotency_key, over=over
         )
     else:
-        view = _card_payment(desk, settings, confirmation, minor, card, idempotency_key)
+        gateway = gateway_from_settings(settings)
+        view = pay_by_card(
+            desk, confirmation, minor, gateway, card, idempotency_key=idempotency_key
+        )
     _print_payment(desk, view, json_output, "Took")
     if minor > view.amount and not json_output:
         console().print(f"Change to give back: {format_money(minor - view.amount, view.currency)}")
-
-
-def _card_payment(
-    desk: Desk,
-    settings: Settings,
-    confirmation: str,
-    amount: int,
-    card: str | None,
-    key: str | None,
-) -> PaymentView:
-    """Capture `amount` from the stay's card hold; raise the hold first when it is too small,
-    or hold the card now when there is none."""
-    gateway = gateway_from_settings(settings)
-    payments = desk.read(payments_of, confirmation)
-    holds = [p for p in payments if p.gateway == "stripe" and p.state == "authorised"]
-    if holds:
-        hold = holds[-1]
-        if amount > hold.amount:
-            hold = increase_authorisation(desk, hold.id, amount, gateway, card)
-    elif card:
-        hold = authorise_card(desk, confirmation, amount, gateway, card, idempotency_key=key)
-    else:
-        hold = authorise_card(desk, confirmation, amount, gateway, idempotency_key=key)
-    return capture(desk, hold.id, amount, gateway)
 
 
 def refund_(

@@ -24,7 +24,7 @@ pms.payments.rows; the public names are re-exported here.
 
 from __future__ import annotations
 
-from pms.payments.capture import CAPTURE_UNCONFIRMED, capture
+from pms.payments.capture import CAPTURE_UNCONFIRMED, capture, pay_by_card
 from pms.payments.card_holds import (
     NOTHING_CHARGED,
     TEST_CARD,
@@ -64,6 +64,7 @@ __all__ = [
     "authorise_card",
     "capture",
     "increase_authorisation",
+    "pay_by_card",
     "payment_view",
     "payments_of",
     "pending_payments",
