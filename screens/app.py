@@ -112,6 +112,9 @@ class FrontDeskApp(App[None]):
             tooltip="Set-up: property, room types, rooms, features, rates, taxes",
         ),
         Binding("ctrl+o", "switch_property", "Property", show=False, tooltip="Switch property"),
+        Binding(
+            "w", "walk_in", "Walk-in", show=False, tooltip="Book a guest at the desk, check in"
+        ),
         # q quits on every screen as on the dashboard (ctrl+q too, Textual's own); a field
         # being typed in keeps its q.
         Binding("q", "quit", "Quit", show=False),
@@ -257,6 +260,18 @@ class FrontDeskApp(App[None]):
                 self.push_screen(ReservationDetailScreen(view.confirmation, view))
 
         self.push_screen(ReservationFormScreen(), _booked)
+
+    def action_walk_in(self) -> None:
+        """w: a guest standing at the desk, as one action: the booking form for tonight, then
+        the check-in picker for the stay just booked."""
+        if isinstance(self.screen, ReservationFormScreen | OffersScreen | ConfirmBookingScreen):
+            return
+
+        def _booked(view: ReservationView | None) -> None:
+            if view is not None:
+                self.push_screen(CheckInScreen(view.confirmation))
+
+        self.push_screen(ReservationFormScreen(walk_in=True), _booked)
 
     async def action_quit(self) -> None:
         """Quit, asking first when a form holds input that would be lost."""
