@@ -35,6 +35,7 @@ def test_names_of_every_script_and_the_usual_punctuation_pass() -> None:
     assert person_name("Seán O'Brien-Núñez") == ("Seán", "O'Brien-Núñez")
     assert person_name("García, Lucía") == ("Lucía", "García")
     assert person_name("山田 太郎") == ("山田", "太郎")
+    assert person_name("Mehr\u200cnaz Rahimi") == ("Mehr\u200cnaz", "Rahimi")  # a joiner
     assert person_name("John St. John Jr.") == ("John St. John", "Jr.")
 
 

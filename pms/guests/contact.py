@@ -18,7 +18,7 @@ from pms.kernel.validation import hidden_character, shown
 #: Longest first or last name (the columns hold 80 on SQLite and PostgreSQL alike).
 NAME_LENGTH = 80
 #: Punctuation a name may carry besides letters and spaces: O'Brien, Jean-Luc, St. John, Jr.
-_NAME_PUNCTUATION = frozenset("'’-.,()")
+_NAME_PUNCTUATION = frozenset("'’-.,()\u200c\u200d")  # and the joiners Persian, Hindi use
 _DATE_LIKE = re.compile(r"^[\d\s./-]+$")
 
 

@@ -36,6 +36,8 @@ MAX_COUNT = 999
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
 #: Characters that reorder or hide text on a terminal: bidi embeddings, overrides and isolates.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+#: Format characters that belong to how some scripts are written (Persian, Hindi): allowed.
+_JOINERS = frozenset("\u200c\u200d")
 
 
 def shown(text: object) -> str:
@@ -50,7 +52,7 @@ def hidden_character(text: str, *, multiline: bool = False) -> str | None:
     """The first control, format or bidi character of `text` (an escape sequence starts with
     one), or None; newlines and tabs are allowed in `multiline` text such as notes."""
     for char in text:
-        if multiline and char in "\n\t":
+        if (multiline and char in "\n\t") or char in _JOINERS:
             continue
         if char in _BIDI or unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
             return char
