@@ -44,6 +44,7 @@ def test_a_walk_in_to_a_named_room_needs_no_room_type(hotel: Desk, db_url: str) 
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the plan does not depend on it
 def test_the_demo_never_puts_two_parties_in_one_room(desk: Desk) -> None:
     desk.run(build_demo, rooms=30, seed=3)  # put two in room 209 before issue 12
 
