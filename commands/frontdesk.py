@@ -14,14 +14,15 @@ from rich.markup import escape
 
 from commands import Confirmation, JsonOption, PropertyOption, VersionOption, open_for
 from commands.output import Column, console, day, print_json, table_of
-from commands.stay_options import Adults, Children, Email, GuestName, Nights, Phone, RoomType
+from commands.stay_options import Adults, Children, Email, GuestName, Nights, Phone
 from pms.billing.invoice_views import InvoiceView
 from pms.frontdesk.check_in import CheckInView, check_in, walk_in
-from pms.frontdesk.check_out import CheckOutView, check_out
+from pms.frontdesk.check_out import CheckOutView, check_out, post_charges_due
 from pms.guests.lookup import GuestInput
 from pms.hotel.properties import BASE_PLAN
 from pms.kernel.config import Settings
 from pms.kernel.desk import Desk
+from pms.kernel.errors import InvalidTransition
 from pms.kernel.money import format_money, to_minor
 from pms.payments.gateways.stripe_gateway import gateway_from_settings
 from pms.payments.take import TEST_CARD, authorise_card, payments_of
@@ -49,6 +50,12 @@ WalkInDeparture = Annotated[
 ]
 WalkInPlan = Annotated[
     str, typer.Option("--rate-plan", metavar="PLAN", help="Rate plan to book on.")
+]
+WalkInRoomType = Annotated[
+    str,
+    typer.Option(
+        "--room-type", "-t", metavar="TYPE", help="Room type code, e.g. DBL; with --room, its own."
+    ),
 ]
 WalkInRoom = Annotated[
     str | None,
@@ -104,8 +111,8 @@ def checkin(
 def walkin(
     ctx: typer.Context,
     *,
-    room_type: RoomType,
     guest: GuestName,
+    room_type: WalkInRoomType = "",
     nights: Nights = None,
     departure: WalkInDeparture = None,
     adults: Adults = 1,
@@ -120,7 +127,8 @@ def walkin(
     property_code: PropertyOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Book a guest standing at the desk and check them in at once (arriving today)."""
+    """Book a guest standing at the desk and check them in at once (arriving today); with
+    --room the room type is the room's own."""
     if (departure is None) == (nights is None):
         raise typer.BadParameter("give --departure or --nights (one of them)")
     desk, settings = open_for(ctx)
@@ -154,7 +162,16 @@ def checkout(
     """Check an in-house guest out: every folio must be at zero; each becomes an invoice with
     the next number, and the room is left dirty."""
     desk = open_for(ctx)[0]
-    view = desk.run(check_out, confirmation, expected_version=version)
+    due = desk.run(post_charges_due, confirmation)  # kept, so the guest can pay it
+    try:
+        view = desk.run(check_out, confirmation, expected_version=version)
+    except InvalidTransition as refused:
+        if not due.amount:
+            raise
+        posted = format_money(due.amount, due.currency)
+        raise InvalidTransition(
+            f"room and tax not charged yet were posted ({posted}); {refused}"
+        ) from refused
     _print_check_out(view, json_output)
 
 

@@ -67,10 +67,14 @@ def availability(
     """Rooms left to sell per room type and night: available / rooms to sell."""
     desk = desk_for(ctx)
     hotel = desk.read(property_view, property_code)
-    first = parse_date(start, hotel.business_date, field="from") if start else hotel.business_date
+    first = (
+        parse_date(start, hotel.business_date, field="from")
+        if start is not None
+        else hotel.business_date
+    )
     last = (
         parse_date(end, hotel.business_date, field="to")
-        if end
+        if end is not None
         else first + dt.timedelta(days=DEFAULT_NIGHTS)
     )
     grid = desk.read(availability_grid, hotel.code, first, last)
@@ -79,10 +83,13 @@ def availability(
         return
     out = console()
     last_night = last - dt.timedelta(days=1)
-    out.print(f"[bold]{hotel.code}[/] rooms left / rooms to sell, {day(first)} – {day(last_night)}")
+    out.print(
+        f"[bold]{hotel.code}[/] rooms left to sell / capacity, {day(first)} – {day(last_night)}"
+        " (left = capacity − sold + the type's overbooking allowance, shown +N)"
+    )
     nights = [count.night for count in grid[0].nights] if grid else []
     columns: list[Column[RoomTypeAvailability]] = [
-        Column("type", lambda room_type: room_type.code, no_wrap=True),
+        Column("type", _type_label, no_wrap=True),
         *(_night_column(night, index) for index, night in enumerate(nights)),
     ]
     out.print(table_of(grid, columns))
@@ -111,7 +118,14 @@ def _night_column(night: dt.date, index: int) -> Column[RoomTypeAvailability]:
     return Column(night_heading(night), cell, justify="right", no_wrap=True)
 
 
+def _type_label(room_type: RoomTypeAvailability) -> str:
+    allowance = room_type.nights[0].allowance if room_type.nights else 0
+    return f"{room_type.code} +{allowance}" if allowance else room_type.code
+
+
 def _cell(count: NightCount) -> Text:
-    """`available/capacity`, red when nothing is left to sell, yellow when one room is."""
+    """`available/capacity`, red when nothing is left to sell, yellow when one room is or the
+    allowance is in use (marked *)."""
     style = "red" if count.available <= 0 else "yellow" if count.available == 1 else ""
-    return Text(f"{count.available}/{count.capacity}", style=style)
+    mark = "*" if count.free < 0 else ""
+    return Text(f"{count.available}{mark}/{count.capacity}", style="yellow" if mark else style)

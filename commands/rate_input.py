@@ -51,10 +51,14 @@ def nights_between(
     hotel: PropertyView, start: str | None, end: str | None, nights: int = DEFAULT_NIGHTS
 ) -> tuple[dt.date, dt.date]:
     """First and last night (both included) as typed; by default from the business date on."""
-    first = parse_date(start, hotel.business_date, field="from") if start else hotel.business_date
+    first = (
+        parse_date(start, hotel.business_date, field="from")
+        if start is not None
+        else hotel.business_date
+    )
     last = (
         parse_date(end, hotel.business_date, field="to")
-        if end
+        if end is not None
         else first + dt.timedelta(days=nights - 1)
     )
     if last < first:

@@ -150,7 +150,7 @@ def _points(percent: str | None, field: str) -> int | None:
 
 def _on_sale(hotel: PropertyView, text: str | None, field: str) -> dt.date | None:
     """A business date of the sale window as typed; None when it was left out."""
-    return parse_date(text, hotel.business_date, field=field) if text else None
+    return parse_date(text, hotel.business_date, field=field) if text is not None else None
 
 
 @plan_app.command("list")

@@ -71,6 +71,9 @@ def set_(
     end: Last,
     price: Annotated[str, typer.Option(metavar="AMOUNT", help="Price a night, e.g. 129.50.")],
     days: Days = None,
+    complimentary: Annotated[
+        bool, typer.Option("--complimentary", help="A price of 0 is meant: the rooms are free.")
+    ] = False,
     property_code: PropertyOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -80,7 +83,10 @@ def set_(
     first, last = nights_between(hotel, start, end)
     amount = to_minor(price, hotel.currency, field="price")
     names = weekdays(days)
-    count = desk.run(set_rates, hotel.code, plan, room_type, first, last, amount, names)
+    count = desk.run(
+        set_rates, hotel.code, plan, room_type, first, last, amount, names,
+        complimentary=complimentary,
+    )  # fmt: skip
     if json_output:
         print_json(
             {"property": hotel.code, "rate_plan": plan.upper(), "room_type": room_type.upper(),

@@ -170,7 +170,7 @@ def list_(
     hotel = desk.read(property_view, property_code)
 
     def on(text: str | None, field: str) -> dt.date | None:
-        return parse_date(text, hotel.business_date, field=field) if text else None
+        return parse_date(text, hotel.business_date, field=field) if text is not None else None
 
     stays = desk.read(
         list_reservations,

@@ -4,6 +4,10 @@ The app only holds what every screen shares — the desk, the property, the head
 function keys that lead to the main areas, and the handlers that open a screen when another
 asks for it (`screens.messages`): the app is the one module that knows every screen, so the
 screens never import one another. Each screen is in its own module.
+
+The main areas are Textual modes, side by side like tabs: F4–F9 and F11 switch to an area's
+own stack of screens (the desk's half-filled form stays where it was), so nothing piles up;
+leaving an area (`escape` on its first screen) goes back to the desk.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.screen import Screen
@@ -65,15 +70,20 @@ from screens.room_rack import RoomRackScreen
 from screens.search import SearchScreen
 from screens.setup_area import SetupScreen
 
-#: The main areas: going from one to another replaces it rather than stacking it.
-AREAS = (
-    ReservationListScreen,
-    AvailabilityScreen,
-    RateCalendarScreen,
-    RoomRackScreen,
-    HousekeepingScreen,
-    SetupScreen,
-)
+#: The desk's own mode: the dashboard and whatever the clerk opened from it.
+DESK = "desk"
+#: The main areas, each a mode with its own stack, by the name its key switches to.
+AREA_MODES: dict[str, Callable[[], Screen]] = {
+    "arrivals": lambda: ReservationListScreen("arrivals"),
+    "in_house": lambda: ReservationListScreen("in_house"),
+    "departures": lambda: ReservationListScreen("departures"),
+    "all": lambda: ReservationListScreen("all"),
+    "availability": AvailabilityScreen,
+    "rates": RateCalendarScreen,
+    "rack": RoomRackScreen,
+    "housekeeping": HousekeepingScreen,
+    "setup": SetupScreen,
+}
 
 #: Seconds between checks that the database still answers (and the business date is current).
 HEARTBEAT_SECONDS = 20.0
@@ -86,10 +96,10 @@ class FrontDeskApp(ShiftApp):
     LIVE_SCREENS = (DashboardScreen, ReservationListScreen)
 
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "dialogs.tcss"]
-    # The dashboard is the bottom of the one mode's stack (a mode, unlike get_default_screen,
-    # loads the screen's own stylesheet).
-    MODES: ClassVar[dict[str, Callable[[], Screen]]] = {"desk": DashboardScreen}
-    DEFAULT_MODE = "desk"
+    # The dashboard is the bottom of the desk's stack (a mode, unlike get_default_screen,
+    # loads the screen's own stylesheet); every main area is a mode beside it.
+    MODES: ClassVar[dict[str, Callable[[], Screen]]] = {DESK: DashboardScreen, **AREA_MODES}
+    DEFAULT_MODE = DESK
     TITLE = "Front desk"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "new_reservation", "New", key_display="F2", tooltip="New reservation"),
@@ -125,6 +135,12 @@ class FrontDeskApp(ShiftApp):
             show=False,
             tooltip="Reports: flash, forecast and revenue",
         ),
+        Binding(
+            "w", "walk_in", "Walk-in", show=False, tooltip="Book a guest at the desk, check in"
+        ),
+        # q quits on every screen as on the dashboard (ctrl+q too, Textual's own); a field
+        # being typed in keeps its q.
+        Binding("q", "quit", "Quit", show=False),
         # Not in the footer (80 columns hold only so much); in the command palette by name.
         Binding("ctrl+l", "open_list('all')", "All reservations", show=False),
         # Shift+F9 beside the rates; most terminals report it as F21.
@@ -190,48 +206,48 @@ class FrontDeskApp(ShiftApp):
             self._last_problem = str(error)
             self.notify(str(error), severity="error", timeout=8)
 
-    def open_area(self, screen: Screen) -> None:
-        """Go to a main area. From another area it replaces it (areas sit side by side, so
-        `escape` still goes back to where the clerk came from); from anywhere else it opens on
-        top, so a half-filled form is still there after a look at availability."""
-        if isinstance(self.screen, AREAS):
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
+    def open_area(self, mode: str) -> None:
+        """Go to a main area, like a tab: its own stack as the clerk left it; asked for again
+        from inside it, its first screen."""
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+            return
+        while len(self.screen_stack) > 1:
+            super().pop_screen()
+
+    def pop_screen(self) -> AwaitComplete:
+        """Close the current screen; closing an area's first screen goes back to the desk
+        (an area is a mode beside it, not a screen on top of it)."""
+        if self.current_mode != DESK and len(self.screen_stack) <= 1:
+            return AwaitComplete(self.switch_mode(DESK))
+        return super().pop_screen()
 
     def action_open_list(self, kind: ListKind) -> None:
         """F4 arrivals, F5 in-house, F6 departures, ctrl+l everything."""
-        current = self.screen
-        if isinstance(current, ReservationListScreen) and current.kind == kind:
-            return
-        self.open_area(ReservationListScreen(kind))
+        self.open_area(kind)
 
     def action_availability(self) -> None:
         """Shift+F9: rooms left per room type for the next 14 nights."""
-        if not isinstance(self.screen, AvailabilityScreen):
-            self.open_area(AvailabilityScreen())
+        self.open_area("availability")
 
     def action_rates(self) -> None:
         """F9: the rate calendar (prices, rooms left, restrictions; managers edit it)."""
-        if not isinstance(self.screen, RateCalendarScreen):
-            self.open_area(RateCalendarScreen())
+        self.open_area("rates")
 
     def action_rack(self) -> None:
         """F7: the room rack (rooms × nights, stays as bars; assign, move, extend)."""
-        if not isinstance(self.screen, RoomRackScreen):
-            self.open_area(RoomRackScreen())
+        self.open_area("rack")
 
     def action_housekeeping(self) -> None:
         """F8: the housekeeping board (rooms by floor and status, changed in a keystroke)."""
-        if not isinstance(self.screen, HousekeepingScreen):
-            self.open_area(HousekeepingScreen())
+        self.open_area("housekeeping")
 
     def action_setup(self) -> None:
         """F11: set-up of the property (managers and administrators)."""
         if not self.desk.actor.can(Role.MANAGER):
             self.notify("Set-up is for managers and administrators.", severity="warning")
-        elif not isinstance(self.screen, SetupScreen):
-            self.open_area(SetupScreen())
+        else:
+            self.open_area("setup")
 
     def action_end_of_day(self) -> None:
         """ctrl+e: the night audit's pre-checks, its run and the flash."""
@@ -259,8 +275,12 @@ class FrontDeskApp(ShiftApp):
         if not code or code == self.property_code:
             return
         self.property_code = code
+        self.switch_mode(DESK)
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        for mode, make in AREA_MODES.items():  # areas open afresh, on the new property
+            self.remove_mode(mode)
+            self.add_mode(mode, make)
         self.check_database()
         self.call_later(self.run_action, "screen.refresh")
 
@@ -284,10 +304,25 @@ class FrontDeskApp(ShiftApp):
 
         self.push_screen(ReservationFormScreen(), _booked)
 
+    def action_walk_in(self) -> None:
+        """w: a guest standing at the desk, as one action: the booking form for tonight, then
+        the check-in picker for the stay just booked."""
+        if isinstance(self.screen, ReservationFormScreen | OffersScreen | ConfirmBookingScreen):
+            return
+
+        def _booked(view: ReservationView | None) -> None:
+            if view is not None:
+                self.push_screen(CheckInScreen(view.confirmation))
+
+        self.push_screen(ReservationFormScreen(walk_in=True), _booked)
+
     async def action_quit(self) -> None:
         """Quit, asking first when a form holds input that would be lost."""
+        # Every mode's stack: a form left on the desk counts while the clerk is in the rack.
         unsaved = any(
-            isinstance(s, ReservationFormScreen) and s.has_input for s in self.screen_stack
+            isinstance(s, ReservationFormScreen) and s.has_input
+            for stack in self._screen_stacks.values()
+            for s in stack
         )
         if not unsaved:
             self.exit()

@@ -27,7 +27,7 @@ from screens.messages import AvailabilityLoaded, PropertyLoaded
 #: Nights shown at once: two weeks fit 80 columns.
 NIGHTS = 14
 
-LEGEND = "rooms left (capacity − sold) · 0+ overbooking allowance only · -1! overbooked"
+LEGEND = "rooms left to sell (capacity − sold + allowance) · 2* allowance in use · -1! oversold"
 DAY = Binding.Group("Day")
 WEEK = Binding.Group("Week")
 
@@ -78,8 +78,8 @@ class AvailabilityTable(DataTable[Text]):
         left = night.available
         if left < 0:
             text, kind = f"{left}!", "over"
-        elif left == 0 and night.sold < night.capacity + night.allowance:
-            text, kind = "0+", "allowance"
+        elif night.free < 0 or (night.free == 0 and night.allowance and left):
+            text, kind = f"{left}*", "allowance"
         elif left == 0:
             text, kind = "0", "full"
         else:

@@ -36,10 +36,19 @@ from screens.messages import CheckedIn, GuaranteeRead, RoomsSuggested
 from screens.status_marks import HOUSEKEEPING_DOTS, UNKNOWN_DOT
 
 
+def _not_givable(room: RoomSuggestion) -> str:
+    """Why the room cannot be given now, or "" when it can."""
+    if not room.vacant:
+        return "its guest has not checked out yet"
+    if room.out_of_service:
+        return f"out of service ({room.out_of_service})"
+    return ""
+
+
 def room_line(room: RoomSuggestion) -> Content:
     """One room of the picker: number, floor, housekeeping dot, what else a clerk weighs."""
     state = Content.from_markup(HOUSEKEEPING_DOTS.get(room.housekeeping, UNKNOWN_DOT))
-    notes = []
+    notes = ["assigned"] if room.assigned else []
     if not room.vacant:
         notes.append("guest still in (due out)")
     if room.out_of_service:
@@ -142,7 +151,8 @@ class CheckInScreen(CardGuaranteeScreen):
         self.rooms = [r for r in message.rooms if self.supervisor or r.housekeeping != "dirty"]
         picker.clear_options()
         picker.add_options(
-            Option(room_line(r), id=r.number, disabled=bool(r.out_of_service) or not r.vacant)
+            # Not disabled: enter on a room that cannot be given says why (`_picked`).
+            Option(room_line(r), id=r.number)
             for r in self.rooms
         )
         title = f"Check in {message.guest_name} · {message.confirmation} · {message.room_type}"
@@ -164,6 +174,10 @@ class CheckInScreen(CardGuaranteeScreen):
         number = event.option.id
         room = next((r for r in self.rooms if r.number == number), None)
         if room is None or self.busy:
+            return
+        if why := _not_givable(room):
+            self.note = f"room {room.number} cannot be given now: {why}"
+            self._show_note()
             return
         if room.housekeeping != "dirty":
             self._give(room.number, allow_dirty=False)

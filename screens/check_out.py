@@ -1,9 +1,10 @@
 """Check-out: the stay's folios and what is owed, a payment if needed, then one key to let the
 guest go; the invoices issued stand on the screen with their numbers and text.
 
-The service closes every used folio into an invoice and refuses while any balance is not zero,
-so the screen offers `o` only when everything is settled and the refusal, if another desk posted
-meanwhile, is its sentence.
+Opening it posts the room and tax no audit has charged yet (`post_charges_due`), so the
+balance shown is what the guest owes. The service closes every folio (used ones into invoices)
+and refuses while any balance is not zero, so the screen offers `o` only when everything is
+settled and the refusal, if another desk posted meanwhile, is its sentence.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from pms.billing.invoices import render_invoice_text
-from pms.frontdesk.check_out import CheckOutView, check_out
+from pms.frontdesk.check_out import CheckOutView, check_out, post_charges_due
 from pms.kernel.money import format_money
 from screens.folio_base import StayFoliosScreen
 from screens.header import DeskHeader
@@ -57,7 +58,7 @@ class CheckOutScreen(StayFoliosScreen[CheckOutView | None]):
     def on_mount(self) -> None:
         self.query_one("#check-out-folios", DataTable).add_columns("Folio", "Status", "Balance")
         self.query_one("#check-out-folios").loading = True
-        self._read()
+        self._begin()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("pay", "check_out", "folio") and (self.done or self.status != "checked_in"):
@@ -81,6 +82,14 @@ class CheckOutScreen(StayFoliosScreen[CheckOutView | None]):
         self.busy = True
         self.refresh_bindings()
         self._check_out()
+
+    @work(thread=True, exclusive=True, group="check-out", exit_on_error=False)
+    def _begin(self) -> None:
+        """The check-out starts by posting the room and tax no audit has charged yet (a day
+        use, a night before the audit ran), so what the guest pays is what the invoice shows."""
+        due = self.desk.run(post_charges_due, self.confirmation)
+        posted = format_money(due.amount, due.currency) if due.amount else ""
+        self.reload(f"room and tax not charged yet posted: {posted}" if posted else "")
 
     @work(thread=True, exclusive=True, group="check-out", exit_on_error=False)
     def _read(self) -> None:
@@ -130,12 +139,13 @@ class CheckOutScreen(StayFoliosScreen[CheckOutView | None]):
     def _checked_out(self, message: CheckedOut) -> None:
         view = message.view
         self.done, self.busy = view, False
-        numbers = ", ".join(i.number_text for i in view.invoices) or "no invoice (nothing posted)"
+        numbers = ", ".join(i.number_text for i in view.invoices)
+        invoiced = f"invoice {numbers}" if numbers else "nothing to invoice"
         room = f" · room {view.room} to clean" if view.room else ""
-        line = f"{view.reservation.guest_name} checked out · invoice {numbers}{room}"
+        line = f"{view.reservation.guest_name} checked out · {invoiced}{room}"
         self.query_one("#check-out-balance", Static).update(Text(line, style="bold"))
         self.query_one("#invoice-text", Static).update(Text("\n\n".join(message.invoice_texts)))
-        self.notify(f"{view.reservation.guest_name} checked out · invoice {numbers}")
+        self.notify(f"{view.reservation.guest_name} checked out · {invoiced}")
         self.refresh_bindings()
 
     @on(Worker.StateChanged)

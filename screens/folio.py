@@ -37,6 +37,7 @@ from pms.billing.folios import (
 )
 from pms.billing.invoice_views import invoice_of_folio
 from pms.billing.invoices import render_invoice_text
+from pms.kernel.desk import Role
 from pms.kernel.errors import InvalidInput
 from pms.kernel.money import format_money
 from pms.loyalty.redemption import redeem_points, return_points
@@ -81,6 +82,7 @@ class FolioScreen(StayFoliosScreen[None]):
         Binding("s", "split", "Split", tooltip="Show the folios side by side"),
         Binding("n", "new_folio", "New folio", show=False, tooltip="Open another folio"),
         Binding("i", "invoice", "Invoice", tooltip="Show the closed folio's invoice"),
+        Binding("R", "refund", "Refund", show=False, tooltip="Refund the highlighted payment"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Read the folios again"),
     ]
     WORKERS = "folio"
@@ -129,6 +131,8 @@ class FolioScreen(StayFoliosScreen[None]):
             return None
         if action == "invoice":
             return (folio is not None and folio.invoice_number is not None) or None
+        if action == "refund":  # a supervisor's; the services check it again
+            return self.desk.actor.can(Role.SUPERVISOR) or None
         return True
 
     # --- reading and showing ---------------------------------------------------------------
@@ -269,6 +273,22 @@ class FolioScreen(StayFoliosScreen[None]):
         else:
             choices = [(str(f.id), f"{f.name} {f.balance_text}") for f in targets]
             self.app.push_screen(ChoiceDialog("Move the posting to which folio?", choices), _to)
+
+    def action_refund(self) -> None:
+        """Ask why, then give the highlighted payment back in full."""
+        posting = self.table.posting if self.table else None
+        if posting is None or posting.payment_id is None or posting.amount >= 0:
+            self.notify("highlight a payment to refund it", severity="warning")
+            return
+        payment_id, amount = posting.payment_id, -posting.amount
+
+        def _why(reason: str | None) -> None:
+            if reason:
+                self.refund_payment(payment_id, amount, reason)
+
+        question = f"Refund {format_money(amount, self.currency)} of {posting.description}?"
+        prompt = TextPrompt(question, "reason (e.g. paid twice)", "a reason is needed")
+        self.app.push_screen(prompt, _why)
 
     def action_redeem(self, points: str = "", problem: str = "") -> None:
         """Ask how many points, then pay that much of the guest folio with them."""

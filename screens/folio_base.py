@@ -15,8 +15,11 @@ from textual.screen import ScreenResultType
 
 from pms.billing.folios import FolioView
 from pms.billing.ledger_views import StayFolios, stay_folios
+from pms.kernel.config import load_settings
+from pms.kernel.errors import ConfigError
 from pms.kernel.money import format_money
-from pms.payments.take import take_cash, take_terminal
+from pms.payments.gateways.stripe_gateway import gateway_from_settings
+from pms.payments.take import pay_by_card, refund, take_cash, take_terminal
 from pms.stays.reservation_views import get_reservation
 from screens.desk_screen import DeskScreen
 from screens.messages import FoliosLoaded
@@ -79,9 +82,31 @@ class StayFoliosScreen(DeskScreen[ScreenResultType]):
             exit_on_error=False,
         )
 
+    def refund_payment(self, payment_id: int, amount: int, reason: str) -> None:
+        """Give a payment back (supervisors; the services check the role), in a worker."""
+        self.run_worker(
+            partial(self._give_back_payment, payment_id, amount, reason),
+            name="_refund",
+            group=self.WORKERS,
+            exclusive=True,
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _give_back_payment(self, payment_id: int, amount: int, reason: str) -> None:
+        try:
+            gateway = gateway_from_settings(load_settings())
+        except ConfigError:  # no card processor set up: cash and terminal refunds need none
+            gateway = None
+        done = refund(self.desk, payment_id, amount, reason, gateway)
+        self.reload(f"refunded {format_money(amount, done.currency)}")
+
     def _take_payment(self, payment: PaymentInput) -> None:
         if payment.method == "terminal":
             taken = take_terminal(self.desk, self.confirmation, payment.amount, payment.reference)
+        elif payment.method == "card":
+            gateway = gateway_from_settings(load_settings())
+            taken = pay_by_card(self.desk, self.confirmation, payment.amount, gateway)
         else:
             taken = take_cash(self.desk, self.confirmation, payment.amount)
         self.reload(f"took {format_money(taken.amount, taken.currency)} by {payment.method}")

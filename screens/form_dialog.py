@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import ClassVar, Generic, TypeVar
 
+from textual import on
 from textual.binding import Binding, BindingType
+from textual.events import Mount
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 T = TypeVar("T")
 
@@ -18,6 +20,15 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
     """A question with a few fields: `escape` answers None, a problem line shows what is wrong."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    @on(Mount)
+    def _label_fields(self) -> None:
+        """Put each field's name above it: a placeholder alone is gone once the field holds
+        something, and the clerk must still see what the field is for."""
+        for field in self.query(Input):
+            if field.placeholder and field.parent is not None:
+                label = Label(str(field.placeholder), classes="field-label")
+                field.parent.mount(label, before=field)
 
     def action_close(self) -> None:
         """Answer nothing."""

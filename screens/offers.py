@@ -154,7 +154,7 @@ class OffersScreen(DeskScreen[ReservationView | None]):
             ]
         else:
             figures = [right("—"), right("—"), right("—")]
-        left = str(offer.rooms_left) if offer.rooms_left or offer.closed else "0+"
+        left = str(offer.rooms_left)
         terms = Text(f"✗ {offer.closed}" if offer.closed else offer.policy, style=style)
         terms.truncate(self._terms_width(), overflow="ellipsis")
         return [

@@ -26,7 +26,7 @@ def binding_commands(
     }
     for active in screen.active_bindings.values():
         node, binding = active.node, active.binding
-        name = binding.tooltip or binding.description
+        name = _name(binding)
         if not active.enabled or binding.action not in ours.get(node, ()) or name in named:
             continue
         named.add(name)
@@ -35,3 +35,12 @@ def binding_commands(
             f"{app.get_key_display(binding)} — {name}",
             partial(node.run_action, binding.action),
         )
+
+
+def _name(binding: Binding) -> str:
+    """What the palette calls a key's action: its short name and its tooltip together
+    ("Rates: Rate calendar"), so typing either finds it."""
+    short, long = binding.description, binding.tooltip
+    if short and long and short.lower() not in long.lower():
+        return f"{short}: {long}"
+    return long or short

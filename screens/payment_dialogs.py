@@ -26,7 +26,11 @@ from screens.form_dialog import FormDialog
 CARD_TOKEN = re.compile(r"pm_[A-Za-z0-9_]+")
 
 #: How a payment can be taken at the desk, as the Select lists them: (label, value).
-PAYMENT_METHODS: list[tuple[str, str]] = [("Cash", "cash"), ("Card terminal", "terminal")]
+PAYMENT_METHODS: list[tuple[str, str]] = [
+    ("Cash", "cash"),
+    ("Card terminal", "terminal"),
+    ("Card on file (captures the hold)", "card"),
+]
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,8 @@ class PaymentDialog(FormDialog[PaymentInput]):
         method = str(self.query_one("#method", Select).value)
         try:
             amount = to_minor(self.value("amount"), self.currency)
-        except InvalidInput:
-            self.problem("type the amount as money, e.g. 120.00", "amount")
+        except InvalidInput as error:
+            self.problem(str(error), "amount")
             return
         if amount <= 0:
             self.problem("a payment is a positive amount", "amount")

@@ -121,7 +121,14 @@ class RackGrid(DateGrid):
     # Drawing -----------------------------------------------------------------------------------
 
     def header_title(self) -> str:
-        return f"{self.start:%b %Y}" if self.start else ""
+        """The month of the window, or both when it spans two (`Dec–Jan 2027`, which fits the
+        narrowest gutter)."""
+        if not self.start:
+            return ""
+        last = self.start + dt.timedelta(days=max(self.days - 1, 0))
+        if (last.year, last.month) == (self.start.year, self.start.month):
+            return f"{self.start:%b %Y}"
+        return f"{self.start:%b}–{last:%b %Y}"
 
     def night_label(self, night: dt.date) -> str:
         return f"{night:%a %d}".ljust(STEP)

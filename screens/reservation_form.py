@@ -61,9 +61,10 @@ class ReservationFormScreen(StayFieldsScreen):
         Binding("escape", "leave", "Cancel", tooltip="Leave the form"),
     ]
 
-    def __init__(self, view: ReservationView | None = None) -> None:
+    def __init__(self, view: ReservationView | None = None, *, walk_in: bool = False) -> None:
         super().__init__()
         self.view = view
+        self.walk_in = walk_in  # a guest at the desk: arriving today, one night to start with
         self.fields = MODIFY_FIELDS if view else NEW_FIELDS
         self.draft = BookingDraft(idempotency_key=uuid.uuid4().hex)
         self.business_date: dt.date | None = None
@@ -97,7 +98,10 @@ class ReservationFormScreen(StayFieldsScreen):
     def _initial_values(self) -> dict[str, str]:
         view = self.view
         if view is None:
-            return {f: {"adults": "1", "children": "0"}.get(f, "") for f in self.fields}
+            start = {"adults": "1", "children": "0"}
+            if self.walk_in:
+                start |= {"arrival": "today", "nights": "1"}
+            return {f: start.get(f, "") for f in self.fields}
         return {
             "arrival": view.arrival.isoformat(),
             "departure": view.departure.isoformat(),

@@ -136,12 +136,17 @@ def test_availability_shows_two_weeks_from_the_business_date(hotel: Desk, db_url
     grid = data(pms(db_url, "availability", "--json"))
     double = next(rt for rt in grid if rt["code"] == "DBL")
     assert [n["night"] for n in double["nights"]][::13] == ["2026-12-01", "2026-12-14"]
-    assert [n["available"] for n in double["nights"][:5]] == [3, 3, 2, 2, 3]
+    # What still sells: 3 rooms and the overbooking allowance of 1, less what is sold.
+    assert [n["available"] for n in double["nights"][:5]] == [4, 4, 3, 3, 4]
+    assert [(n["capacity"], n["sold"], n["allowance"]) for n in double["nights"][2:3]] == [
+        (3, 1, 1)
+    ]
 
     shown = pms(db_url, "availability", "--from", "+2", "--to", "fri")
     assert shown.exit_code == 0, shown.output
     assert "Thu 2026-12-03 – Thu 2026-12-03" in shown.stdout
-    assert "2/3" in shown.stdout and "1/1" in shown.stdout  # DBL one sold; the suite free
+    assert "3/3" in shown.stdout and "1/1" in shown.stdout  # DBL one sold; the suite free
+    assert "DBL +1" in shown.stdout
 
 
 def test_an_admin_adds_a_clerk_whose_password_is_asked_twice(hotel: Desk, db_url: str) -> None:

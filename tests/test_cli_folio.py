@@ -101,7 +101,9 @@ def test_split_folios_transfers_and_the_city_ledger(hotel: Desk, db_url: str) ->
     accounts = data(pms(db_url, "folio", "accounts", "--json"))
     assert [(a["name"], a["balance"]) for a in accounts] == [("Acme Ltd", 2300)]
 
-    pms(db_url, "folio", "pay", confirmation, "--method", "cash", "--amount", "100")  # day use
+    # She leaves on the day she came: the check-out posts the day use first and asks for it.
+    assert "(€100.00)" in one_line_error(pms(db_url, "checkout", confirmation))
+    pms(db_url, "folio", "pay", confirmation, "--method", "cash", "--amount", "100")
     left = data(pms(db_url, "checkout", confirmation, "--json"))
     assert [(i["folio_name"], i["number"], i["total"]) for i in left["invoices"]] == [
         ("Guest", 1, 10000), ("Company", 2, 2300),

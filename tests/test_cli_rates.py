@@ -145,7 +145,7 @@ def test_a_quote_reads_cheapest_first_with_taxes_terms_and_rooms_left(
     assert [row.split("│")[2].strip() for row in rows] == ["NRF", "CORP", "BAR"]
     # BAR doubles: 120 + 150 + 150 = 420 €, VAT 25.20 € on top, city tax 12 €.
     bar = rows[-1]
-    assert "avg €140.00" in bar and "+€37.20" in bar and "€457.20" in bar and bar.endswith("3 │")
+    assert "avg €140.00" in bar and "+€37.20" in bar and "€457.20" in bar and bar.endswith("4 │")
     assert "Non-refundable: non-refundable" in out
     assert "Corporate: free cancellation until 24 h before arrival, then the first night" in out
 
@@ -219,9 +219,14 @@ def test_dynamic_rules_extras_and_inclusive_taxes_move_new_quotes(sheet: Desk, d
         )
         return next(o for o in offers if o.room_type == "DBL")
 
-    added = data(maria(db_url, "pricing-rule", "add", "--threshold", "0", "--adjust", "12.5",
+    sheet.run(book, BookingRequest(arrival=d(3), nights=1, room_type="DBL",
+                                   guest=GuestInput("Ada Busy")))  # fmt: skip
+    assert "between 1 and 200" in one_line_error(
+        maria(db_url, "pricing-rule", "add", "--threshold", "0", "--adjust", "12.5")
+    )
+    added = data(maria(db_url, "pricing-rule", "add", "--threshold", "1", "--adjust", "12.5",
                        "--ceiling", "130", "-t", "DBL", "--json"))  # fmt: skip
-    assert (added["threshold_pct"], added["adjust_bp"], added["ceiling"]) == (0, 1250, 13000)
+    assert (added["threshold_pct"], added["adjust_bp"], added["ceiling"]) == (1, 1250, 13000)
     listed = maria(db_url, "pricing-rule", "list")
     assert "#" in listed.stdout and "+12.5 %" in listed.stdout and "€130.00" in listed.stdout
     assert bar_double().nights[0].room == 13000  # 120 € + 12.5 % = 135 €, held at the ceiling

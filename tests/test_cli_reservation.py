@@ -44,7 +44,8 @@ def book_garcia(desk: Desk, **overrides: Any) -> str:
 def test_a_clerk_books_a_stay_and_reads_it_back(hotel: Desk, db_url: str) -> None:
     booked = pms(db_url, "--user", "ana", "reservation", "create",
                  "--arrival", "2026-12-03", "--departure", "2026-12-05", "--room-type", "dbl",
-                 "--guest", "Lucía García", "--email", "lucia@example.com", "--phone", "+351 912",
+                 "--guest", "Lucía García", "--email", "lucia@example.com",
+                 "--phone", "+351 912 345 678",
                  "--adults", "2", "--children", "1")  # fmt: skip
 
     assert booked.exit_code == 0, booked.output

@@ -94,7 +94,8 @@ def test_a_hotel_built_from_nothing_by_commands_equals_its_hotel_toml_and_books(
     until = (arrival + dt.timedelta(days=3)).isoformat()
     grid = data(pms(db_url, "availability", "--from", arrival.isoformat(), "--to", until, "--json"))
     counts = {t["code"]: [(n["available"], n["capacity"]) for n in t["nights"]] for t in grid}
-    assert counts == {"DBL": [(12, 12)] * 3, "SUI": [(1, 2), (1, 2), (2, 2)], "TWN": [(8, 8)] * 3}
+    # DBL may overbook by one (hotel.toml), so 13 of its 12 rooms still sell.
+    assert counts == {"DBL": [(13, 12)] * 3, "SUI": [(1, 2), (1, 2), (2, 2)], "TWN": [(8, 8)] * 3}
 
 
 def test_a_bad_hotel_file_names_every_problem_and_builds_nothing(

@@ -23,7 +23,7 @@ from pms.billing.folios import post_charge, reverse_posting
 from pms.frontdesk.check_in import check_in
 from pms.guests.lookup import GuestInput
 from pms.kernel.desk import Desk
-from pms.payments.local_payments import take_cash
+from pms.payments.local_payments import Overpayment, take_cash
 from pms.rates.sheet_edits import RestrictionChange, restrict, set_rates
 from pms.reservations.booking import BookingRequest, book
 
@@ -50,7 +50,7 @@ def _a_month_of_the_hotel(desk: Desk) -> None:
     desk.run(check_in, in_house, "201")
     minibar = desk.run(post_charge, in_house, "MINIBAR", 1250)
     desk.run(reverse_posting, minibar.id, "not taken")
-    take_cash(desk, in_house, 5000)
+    take_cash(desk, in_house, 5000, over=Overpayment(deposit=True))  # paid ahead
 
 
 def test_the_journal_of_postings_goes_out_by_business_date(hotel: Desk) -> None:
@@ -65,8 +65,8 @@ def test_the_journal_of_postings_goes_out_by_business_date(hotel: Desk) -> None:
     assert {p["business_date"] for p in journal} == {"2026-12-01"}
     invoices = pms(hotel, "export", "invoices", "--format", "json")
     assert json.loads(invoices.stdout) == []
-    made_since = json.loads(pms(hotel, "export", "guests", "--from", "2000-01-01", "--json").stdout)
-    made_before = json.loads(pms(hotel, "export", "guests", "--to", "2000-01-01", "--json").stdout)
+    made_since = json.loads(pms(hotel, "export", "guests", "--from", "2010-01-01", "--json").stdout)
+    made_before = json.loads(pms(hotel, "export", "guests", "--to", "2010-01-01", "--json").stdout)
     assert (len(made_since), made_before) == (4, [])
     payments = json.loads(pms(hotel, "export", "payments", "--json").stdout)
     assert [(p["gateway"], p["amount"], p["currency"]) for p in payments] == [

@@ -32,6 +32,7 @@ from pms.payments.gateways.interface import (
 from pms.payments.gateways.stripe_gateway import StripeGateway, gateway_from_settings
 from pms.payments.take import (
     NOTHING_CHARGED,
+    Overpayment,
     authorise_card,
     capture,
     increase_authorisation,
@@ -46,6 +47,9 @@ from pms.payments.take import (
 )
 from pms.reservations.booking import BookingRequest, book
 from pms.stays.reservation_views import load_reservation
+
+#: Money taken before anything is posted: a deposit, said so.
+DEPOSIT = Overpayment(deposit=True)
 
 NOW = dt.timedelta(0)  # reconcile everything, however young (the tests have no other desk)
 
@@ -353,8 +357,8 @@ def test_the_same_idempotency_key_is_the_same_payment(
     assert again.id == first.id and again.intent_id == first.intent_id
     with pytest.raises(InvalidInput, match="another payment"):
         authorise_card(hotel, stay, 30000, gateway, idempotency_key="form-7")
-    cash = take_cash(hotel, stay, 5000, idempotency_key="till-1")
-    assert take_cash(hotel, stay, 5000, idempotency_key="till-1").id == cash.id
+    cash = take_cash(hotel, stay, 5000, idempotency_key="till-1", over=DEPOSIT)
+    assert take_cash(hotel, stay, 5000, idempotency_key="till-1", over=DEPOSIT).id == cash.id
     assert payment_rows(hotel) == 2
     assert balance(hotel, stay) == -5000
 
@@ -571,7 +575,8 @@ def test_a_card_number_is_never_taken_as_a_terminal_reference(hotel: Desk, stay:
         with pytest.raises(InvalidInput):
             take_terminal(hotel, stay, 1000, typed)
     assert payment_rows(hotel) == 0
-    assert take_terminal(hotel, stay, 1000, "1234567890123").state == "captured"  # fails Luhn
+    taken = take_terminal(hotel, stay, 1000, "1234567890123", over=DEPOSIT)  # fails Luhn
+    assert taken.state == "captured"
 
 
 # --- configuration -----------------------------------------------------------------------

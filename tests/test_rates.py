@@ -77,7 +77,7 @@ def test_offers_come_cheapest_first_with_policy_and_rooms_left(sheet: Desk) -> N
     totals = [o.total for o in found]
     assert totals == sorted(totals)
     nrf = next(o for o in found if o.rate_plan == "NRF" and o.room_type == "DBL")
-    assert nrf.policy == "non-refundable" and nrf.rooms_left == 3  # the allowance is apart
+    assert nrf.policy == "non-refundable" and nrf.rooms_left == 4  # 3 rooms and the allowance
 
 
 def test_a_minimum_stay_is_refused_with_its_reason(sheet: Desk) -> None:

@@ -41,10 +41,12 @@ def test_a_date_that_is_not_one_says_so_and_names_the_field(typed: str) -> None:
     assert "arrival" in str(error.value)
 
 
-def test_money_is_rounded_half_up_to_the_minor_unit() -> None:
-    assert to_minor("89.505", "EUR") == 8951
-    assert to_minor("89.504", "EUR") == 8950
+def test_money_is_read_exactly_in_the_minor_unit() -> None:
+    assert to_minor("89.50", "EUR") == 8950
     assert to_minor("1200", "JPY") == 1200
+    for typed in ("89.505", "12.5", "1e309", "9" * 400, "10000000000000"):
+        with pytest.raises(InvalidInput):
+            to_minor(typed, "JPY" if typed == "12.5" else "EUR")
     assert format_money(123450, "EUR") == "€1,234.50"
     with pytest.raises(InvalidInput):
         to_minor("twelve", "EUR")

@@ -13,17 +13,21 @@ from stripe_fake import API_KEY, running_localstripe
 from test_tui import SIZE, d, settle, shown, stay
 from test_tui_frontdesk import notifications
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
+from pms.billing.folios import post_charge
+from pms.frontdesk.check_in import check_in
+from pms.kernel.config import load_settings
 from pms.kernel.desk import Desk
 from pms.kernel.money import from_minor
-from pms.payments.take import payments_of
+from pms.payments.gateways.stripe_gateway import gateway_from_settings
+from pms.payments.take import authorise_card, payments_of
 from pms.rates.plan_terms import PlanTermsInput
 from pms.rates.plans import create_rate_plan
 from pms.stays.reservation_views import get_reservation
 from screens.app import FrontDeskApp
 from screens.check_in import CheckInScreen
-from screens.payment_dialogs import CardGuaranteeDialog
+from screens.payment_dialogs import CardGuaranteeDialog, PaymentDialog
 
 #: The front desk driven through Textual's Pilot (left out of `make test-fast`).
 pytestmark = pytest.mark.tui
@@ -144,3 +148,27 @@ async def test_a_declined_card_is_said_beside_the_field(
     assert hotel.read(get_reservation, conf).status == "checked_in"
     states = [(p.state, p.amount) for p in hotel.read(payments_of, conf)]
     assert states == [("failed", 8000), ("authorised", 8000)]
+
+
+async def test_the_card_hold_is_captured_at_check_out(
+    hotel: Desk, card_config: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STRIPE_API_KEY", API_KEY)
+    confirmation = stay(hotel, arrival=BUSINESS_DATE, departure=d(2)).confirmation
+    hotel.run(check_in, confirmation, "101")
+    gateway = gateway_from_settings(load_settings())
+    authorise_card(hotel, confirmation, 15000, gateway)
+    hotel.run(post_charge, confirmation, "FNB", 4000)
+    async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5", "f")
+        await settle(pilot)
+        await pilot.press("dollar_sign")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, PaymentDialog)
+        dialog.query_one("#method", Select).value = "card"
+        await pilot.press("enter")
+        await settle(pilot)
+    captured = [(p.gateway, p.state, p.captured) for p in hotel.read(payments_of, confirmation)]
+    assert captured == [("stripe", "captured", 4000)]

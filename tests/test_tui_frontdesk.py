@@ -17,6 +17,7 @@ from pms.billing.folios import folios_of, post_charge, post_room_night, post_to_
 from pms.frontdesk.check_in import check_in
 from pms.housekeeping.room_status import set_housekeeping
 from pms.kernel.desk import Desk
+from pms.payments.take import payments_of, take_cash
 from pms.stays.reservation_views import get_reservation, load_reservation
 from screens.app import FrontDeskApp
 from screens.check_in import CheckInScreen
@@ -202,3 +203,24 @@ async def test_a_split_folio_takes_a_transfer_and_an_old_posting_needs_a_supervi
         await settle(pilot)
         assert any("supervisor" in n for n in notifications(pilot))
         assert hotel.read(folios_of, conf)[1].balance == 4500
+
+
+async def test_a_supervisor_refunds_a_payment_from_the_folio(hotel: Desk) -> None:
+    conf = stay(hotel, "Lucía García", arrival=BUSINESS_DATE, departure=d(2)).confirmation
+    hotel.run(check_in, conf, "101")
+    hotel.run(post_charge, conf, "FNB", 4000)
+    take_cash(hotel, conf, 4000)
+    hotel.actor = SUPERVISOR
+    async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5", "f")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, FolioScreen)
+        await pilot.press("down", "R")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, TextPrompt)
+        await pilot.press(*"paid twice", "enter")
+        await settle(pilot)
+        assert "€40.00" in shown(pilot, "#folio-balance")
+    (payment,) = hotel.read(payments_of, conf)
+    assert (payment.state, payment.refunded) == ("refunded", 4000)

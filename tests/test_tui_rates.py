@@ -175,8 +175,8 @@ async def test_the_rate_calendar_shows_prices_rooms_left_and_marks_and_a_clerk_c
         (twn_price, _), (sui_price, sui_left) = lines["TWN"], lines["SUI"]
         assert cell(header, d(1)) == "•Tue 01" and cell(header, d(4)) == "Fri 04"
         assert cell(dbl_price, d(1)) == "100.00" and cell(twn_price, d(1)) == "90.00"
-        assert cell(dbl_left, d(1)) == "2" and cell(dbl_left, d(3)) == "3"  # one of 3 sold
-        assert cell(dbl_left, d(4)).split() == ["Am2", "3"]  # closed to arrival, minimum stay 2
+        assert cell(dbl_left, d(1)) == "3" and cell(dbl_left, d(3)) == "4"  # one of 3+1 sold
+        assert cell(dbl_left, d(4)).split() == ["Am2", "4"]  # closed to arrival, minimum stay 2
         assert cell(sui_price, d(3)) == "250.00" and cell(sui_left, d(3)).split() == ["S", "1"]
         assert "Rates  Tue 01 Dec" in shown(pilot, "#range") and "view only" in shown(
             pilot, "#range"

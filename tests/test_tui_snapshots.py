@@ -88,3 +88,18 @@ def test_empty_reservation_form(hotel: Desk, snap_compare) -> None:  # type: ign
         await _settle(pilot, "f2")
 
     assert snap_compare(FrontDeskApp(hotel), run_before=run_before)
+
+
+def test_dashboard_at_120_columns(busy_hotel: Desk, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The dashboard on a wide terminal: every function key in the footer, nothing lost."""
+    assert snap_compare(FrontDeskApp(busy_hotel), run_before=_settle, terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_room_rack(busy_hotel: Desk, snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """The rack: rooms down, nights across, the month (or both months) in the header."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await _settle(pilot, "f7")
+
+    assert snap_compare(FrontDeskApp(busy_hotel), run_before=run_before, terminal_size=size)

@@ -1,4 +1,4 @@
-"""Folios from the command line: `pms folio show|post|reverse|transfer|pay|refund|invoice|
+"""Folios from the command line: `pms folio show|post|reverse|transfer|reopen|pay|refund|invoice|
 city-ledger|accounts|open-account|split`.
 
 Amounts are typed as the clerk says them (`12.50`) in the stay's currency and shown as money;
@@ -19,6 +19,7 @@ app.command("post")(postings.post)
 app.command("reverse")(postings.reverse)
 app.command("transfer")(postings.transfer)
 app.command("split")(postings.split)
+app.command("reopen")(postings.reopen)
 app.command("pay")(payments.pay)
 app.command("refund")(payments.refund_)
 app.command("invoice")(accounts.invoice)

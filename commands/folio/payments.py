@@ -15,18 +15,15 @@ from commands import Confirmation, JsonOption, open_for
 from commands.folio.params import Reason, stay_amount
 from commands.output import console, print_json
 from pms.billing.folios import folio_view
-from pms.kernel.config import Settings
 from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput
 from pms.kernel.money import format_money, to_minor
 from pms.payments.gateways.stripe_gateway import gateway_from_settings
 from pms.payments.take import (
+    Overpayment,
     PaymentView,
-    authorise_card,
-    capture,
-    increase_authorisation,
+    pay_by_card,
     payment_view,
-    payments_of,
     refund,
     take_cash,
     take_terminal,
@@ -55,10 +52,17 @@ def pay(
         str | None,
         typer.Option(metavar="KEY", help="Takes the money once however often this is sent."),
     ] = None,
+    change: Annotated[
+        bool, typer.Option("--change", help="Cash beyond the balance is given back as change.")
+    ] = False,
+    deposit: Annotated[
+        bool, typer.Option("--deposit", help="Keep money beyond the balance as a deposit.")
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Take a payment for a stay's guest folio: cash, the desk's card terminal, or the card
-    (capturing the stay's card hold, raised first if the amount is more than it)."""
+    (capturing the stay's card hold, raised first if the amount is more than it). More than
+    the balance needs --change (cash) or --deposit."""
     how = method.strip().lower()
     if how not in METHODS:
         raise typer.BadParameter(
@@ -66,39 +70,23 @@ def pay(
         )
     desk, settings = open_for(ctx)
     confirmation, minor = stay_amount(desk, confirmation, amount)
+    over = Overpayment(change=change, deposit=deposit)
     if how == "cash":
-        view = take_cash(desk, confirmation, minor, idempotency_key=idempotency_key)
+        view = take_cash(desk, confirmation, minor, idempotency_key=idempotency_key, over=over)
     elif how == "terminal":
         if not reference.strip():
             raise InvalidInput("reference", "give the terminal's receipt reference")
-        view = take_terminal(desk, confirmation, minor, reference, idempotency_key=idempotency_key)
+        view = take_terminal(
+            desk, confirmation, minor, reference, idempotency_key=idempotency_key, over=over
+        )
     else:
-        view = _card_payment(desk, settings, confirmation, minor, card, idempotency_key)
+        gateway = gateway_from_settings(settings)
+        view = pay_by_card(
+            desk, confirmation, minor, gateway, card, idempotency_key=idempotency_key
+        )
     _print_payment(desk, view, json_output, "Took")
-
-
-def _card_payment(
-    desk: Desk,
-    settings: Settings,
-    confirmation: str,
-    amount: int,
-    card: str | None,
-    key: str | None,
-) -> PaymentView:
-    """Capture `amount` from the stay's card hold; raise the hold first when it is too small,
-    or hold the card now when there is none."""
-    gateway = gateway_from_settings(settings)
-    payments = desk.read(payments_of, confirmation)
-    holds = [p for p in payments if p.gateway == "stripe" and p.state == "authorised"]
-    if holds:
-        hold = holds[-1]
-        if amount > hold.amount:
-            hold = increase_authorisation(desk, hold.id, amount, gateway, card)
-    elif card:
-        hold = authorise_card(desk, confirmation, amount, gateway, card, idempotency_key=key)
-    else:
-        hold = authorise_card(desk, confirmation, amount, gateway, idempotency_key=key)
-    return capture(desk, hold.id, amount, gateway)
+    if minor > view.amount and not json_output:
+        console().print(f"Change to give back: {format_money(minor - view.amount, view.currency)}")
 
 
 def refund_(

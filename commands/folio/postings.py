@@ -19,6 +19,7 @@ from pms.billing.folios import (
     folio_view,
     folios_of,
     post_charge,
+    reopen_folio,
     reverse_posting,
     set_routing,
     transfer_posting,
@@ -94,6 +95,17 @@ def transfer(
     desk = desk_for(ctx)
     moved = desk.run(transfer_posting, posting, to, reason, expected_version=version)
     _print_posting(desk, moved, json_output, f"Moved posting {posting} as")
+
+
+def reopen(
+    ctx: typer.Context,
+    folio: Annotated[int, typer.Argument(metavar="FOLIO", help="Folio id (folio show).")],
+    reason: Reason,
+) -> None:
+    """Open a closed folio again to correct it (supervisors; the reason goes in the audit log).
+    Closing it again keeps its invoice number."""
+    desk_for(ctx).run(reopen_folio, folio, reason)
+    console().print(f"Folio {folio} is open again.")
 
 
 def split(

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.engine import dialect_insert
-from db.folios import Invoice, InvoiceSequence, Posting
+from db.folios import Folio, Invoice, InvoiceSequence, Posting
 from pms.billing.invoice_views import InvoiceView, build_invoice_view, settles, visible_postings
 from pms.billing.ledger import label_of, lock_folio, property_of
 from pms.billing.ledger_views import load_folio
@@ -17,6 +17,8 @@ from pms.kernel.audit import record
 from pms.kernel.desk import actor_of
 from pms.kernel.errors import InvalidTransition
 from pms.kernel.money import format_money
+from pms.kernel.permissions import require
+from pms.kernel.validation import plain_text
 
 
 def _next_invoice_number(session: Session, property_id: int) -> int:
@@ -61,15 +63,20 @@ def close_folio(
     if not postings:
         raise InvalidTransition(f"folio {label} has no postings — there is nothing to invoice")
     total = sum(p.amount for p in visible_postings(postings) if not settles(p))
-    invoice = Invoice(
-        property_id=prop.id,
-        number=_next_invoice_number(session, prop.id),
-        folio_id=folio.id,
-        business_date=prop.business_date,
-        total=total,
-        username=actor_of(session).username,
-    )
-    session.add(invoice)
+    invoice = session.scalar(select(Invoice).where(Invoice.folio_id == folio.id))
+    if invoice is not None:  # closed again after a supervisor reopened it: the same number
+        invoice.total, invoice.business_date = total, prop.business_date
+        invoice.username = actor_of(session).username
+    else:
+        invoice = Invoice(
+            property_id=prop.id,
+            number=_next_invoice_number(session, prop.id),
+            folio_id=folio.id,
+            business_date=prop.business_date,
+            total=total,
+            username=actor_of(session).username,
+        )
+        session.add(invoice)
     session.flush()
     record(
         session,
@@ -80,3 +87,25 @@ def close_folio(
         after={"status": "closed", "invoice": invoice.number, "total": total},
     )
     return build_invoice_view(session, invoice)
+
+
+def close_unused_folio(session: Session, folio: Folio) -> None:
+    """Close a folio nothing was ever posted to, without an invoice: a stay that has left
+    takes no more money on any of its folios."""
+    lock_folio(session, folio, close=True)
+    record(session, "close", "folio", folio.id, before={"status": "open"},
+           after={"status": "closed", "invoice": None})  # fmt: skip
+
+
+def reopen_folio(session: Session, folio_id: int, reason: str) -> None:
+    """Open a closed folio again to correct it (supervisors, with a reason in the audit log).
+    Closing it again keeps its invoice number, with the new total."""
+    require(session, "folio.reopen")
+    reason = plain_text(reason, "reason", required=True)
+    folio = load_folio(session, folio_id)
+    if folio.status == "open":
+        raise InvalidTransition(f"folio {label_of(session, folio)} is open already")
+    folio.status = "open"  # the ORM bumps its version, so a stale screen is refused
+    session.flush()
+    record(session, "reopen", "folio", folio.id, before={"status": "closed"},
+           after={"status": "open", "reason": reason})  # fmt: skip

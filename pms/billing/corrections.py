@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.folios import Folio, Posting
+from db.models import Reservation, ReservationStatus
 from pms.billing.codes import POINTS_PAYMENT
 from pms.billing.ledger import (
     append_posting,
@@ -23,6 +24,22 @@ from pms.billing.ledger import (
 from pms.billing.ledger_views import PostingView, load_folio, posting_views
 from pms.kernel.errors import InvalidInput, InvalidTransition, NotFound
 from pms.kernel.permissions import require
+
+
+def _refuse_unless_in_house(session: Session, source: Folio, target: Folio) -> None:
+    """A posting moves onto a city-ledger account, another folio of its own stay (a split
+    bill), or a folio of a stay in the house: a stay that has not arrived, has left or was
+    cancelled takes no one else's bill."""
+    if target.kind == "city_ledger" or target.reservation_id in (None, source.reservation_id):
+        return
+    status = session.scalar(
+        select(Reservation.status).where(Reservation.id == target.reservation_id)
+    )
+    if status != ReservationStatus.CHECKED_IN:
+        raise InvalidTransition(
+            f"folio {label_of(session, target)} belongs to a stay that is {status}: "
+            "move postings only to an in-house stay or a city-ledger account"
+        )
 
 
 def _movable(session: Session, posting_id: int, doing: str) -> tuple[Posting, Folio]:
@@ -111,6 +128,7 @@ def transfer_posting(
         raise InvalidInput("folio", "postings move only between folios of one property")
     if "city_ledger" in (source.kind, target.kind):
         require(session, "posting.city_ledger")
+    _refuse_unless_in_house(session, source, target)
     lock_pair(session, source, target, expected_version)
     _refuse_if_reversed(session, posting)
     group = uuid.uuid4().hex

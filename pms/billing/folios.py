@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from db.folios import Posting
 from db.models import Reservation, Tax
 from pms.billing.city_ledger import open_city_ledger, transfer_to_city_ledger
-from pms.billing.closing import close_folio
+from pms.billing.closing import close_folio, close_unused_folio, reopen_folio
 from pms.billing.codes import (
     ALL_TAXES,
     KINDS,
@@ -70,6 +70,7 @@ __all__ = [
     "city_ledger_accounts",
     "close_folio",
     "close_stay_folios",
+    "close_unused_folio",
     "folio_named",
     "folio_view",
     "folios_of",
@@ -82,6 +83,7 @@ __all__ = [
     "post_no_show_fee",
     "post_room_night",
     "post_to_stay",
+    "reopen_folio",
     "reverse_posting",
     "routing_of",
     "set_routing",

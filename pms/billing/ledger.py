@@ -22,12 +22,19 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from db.folios import Folio, Invoice, Posting
-from db.models import Property, Reservation
+from db.models import Property, Reservation, ReservationStatus
 from pms.billing.codes import KINDS, transaction_code
 from pms.billing.ledger_views import folio_label
+from pms.hotel.property_settings import check_amount_cap
 from pms.kernel.audit import record
 from pms.kernel.desk import actor_of
 from pms.kernel.errors import ConcurrentChange, InvalidInput, InvalidTransition, RetryableConflict
+from pms.kernel.validation import plain_text
+
+#: What a cancelled or no-show stay may still take: its fee, and the payments that settle it.
+_FEE_CODES = frozenset({"CANCEL-FEE", "NOSHOW-FEE"})
+_SETTLING_KINDS = frozenset({"payment", "refund"})
+_OVER = (ReservationStatus.CANCELLED, ReservationStatus.NO_SHOW)
 
 #: Kinds that must post with one sign: charges add to the bill, payments take from it.
 _SIGN = {"charge": 1, "tax": 1, "payment": -1, "refund": 1}
@@ -48,6 +55,21 @@ def label_of(session: Session, folio: Folio) -> str:
             select(Reservation.confirmation).where(Reservation.id == folio.reservation_id)
         )
     return folio_label(folio, confirmation)
+
+
+def refuse_if_stay_over(session: Session, folio: Folio, kind: str, code: str) -> None:
+    """A stay that was cancelled or did not arrive takes only its fee and its settlement.
+    (A stay that has left has every folio closed, so `lock_folio` refuses for it.)"""
+    if folio.reservation_id is None:
+        return
+    status = session.scalar(
+        select(Reservation.status).where(Reservation.id == folio.reservation_id)
+    )
+    if status in _OVER and kind not in _SETTLING_KINDS and code not in _FEE_CODES:
+        raise InvalidTransition(
+            f"{label_of(session, folio)} belongs to a {status.replace('_', '-')} stay: "
+            "it takes only its fee and the payments that settle it"
+        )
 
 
 def lock_folio(
@@ -185,6 +207,8 @@ def post(
     """
     if existing := posting_by_key(session, unique_key):
         return existing
+    description = plain_text(description, "description")
+    reason = plain_text(reason, "reason")
     code = code.strip().upper()
     code_kind, default_description = transaction_code(code)
     kind = kind or code_kind
@@ -194,6 +218,8 @@ def post(
     if sign is not None and isinstance(amount, int) and amount * sign < 0:
         direction = "negative" if sign < 0 else "positive"
         raise InvalidInput("amount", f"a {kind} posts a {direction} amount, not {amount}")
+    refuse_if_stay_over(session, folio, kind, code)
+    check_amount_cap(property_of(session, folio), amount)
     lock_folio(session, folio, expected_version)
     return append_posting(
         session,

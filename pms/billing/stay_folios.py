@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.folios import Folio, Posting, RoutingRule
-from db.models import Reservation
+from db.models import Reservation, ReservationStatus
 from pms.billing.closing import close_folio
 from pms.billing.codes import ALL_TAXES, NOT_BY_HAND, TAX_PREFIX, transaction_code
 from pms.billing.invoice_views import InvoiceView
 from pms.billing.ledger_views import GUEST_FOLIO, FolioView, folio_view
 from pms.kernel.audit import record
-from pms.kernel.errors import InvalidInput, NotFound, RetryableConflict
+from pms.kernel.errors import InvalidInput, InvalidTransition, NotFound, RetryableConflict
 from pms.stays.reservation_views import load_reservation
 
 
@@ -40,6 +40,11 @@ def folio_named(session: Session, reservation: Reservation, name: str = GUEST_FO
 
 
 def _create_folio(session: Session, reservation: Reservation, name: str, kind: str) -> Folio:
+    if reservation.status == ReservationStatus.CHECKED_OUT:
+        raise InvalidTransition(
+            f"{reservation.confirmation} has checked out: its folios are closed "
+            "(a supervisor may reopen one: pms folio reopen)"
+        )
     folio = Folio(
         property_id=reservation.property_id, reservation_id=reservation.id, name=name, kind=kind
     )

@@ -237,10 +237,16 @@ def walk_in(
     now: dt.datetime | None = None,
 ) -> CheckInView:
     """Book a guest standing at the desk and check them in at once (arrival: the business
-    date). Without a room number the best ready room is given. A rate plan's guarantee is not
-    asked for first: the view's `guarantee_due` tells the clerk to take it now."""
+    date). Without a room number the best ready room is given; without a room type the room
+    says it. A rate plan's guarantee is not asked for first: the view's `guarantee_due` tells
+    the clerk to take it now."""
     prop = resolve_property(session, request.property_code)
     today = prop.business_date
+    if not request.room_type.strip():
+        if room_number is None or not room_number.strip():
+            raise InvalidInput("room_type", "give the room type, or the room")
+        room = find_room(session, prop.id, room_number.strip())
+        request = dataclasses.replace(request, room_type=room.room_type.code)
     if read_date(request.arrival, prop, "arrival") != today:
         raise InvalidInput(
             "arrival", f"a walk-in arrives today, on the business date {today:%a %Y-%m-%d}"

@@ -1,5 +1,6 @@
 """Checking a guest out: a stay leaves only with every folio at zero, and each folio it used is
-closed into an invoice with the property's next gap-free number. One transaction with its audit
+closed into an invoice with the property's next gap-free number; a folio never used is closed
+without one, so nothing more is posted to a stay that has left. One transaction with its audit
 row; a stay leaving early is first shortened to the business date, and its room is left dirty."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.folios import Folio, Posting
 from db.models import Reservation, ReservationStatus
-from pms.billing.folios import close_folio
+from pms.billing.folios import close_folio, close_unused_folio
 from pms.billing.invoice_views import InvoiceView
 from pms.billing.room_charges import post_nights_stayed
 from pms.frontdesk.stay_changes import cut_stay, last_room
@@ -56,6 +57,29 @@ def _folios_to_bill(session: Session, reservation: Reservation) -> Sequence[int]
     ).all()
 
 
+@dataclass(frozen=True)
+class ChargesDue:
+    """What a stay leaving now owed for its room that no audit had charged, now posted."""
+
+    amount: int
+    currency: str
+    postings: int
+
+
+def post_charges_due(session: Session, confirmation: str) -> ChargesDue:
+    """Post, before the guest settles, the room and tax of every night stayed that no audit has
+    charged yet, and the day use of a guest who leaves on the day they came: the check-out
+    starts with it, so the folio the guest pays is the one the invoice will show. Each line
+    has the night's unique key, so posting it again (a check-out tried twice, the audit later)
+    adds nothing."""
+    reservation = load_reservation(session, confirmation)
+    currency = reservation.room_type.property.currency
+    if reservation.status != ReservationStatus.CHECKED_IN:
+        return ChargesDue(0, currency, 0)
+    posted = post_nights_stayed(session, reservation)
+    return ChargesDue(sum(p.amount for p in posted), currency, len(posted))
+
+
 def check_out(
     session: Session,
     confirmation: str,
@@ -88,6 +112,10 @@ def check_out(
     invoices = [
         close_folio(session, folio_id) for folio_id in _folios_to_bill(session, reservation)
     ]
+    for folio in session.scalars(
+        select(Folio).where(Folio.reservation_id == reservation.id, Folio.status == "open")
+    ):
+        close_unused_folio(session, folio)
     room = last_room(session, reservation)
     moment = now or dt.datetime.now(dt.UTC)
     reservation.status = ReservationStatus.CHECKED_OUT

@@ -40,6 +40,7 @@ class RoomSuggestion:
     vacant: bool
     out_of_service: str
     matches: list[str]
+    assigned: bool = False
 
     @property
     def ready(self) -> bool:
@@ -112,10 +113,11 @@ def _free_rooms(
 
 
 def suggest_rooms(session: Session, confirmation: str) -> list[RoomSuggestion]:
-    """Rooms of the stay's type free for all its coming nights, best first: ready rooms
-    (clean or inspected and vacant), then the guest's preferred features and floor, then
-    inspected before clean before dirty; out-of-service rooms last. Rooms out of order or
-    taken on a night of the stay are left out."""
+    """Rooms of the stay's type free for all its coming nights, best first: the room assigned
+    to the stay (marked `assigned`), ready rooms (clean or inspected and vacant), then the
+    guest's preferred features and floor, then inspected before clean before dirty;
+    out-of-service rooms last. Rooms out of order, taken on a night of the stay, or whose
+    guest has not checked out yet are left out."""
     reservation = load_reservation(session, confirmation)
     prop = reservation.room_type.property
     nights = nights_to_come(reservation, prop.business_date)
@@ -123,9 +125,16 @@ def suggest_rooms(session: Session, confirmation: str) -> list[RoomSuggestion]:
         return []
     rooms = _free_rooms(session, reservation, nights)
     occupied = due_out_stays(session, prop)
+    assigned = session.scalar(
+        select(RoomNight.room_id).where(
+            RoomNight.reservation_id == reservation.id, RoomNight.night == nights[0]
+        )
+    )
     wanted, floor = _wanted(reservation.guest.preferences)
     choices = []
     for room in rooms:
+        if room.id in occupied and room.id != assigned:
+            continue  # its guest has not checked out yet: not a room to give
         matches = _matches(room, wanted, floor)
         choice = RoomSuggestion(
             number=room.number,
@@ -135,8 +144,10 @@ def suggest_rooms(session: Session, confirmation: str) -> list[RoomSuggestion]:
             vacant=room.id not in occupied,
             out_of_service=room.out_of_service,
             matches=matches,
+            assigned=room.id == assigned,
         )
         rank = (
+            not choice.assigned,
             bool(room.out_of_service),
             not choice.ready,
             -len(matches),

@@ -6,11 +6,20 @@ department showing a guest's name depends on this alone."""
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 
 import phonenumbers
 
 from db.models import Guest
 from pms.kernel.errors import InvalidInput
+from pms.kernel.validation import hidden_character, shown
+
+#: Longest first or last name (the columns hold 80 on SQLite and PostgreSQL alike).
+NAME_LENGTH = 80
+#: Punctuation a name may carry besides letters and spaces: O'Brien, Jean-Luc, St. John, Jr.
+_NAME_PUNCTUATION = frozenset("'’-.,()\u200c\u200d")  # and the joiners Persian, Hindi use
+_DATE_LIKE = re.compile(r"^[\d\s./-]+$")
 
 
 @functools.cache
@@ -30,6 +39,40 @@ def split_name(name: str) -> tuple[str, str]:
         return first.strip(), last.strip()
     first, _, last = name.rpartition(" ")
     return first, last
+
+
+def person_name(text: str, field: str = "name") -> tuple[str, str]:
+    """A guest's name as typed, checked and split into (first, last): letters (any script),
+    spaces and the usual punctuation; no control characters, escape sequences or bidi
+    overrides; not only digits or a date; each part at most `NAME_LENGTH` characters."""
+    if hidden_character(text) is not None:
+        raise InvalidInput(field, f"{_words(field)} contains a control character")
+    value = " ".join(text.split())
+    if not value:
+        raise InvalidInput(field, "the guest's name is missing")
+    if len(value) > 2 * NAME_LENGTH + 2:
+        raise InvalidInput(field, f"{_words(field)} may be at most {NAME_LENGTH} characters a part")
+    if _DATE_LIKE.match(value):
+        raise InvalidInput(field, f"{shown(value)} is not a name")
+    for char in value:
+        if not (_is_letter(char) or char == " " or char in _NAME_PUNCTUATION or char.isdigit()):
+            raise InvalidInput(field, f"{_words(field)} may not contain {char!r}")
+    if not any(_is_letter(char) for char in value):
+        raise InvalidInput(field, f"{shown(value)} is not a name")
+    first, last = split_name(value)
+    if not last:
+        raise InvalidInput(field, "the guest's name is missing")
+    if len(first) > NAME_LENGTH or len(last) > NAME_LENGTH:
+        raise InvalidInput(field, f"{_words(field)} may be at most {NAME_LENGTH} characters a part")
+    return first, last
+
+
+def _is_letter(char: str) -> bool:
+    return unicodedata.category(char)[0] in {"L", "M"}
+
+
+def _words(field: str) -> str:
+    return field.replace("_", " ")
 
 
 def display_name(guest: Guest) -> str:
@@ -53,14 +96,16 @@ def normalise_email(text: str) -> str:
     try:
         return validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise InvalidInput("email", f"{text!r} is not an e-mail address: {exc}") from exc
+        raise InvalidInput("email", f"{shown(text)} is not an e-mail address") from exc
 
 
 def normalise_country(text: str) -> str:
     """A two-letter ISO country code (`pt`, `GB`) in capitals; '' stays ''."""
     code = text.strip().upper()
     if code and code not in _countries():
-        raise InvalidInput("country", f"{text!r} is not a two-letter country code (e.g. PT, GB)")
+        raise InvalidInput(
+            "country", f"{shown(text)} is not a two-letter country code (e.g. PT, GB)"
+        )
     return code
 
 
@@ -70,18 +115,20 @@ def normalise_phone(text: str, country: str = "") -> str:
     typed = text.strip()
     if not typed:
         return ""
+    if len(typed) > 30 or hidden_character(typed) is not None:
+        raise InvalidInput("phone", f"{shown(typed)} is not a phone number")
     if not country and not typed.startswith(("+", "00")):
         raise InvalidInput(
-            "phone", f"{typed!r} needs its country code (e.g. +351 …) or the guest's country"
+            "phone", f"{shown(typed)} needs its country code (e.g. +351 …) or the guest's country"
         )
     # `00` is the international call prefix most of the world dials instead of `+`.
     number_text = "+" + typed[2:] if typed.startswith("00") else typed
     try:
         number = phonenumbers.parse(number_text, country or None)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidInput("phone", f"{typed!r} is not a phone number") from exc
+        raise InvalidInput("phone", f"{shown(typed)} is not a phone number") from exc
     if not phonenumbers.is_valid_number(number):
-        raise InvalidInput("phone", f"{typed!r} is not a valid phone number")
+        raise InvalidInput("phone", f"{shown(typed)} is not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

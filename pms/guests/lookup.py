@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import Guest
-from pms.guests.contact import display_name, normalise_email, split_name
+from pms.guests.contact import display_name, normalise_email, normalise_phone, person_name
 from pms.kernel.audit import record
 from pms.kernel.errors import InvalidInput, NotFound
 from pms.kernel.permissions import require
@@ -43,17 +43,17 @@ _RETURNING_GUEST = (
 def find_or_create_guest(session: Session, data: GuestInput) -> Guest:
     """The profile with this e-mail and last name if there is one, else a new profile.
 
-    The phone is kept as typed here: a booking taken on the phone must not fail on its format.
+    Name, e-mail and phone are checked as on a profile (`pms.guests.contact`): a phone needs
+    its country code, since a booking has no country to read it with.
     """
-    first, last = split_name(data.name)
-    if not last:
-        raise InvalidInput("guest", "the guest's name is missing")
+    first, last = person_name(data.name, "guest")
     email = normalise_email(data.email)
+    phone = normalise_phone(data.phone)
     if email:
         existing = session.scalar(_RETURNING_GUEST, {"email": email, "last_name": last})
         if existing is not None:
             return existing
-    guest = Guest(first_name=first, last_name=last, email=email, phone=data.phone.strip())
+    guest = Guest(first_name=first, last_name=last, email=email, phone=phone)
     session.add(guest)
     session.flush()
     record(session, "create", "guest", guest.id, after={"name": display_name(guest)})

@@ -16,15 +16,18 @@ from pms.guests.contact import (
     normalise_country,
     normalise_email,
     normalise_phone,
-    split_name,
+    person_name,
 )
 from pms.guests.lookup import resolve_guest
 from pms.guests.profiles import GuestProfile, profile_of
 from pms.kernel.audit import record
 from pms.kernel.errors import InvalidInput, InvalidTransition
 from pms.kernel.permissions import require
+from pms.kernel.validation import hidden_character, plain_text
 
 MAX_VIP = 5
+#: Longest notes on a profile (a page of text; the column is unbounded TEXT).
+NOTES_LENGTH = 4000
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,7 @@ def snapshot(guest: Guest) -> dict[str, object]:
 def _apply(session: Session, guest: Guest, details: GuestDetails) -> None:
     """Check every given field and write it to the profile."""
     if details.name is not None:
-        first, last = split_name(details.name)
-        if not last:
-            raise InvalidInput("name", "the guest's name is missing")
+        first, last = person_name(details.name)
         guest.first_name, guest.last_name = first, last
     if details.country is not None:
         guest.country = normalise_country(details.country)
@@ -79,10 +80,16 @@ def _apply(session: Session, guest: Guest, details: GuestDetails) -> None:
         guest.email = normalise_email(details.email)
     if details.phone is not None:
         guest.phone = normalise_phone(details.phone, guest.country)
-    for name in ("company", "city", "notes"):
+    for name, length in (("company", 120), ("city", 80)):
         value = getattr(details, name)
         if value is not None:
-            setattr(guest, name, value.strip())
+            setattr(guest, name, plain_text(value, name, length=length))
+    if details.notes is not None:
+        if hidden_character(details.notes, multiline=True) is not None:
+            raise InvalidInput("notes", "notes contain a control character")
+        if len(details.notes) > NOTES_LENGTH:
+            raise InvalidInput("notes", f"notes may be at most {NOTES_LENGTH:,} characters")
+        guest.notes = details.notes.strip()
     if details.loyalty_number is not None:
         _set_loyalty(session, guest, details.loyalty_number)
     if details.vip_level is not None:

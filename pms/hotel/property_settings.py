@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from db.models import Property
 from pms.kernel.errors import InvalidInput
+from pms.kernel.money import format_money, minor_exponent
 
 
 class PropertySettings(BaseModel):
@@ -35,6 +36,13 @@ class PropertySettings(BaseModel):
         default="full",
         description="what a day-use stay (arrival and departure on one date) is charged: "
         "none, half or a full night",
+    )
+    amount_cap: int = Field(
+        default=1_000_000,
+        ge=1,
+        le=100_000_000,
+        description="the largest single charge, payment or nightly price, in whole units of "
+        "the currency: a sanity check against a mistyped amount",
     )
     red_prechecks: tuple[str, ...] = Field(
         default=(),
@@ -108,3 +116,15 @@ def _reason(error: Any) -> str:
     if error["type"] in ("bool_parsing", "bool_type"):
         return "must be true or false"
     return str(error["msg"])
+
+
+def check_amount_cap(prop: Property, amount: int, field: str = "amount") -> int:
+    """An amount (minor units) within the property's `amount_cap`, or InvalidInput."""
+    cap = settings_of(prop).amount_cap * 10 ** minor_exponent(prop.currency)
+    if abs(amount) > cap:
+        raise InvalidInput(
+            field,
+            f"{field.replace('_', ' ')} may be at most {format_money(cap, prop.currency)} "
+            "at this hotel (setting amount_cap)",
+        )
+    return amount

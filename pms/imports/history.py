@@ -46,7 +46,7 @@ from pms.kernel.errors import (
     RetryableConflict,
     RoomUnavailable,
 )
-from pms.kernel.money import exact_minor
+from pms.kernel.money import to_minor
 from pms.rates.plans import resolve_plan
 from pms.rates.pricing import NightQuote, Party
 from pms.rates.ratesheet import RateSheet
@@ -134,7 +134,7 @@ def _quotes(prop: Property, house: House, stay: LivedStay, room_type: RoomType,
     row = stay.row
     if row.total is None:
         return priced(house.sheet, plan, room_type, nights, Party(row.adults, row.children))
-    total = exact_minor(row.total, prop.currency, field="total")
+    total = to_minor(row.total, prop.currency, field="total")
     share, left = divmod(total, len(nights))
     return [NightQuote(n, share + (1 if i < left else 0)) for i, n in enumerate(nights)]
 

@@ -17,7 +17,7 @@ from db.models import Property
 from pms.imports.problems import ImportReport, RowProblem, problem_of
 from pms.imports.rows import RatePlanRow, RateRow, RoomRow, RoomTypeRow
 from pms.kernel.errors import NotFound, PmsError
-from pms.kernel.money import exact_minor
+from pms.kernel.money import to_minor
 from pms.rates.sheet_edits import RestrictionChange, restrict, set_rates
 from pms.setup.hotel_build import build_rate_plan, build_room_type
 from pms.setup.rooms_admin import add_rooms
@@ -43,7 +43,7 @@ def _rate(session: Session, prop: Property, row: RateRow) -> None:
     first, last = row.nights
     days = row.days or None
     if row.price is not None:
-        price = exact_minor(row.price, prop.currency, field="price")
+        price = to_minor(row.price, prop.currency, field="price")
         set_rates(session, prop.code, row.plan, row.room_type, first, last, price, days)
     change = RestrictionChange(
         min_los=row.min_los, max_los=row.max_los, closed_to_arrival=row.closed_to_arrival,

@@ -4,7 +4,7 @@ Every field is held to the check its department applies when a person types it: 
 names and money through `pms.setup.hotel_file` (the checks `hotel.toml` uses), e-mail, phone and
 country through `pms.guests.contact`, so a file is refused in the same words as the desk.
 Money is written in major units (`120.50`) and read through Decimal, never a float; more
-decimals than the currency has is a mistake, not a rounding (`pms.kernel.money.exact_minor`).
+decimals than the currency has is a mistake, not a rounding (`pms.kernel.money.to_minor`).
 Room types and rate plans are the very sections of `hotel.toml`. What needs the database (a
 code that exists, a night that is sold out) is checked when the row is written.
 """
@@ -26,7 +26,7 @@ from pydantic import (
 
 from pms.guests.contact import normalise_country, normalise_email, normalise_phone
 from pms.kernel.errors import InvalidInput
-from pms.kernel.money import exact_minor
+from pms.kernel.money import to_minor
 from pms.setup.hotel_file import Amount, Code, Feature, RatePlanSection, RoomTypeSection, checked
 
 #: Columns that hold a list, written in a CSV cell with `|` between the items.
@@ -42,7 +42,7 @@ def _money(value: str | None, info: ValidationInfo) -> str | None:
     if value is None:
         return None
     try:
-        exact_minor(value, info.context["currency"], field=info.field_name or "amount")
+        to_minor(value, info.context["currency"], field=info.field_name or "amount")
     except InvalidInput as error:
         raise ValueError(str(error)) from None
     return value

@@ -31,7 +31,7 @@ from pms.imports.problems import ImportReport, RowProblem, problem_of
 from pms.imports.rows import ReservationRow
 from pms.inventory.nights import stay_nights
 from pms.kernel.errors import InvalidInput, PmsError, RoomUnavailable
-from pms.kernel.money import exact_minor
+from pms.kernel.money import to_minor
 from pms.reservations.booking import BookingRequest, book
 
 #: Stays the file may hold that are not imported: they take no room and bring no revenue.
@@ -164,7 +164,7 @@ def _book(
         guest=guest_id, adults=row.adults, children=row.children, rate_plan=row.rate_plan,
         property_code=prop.code, tentative=status == ReservationStatus.TENTATIVE,
         source=row.source, overbook=allow_overbook, external_ref=row.external_ref,
-        expected_total=exact_minor(row.total, prop.currency, field="total")
+        expected_total=to_minor(row.total, prop.currency, field="total")
         if row.total is not None else None,
     )  # fmt: skip
     try:

@@ -102,7 +102,7 @@ def _selling(*, overbook: bool) -> Update:
             Inventory.night <= bindparam("last"),
         )
         .values(sold=Inventory.sold + 1)
-        .returning(Inventory.night)
+        .returning(Inventory.night, Inventory.sold > Inventory.capacity)
     )
     if overbook:
         return statement
@@ -121,14 +121,14 @@ _SELL_PREPARED = {overbook: Prepared(statement) for overbook, statement in _SELL
 
 def take(
     session: Session, room_type: RoomType, nights: list[dt.date], *, overbook: bool = False
-) -> None:
+) -> bool:
     """Sell one room of the type on every night, or raise SoldOut naming the first full night.
-
-    `overbook` (a manager's decision) sells past capacity and allowance.
+    True when a night sold beyond capacity: the stay is overbooked (within the allowance, or
+    past it when `overbook`, a manager's decision, says so).
     """
     connection = connection_of(session)
     params = {"type_id": room_type.id, "first": nights[0], "last": nights[-1]}
-    taken = {night for (night,) in _SELL_PREPARED[overbook].execute(connection, params)}
+    taken = dict(_SELL_PREPARED[overbook].execute(connection, params))
     if len(taken) != len(nights):
         # Nights never sold before have no row yet (the update missed them): open them, then
         # sell every night that missed — not only those this desk opened. Another desk may have
@@ -137,11 +137,12 @@ def take(
         missed = [n for n in nights if n not in taken]
         open_nights(session, room_type, missed)
         selling = _SELL[overbook].where(Inventory.night.in_(missed))
-        taken |= set(connection.execute(selling, params).scalars())
+        taken |= dict(connection.execute(selling, params).all())
     if len(taken) != len(nights):
         # Undo the nights that did sell, so that whoever catches SoldOut finds nothing changed.
         release(session, room_type.id, sorted(taken))
-        raise SoldOut(room_type.code, min(set(nights) - taken))
+        raise SoldOut(room_type.code, min(set(nights) - set(taken)))
+    return any(taken.values())
 
 
 def release(session: Session, room_type_id: int, nights: list[dt.date]) -> None:
@@ -167,7 +168,13 @@ class NightCount:
 
     @property
     def available(self) -> int:
-        """Rooms left to sell without overbooking (negative when overbooked)."""
+        """Rooms that can still be sold: free rooms plus the overbooking allowance every desk
+        may use (negative when a manager sold past it)."""
+        return self.capacity + self.allowance - self.sold
+
+    @property
+    def free(self) -> int:
+        """Rooms not yet sold (negative when the allowance is in use)."""
         return self.capacity - self.sold
 
 

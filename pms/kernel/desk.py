@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+import pms.kernel.validation  # noqa: F401  (registers the length and control-character guard)
 from db import migrate
 from db.engine import SQLITE_BUSY_TIMEOUT, describe, make_engine, make_session_factory
 from db.models import Property, Role
@@ -25,6 +26,7 @@ from pms.kernel.errors import (
     ConcurrentChange,
     ConfigError,
     DatabaseUnavailable,
+    InvalidInput,
     NotSignedIn,
     RetryableConflict,
 )
@@ -95,6 +97,13 @@ def _is_retryable(exc: DBAPIError, *, committing: bool) -> bool:
     return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
 
 
+def _out_of_range(exc: Exception) -> InvalidInput:
+    """A number beyond what a column holds (an id of 40 digits), refused alike on SQLite (an
+    OverflowError in the driver) and PostgreSQL (a DataError): the checks in
+    `pms.kernel.validation` stop text and amounts first; this catches what they do not."""
+    return InvalidInput("value", "a number given is larger than the hotel's records hold")
+
+
 def safe_url(engine: Engine) -> str:
     """The engine's URL with any password hidden, fit for messages."""
     return engine.url.render_as_string(hide_password=True)
@@ -151,6 +160,8 @@ class Desk:
             except RetryableConflict:
                 if attempt == MAX_ATTEMPTS:
                     raise
+            except (OverflowError, DataError) as exc:
+                raise _out_of_range(exc) from exc
             except StaleDataError as exc:
                 raise ConcurrentChange(
                     "this was changed by someone else at another desk — reload it and try again"
@@ -173,6 +184,8 @@ class Desk:
                 with self._reader() as session, session.begin():
                     session.info.update(actor=self.actor, rules=self.rules, desk=self.name)
                     return action(session, *args, **kwargs)
+            except (OverflowError, DataError) as exc:
+                raise _out_of_range(exc) from exc
             except OperationalError as exc:
                 if not exc.connection_invalidated or attempt == 2:
                     raise self._unavailable(exc) from exc

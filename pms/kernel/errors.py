@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+#: Longest message an error carries, and longest unbroken run of characters in it: a message
+#: that quotes what was typed never hands a 100,000-character input back to the screen.
+MESSAGE_LENGTH = 300
+_LONG_RUN = re.compile(r"\S{61,}")
+
+
+def bounded(message: str) -> str:
+    """The message with any run of more than 60 characters, and its whole, cut short."""
+    message = _LONG_RUN.sub(lambda run: run.group()[:40] + "…", message)
+    return message if len(message) <= MESSAGE_LENGTH else message[: MESSAGE_LENGTH - 1] + "…"
 
 
 class PmsError(Exception):
-    """Base of every error the services raise on purpose; `str()` is the clerk's message."""
+    """Base of every error the services raise on purpose; `str()` is the clerk's message,
+    bounded whatever it quotes."""
+
+    def __init__(self, *args: object) -> None:
+        if args and isinstance(args[0], str):
+            args = (bounded(args[0]), *args[1:])
+        super().__init__(*args)
 
 
 class ConfigError(PmsError):

@@ -38,6 +38,7 @@ _S, _M, _A = Role.SUPERVISOR, Role.MANAGER, Role.ADMIN
 PERMISSIONS: dict[str, Permission] = _table(
     ("payment.refund", _S, "refunding a payment", "money"),
     ("posting.reverse_earlier_day", _S, "reversing a posting of an earlier business date", "money"),
+    ("folio.reopen", _S, "reopening a closed folio", "money"),
     ("posting.city_ledger", _S, "moving a posting to or from the city ledger", "money"),
     ("city_ledger.open", _S, "opening a city-ledger account", "money"),
     ("city_ledger.transfer", _S, "moving a balance to the city ledger", "money"),

@@ -130,7 +130,7 @@ def expire_points(
     given). Idempotent for a date; a supervisor's or the night audit's job."""
     require(session, "loyalty.expire")
     prop, programme = programme_for(session, property_code)
-    day = read_date(on, prop, "date") if on else prop.business_date
+    day = read_date(on, prop, "date") if on is not None else prop.business_date
     accounts = _accounts(session, programme)
     expired = lines = 0
     for account in accounts:
@@ -171,7 +171,7 @@ def review_tiers(
     date; a supervisor's or the night audit's job."""
     require(session, "loyalty.review_tiers")
     prop, programme = programme_for(session, property_code)
-    day = read_date(on, prop, "date") if on else prop.business_date
+    day = read_date(on, prop, "date") if on is not None else prop.business_date
     tiers = tiers_of(session, programme.id)
     position = {tier.id: index for index, tier in enumerate(tiers)}
     accounts = _accounts(session, programme)

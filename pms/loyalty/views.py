@@ -139,9 +139,11 @@ def statement(
     programme = session.get_one(LoyaltyProgramme, account.programme_id)
     home = programme_home(session, programme)
     assert home is not None  # an account's programme has its properties
-    last = read_date(last, home, "to") if last else home.business_date
+    last = read_date(last, home, "to") if last is not None else home.business_date
     first = (
-        read_date(first, home, "from") if first else add_months(last, -12) + dt.timedelta(days=1)
+        read_date(first, home, "from")
+        if first is not None
+        else add_months(last, -12) + dt.timedelta(days=1)
     )
     if first > last:
         raise InvalidInput("from", "the statement starts after it ends")

@@ -14,7 +14,7 @@ from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput, InvalidTransition
 from pms.kernel.money import format_money
 from pms.payments.card_attempts import CardAttempt, attempt_of
-from pms.payments.card_holds import quiet_lookup
+from pms.payments.card_holds import authorise_card, increase_authorisation, quiet_lookup
 from pms.payments.gateways.interface import (
     GatewayError,
     GatewayRejected,
@@ -33,7 +33,7 @@ from pms.payments.rows import (
     require_open,
     snapshot,
 )
-from pms.payments.views import PaymentView, payment_view
+from pms.payments.views import PaymentView, payment_view, payments_of
 
 CAPTURE_UNCONFIRMED = (
     "could not reach the card processor — the capture is not confirmed; try again "
@@ -113,3 +113,29 @@ def capture(desk: Desk, payment_id: int, amount: int, gateway: PaymentGateway) -
             desk.run(settle, payment_id, now)
         raise GatewayRejected(f"the card processor refused the capture: {exc}") from exc
     return desk.run(settle, payment_id, status)
+
+
+def pay_by_card(
+    desk: Desk,
+    confirmation: str,
+    amount: int,
+    gateway: PaymentGateway,
+    card: str | None = None,
+    *,
+    idempotency_key: str | None = None,
+) -> PaymentView:
+    """Take `amount` from the stay's card, as at check-out: capture it from the card hold,
+    raised first when the hold is smaller; with no hold yet, hold the card (`card`, or the one
+    on file) and capture at once. The one way every face takes a card payment."""
+    payments = desk.read(payments_of, confirmation)
+    holds = [p for p in payments if p.gateway == gateway.name and p.state == "authorised"]
+    if holds:
+        hold = holds[-1]
+        if amount > hold.amount:
+            hold = increase_authorisation(desk, hold.id, amount, gateway, card)
+    elif card:
+        hold = authorise_card(desk, confirmation, amount, gateway, card,
+                              idempotency_key=idempotency_key)  # fmt: skip
+    else:
+        hold = authorise_card(desk, confirmation, amount, gateway, idempotency_key=idempotency_key)
+    return capture(desk, hold.id, amount, gateway)

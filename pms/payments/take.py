@@ -24,7 +24,7 @@ pms.payments.rows; the public names are re-exported here.
 
 from __future__ import annotations
 
-from pms.payments.capture import CAPTURE_UNCONFIRMED, capture
+from pms.payments.capture import CAPTURE_UNCONFIRMED, capture, pay_by_card
 from pms.payments.card_holds import (
     NOTHING_CHARGED,
     TEST_CARD,
@@ -33,7 +33,7 @@ from pms.payments.card_holds import (
     increase_authorisation,
     void,
 )
-from pms.payments.local_payments import take_cash, take_terminal
+from pms.payments.local_payments import Overpayment, take_cash, take_terminal
 from pms.payments.reconcile import RECONCILE_AFTER, reconcile
 from pms.payments.refunds import REFUND_UNCONFIRMED, refund
 from pms.payments.rows import AUTHORISED, CAPTURED, FAILED, PENDING, REFUNDED, VOIDED
@@ -58,11 +58,13 @@ __all__ = [
     "TEST_CARD",
     "VOIDED",
     "VOID_UNCONFIRMED",
+    "Overpayment",
     "PaymentView",
     "ReconcileResult",
     "authorise_card",
     "capture",
     "increase_authorisation",
+    "pay_by_card",
     "payment_view",
     "payments_of",
     "pending_payments",

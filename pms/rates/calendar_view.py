@@ -81,7 +81,7 @@ def rate_calendar(
                 RateCell(
                     night=night,
                     price=quote[0].room if quote else None,
-                    available=capacity - sold,
+                    available=capacity + room_type.overbooking_allowance - sold,
                     min_los=rule.min_los if rule else None,
                     max_los=rule.max_los if rule else None,
                     closed_to_arrival=bool(rule and rule.closed_to_arrival),

@@ -40,8 +40,8 @@ def add_pricing_rule(
     """A rule that moves prices from `threshold_pct` forecast occupancy on."""
     require(session, "pricing_rule.add")
     prop = resolve_property(session, property_code)
-    if not 0 <= threshold_pct <= 200:
-        raise InvalidInput("threshold", "the occupancy threshold must be between 0 and 200 %")
+    if not 1 <= threshold_pct <= 200:
+        raise InvalidInput("threshold", "the occupancy threshold must be between 1 and 200 %")
     if adjust_bp <= -10_000:
         raise InvalidInput("adjust", "a price cannot drop by 100 % or more")
     if floor is not None and ceiling is not None and floor > ceiling:

@@ -293,9 +293,11 @@ class RateSheet:
         return ""
 
     def rooms_left(self, room_type: RoomType, nights: list[dt.date]) -> int:
-        """Rooms still free on every night of the stay (negative when overbooked)."""
-        return min(cap - sold for cap, sold in (self.counts(room_type, n) for n in nights))
+        """Rooms that can still be sold on every night of the stay: free rooms plus the
+        overbooking allowance (negative when a manager sold past it)."""
+        free = min(cap - sold for cap, sold in (self.counts(room_type, n) for n in nights))
+        return free + room_type.overbooking_allowance
 
     def sellable(self, room_type: RoomType, nights: list[dt.date]) -> bool:
         """Whether one more stay fits every night, the overbooking allowance included."""
-        return self.rooms_left(room_type, nights) + room_type.overbooking_allowance > 0
+        return self.rooms_left(room_type, nights) > 0

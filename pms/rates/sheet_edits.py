@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Rate, RatePlan, RoomType
 from pms.hotel.properties import resolve_property, resolve_room_type
+from pms.hotel.property_settings import check_amount_cap
 from pms.inventory.nights import stay_nights
 from pms.kernel.audit import record
 from pms.kernel.errors import InvalidInput
@@ -77,11 +78,14 @@ def set_rates(
     end: dt.date,
     price: int,
     days: Iterable[str] | None = None,
+    *,
+    complimentary: bool = False,
 ) -> int:
     """Put `price` on the sheet for the nights start..end (included) on the given weekdays.
 
     Only base plans carry prices; derived plans follow them. Existing bookings keep the prices
-    they were quoted. Returns the number of nights set.
+    they were quoted. A price of 0 gives rooms away, so it needs `complimentary`. Returns the
+    number of nights set.
     """
     require(session, "rates.set")
     prop = resolve_property(session, property_code)
@@ -92,6 +96,9 @@ def set_rates(
         )
     if price < 0:
         raise InvalidInput("price", "a price cannot be negative")
+    check_amount_cap(prop, price, "price")
+    if price == 0 and not complimentary:
+        raise InvalidInput("price", "a price of 0 gives the rooms away: say it is complimentary")
     room_type = resolve_room_type(session, prop, room_type_code)
     nights = _nights_on(start, end, days)
     for rate in _rows(session, plan, room_type, nights).values():

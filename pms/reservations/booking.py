@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
@@ -38,6 +38,7 @@ from db.prepared import Prepared
 from pms.guests.lookup import GuestInput, ensure_bookable, find_or_create_guest, load_guest
 from pms.hotel.properties import BASE_PLAN, resolve_property, resolve_room_type
 from pms.inventory.nights import stay_nights
+from pms.kernel import validation
 from pms.kernel.audit import record
 from pms.kernel.desk import connection_of
 from pms.kernel.errors import Restricted, RetryableConflict, StaleQuote
@@ -265,6 +266,11 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
 
     A request whose idempotency key was seen before returns that reservation unchanged.
     """
+    request = replace(
+        request,
+        idempotency_key=validation.idempotency_key(request.idempotency_key),
+        source=validation.plain_text(request.source, "source", length=20, required=True),
+    )
     found = _sale_of(session, request)
     if request.idempotency_key:
         earlier = _earlier_booking(session, request.idempotency_key, found)

@@ -71,7 +71,7 @@ class Offer:
     arrival: dt.date
     departure: dt.date
     nights: list[NightQuote]
-    rooms_left: int  # free rooms of the type on the fullest night; 0 may still sell (allowance)
+    rooms_left: int  # rooms that can still sell on the fullest night, the allowance included
     closed: str = ""
     #: The room type's average overall rating from published reviews (None without any).
     rating: Decimal | None = None

@@ -31,10 +31,10 @@ def priced(
 def sell_nights(
     session: Session, room_type: RoomType, nights: list[dt.date], overbook: bool
 ) -> bool:
-    """Take the nights; a manager's overbooking goes past the limit. True when it did."""
+    """Take the nights; a manager's overbooking goes past the limit. True when the stay is
+    overbooked: it used the allowance, or went past it."""
     try:
-        take(session, room_type, nights)
-        return False
+        return take(session, room_type, nights)
     except SoldOut:
         if not overbook:
             raise

@@ -59,8 +59,12 @@ def reviews_report(
     """Ratings of the published reviews of the months `first` to `last` (whole months; the
     last twelve by default), overall, by category, by room type and by month."""
     prop = resolve_property(session, property_code)
-    end = read_date(last, prop, "to") if last else prop.business_date
-    start = read_date(first, prop, "from") if first else month_of(end).replace(year=end.year - 1)
+    end = read_date(last, prop, "to") if last is not None else prop.business_date
+    start = (
+        read_date(first, prop, "from")
+        if first is not None
+        else month_of(end).replace(year=end.year - 1)
+    )
     if start > end:
         raise InvalidInput("from", "the report starts after it ends")
     if (end - start).days > 3 * 366:

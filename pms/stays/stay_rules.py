@@ -19,6 +19,10 @@ def read_date(value: dt.date | str, prop: Property, field: str) -> dt.date:
     return parse_date(value, prop.business_date, field=field)
 
 
+#: The most adults, or children, one stay may name: the largest room holds 20 (field_checks).
+MAX_PARTY = 20
+
+
 def resolve_stay(
     session: Session,
     prop: Property,
@@ -39,6 +43,10 @@ def resolve_stay(
     if nights is not None:
         if nights < 1:
             raise InvalidInput("nights", "a stay needs at least one night")
+        if nights > rules.max_stay_nights:
+            raise InvalidInput(
+                "departure", f"a stay may last at most {rules.max_stay_nights} nights"
+            )
         departure = arrival + dt.timedelta(days=nights)
     if departure is None:
         raise InvalidInput("departure", "departure (or nights) is missing")
@@ -58,11 +66,15 @@ def resolve_stay(
 
 
 def check_counts(adults: int, children: int) -> None:
-    """At least one adult and no negative number of children."""
+    """At least one adult, no negative number of children, and a party a room could hold
+    (`MAX_PARTY`; each room type's own limit is `check_party`)."""
     if adults < 1:
         raise InvalidInput("adults", "a stay needs at least one adult")
     if children < 0:
         raise InvalidInput("children", "children cannot be a negative number")
+    if adults > MAX_PARTY or children > MAX_PARTY:
+        field = "adults" if adults > MAX_PARTY else "children"
+        raise InvalidInput(field, f"a party has at most {MAX_PARTY} adults and as many children")
 
 
 def check_party(room_type: RoomType, adults: int, children: int) -> None:
