@@ -16,7 +16,7 @@ import time
 from typing import ClassVar
 
 from textual import events, on, work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -69,12 +69,14 @@ class ShiftApp(App[None]):
         reservation and the filter keeps what was typed (`ReservationTable.show`)."""
         self.offline = ""
         seen, self._house_version = self._house_version, message.version
-        if (
-            seen is not None
-            and seen != message.version
-            and isinstance(self.screen, self.LIVE_SCREENS)
-        ):
-            self.screen.action_refresh()
+        if seen is None or seen == message.version:
+            return
+        try:
+            screen = self.screen
+        except ScreenStackError:  # the desk is closing: no screen to read again
+            return
+        if isinstance(screen, self.LIVE_SCREENS):
+            screen.action_refresh()
 
     async def on_event(self, event: events.Event) -> None:
         """Every key and click passes here first: the desk is in use."""
