@@ -7,7 +7,8 @@ stay's type that no other stay holds on its nights: the rooms' nights on file ar
 then written with one statement per table for all of them, their audit rows in one call. The
 same invariants hold as for a stay booked here: every night is counted sold in the inventory,
 every room-night goes in under UNIQUE(room_id, night), every stay has its audit row. Nights from
-the business date on of a stay in house are sold with the guarded update of any booking.
+the business date on of a stay in house are sold with the guarded update of any booking. The
+past days the stays touch then get their statistics, as the audit would have stored them.
 """
 
 from __future__ import annotations

@@ -153,9 +153,10 @@ def _movements(
         if stay.arrival == day and stay.status in came:
             counts["arrivals"] += 1
             counts["walk_ins"] += stay.source == "walk-in"
-            counts["day_use"] += (
-                stay.status == ReservationStatus.CHECKED_OUT and stay.departure == day
-            )
+            # Tonight a stay that arrived and has gone is a day use; a past stay only if it
+            # also departed that day (it may have stayed on since).
+            gone = stay.status == ReservationStatus.CHECKED_OUT
+            counts["day_use"] += gone and (tonight or stay.departure == day)
         elif stay.departure == day and stay.status == ReservationStatus.CHECKED_OUT:
             counts["departures"] += 1
             counts["early_departures"] += stay.id in early
