@@ -40,8 +40,9 @@ def _counted(session: Session, statement: Any) -> dict[int, int]:
     return {type_id: count for type_id, count in session.execute(statement).all()}
 
 
-def _house(session: Session, prop: Property, day: dt.date) -> dict[int, Figures]:
-    """Rooms in inventory, out of order and out of service, per room type."""
+def _house(session: Session, prop: Property, day: dt.date, tonight: bool) -> dict[int, Figures]:
+    """Rooms in inventory, out of order and out of service, per room type. Out of service is
+    how a room is now, with no dates: it counts tonight only."""
     live = (Room.property_id == prop.id) & or_(Room.retired_on.is_(None), Room.retired_on > day)
     by_type = select(Room.room_type_id, func.count(func.distinct(Room.id))).group_by(
         Room.room_type_id
@@ -53,7 +54,7 @@ def _house(session: Session, prop: Property, day: dt.date) -> dict[int, Figures]
             live, OutOfOrder.start_date <= day, OutOfOrder.end_date > day
         ),
     )
-    idle = _counted(session, by_type.where(live, Room.out_of_service != ""))
+    idle = _counted(session, by_type.where(live, Room.out_of_service != "")) if tonight else {}
     figures: dict[int, Figures] = defaultdict(lambda: dict.fromkeys(STATISTIC_COUNTS, 0))
     for type_id, count in rooms.items():
         figures[type_id] |= {
@@ -267,7 +268,7 @@ def day_statistics(
     """The figures of `day` per room type id: `tonight`, as the audit stores them (the stays in
     house, the revenue posted); else of a past day the audit never closed, from the stays'
     nights (imported history: the stays that slept here, their nights' prices)."""
-    figures = _house(session, prop, day)
+    figures = _house(session, prop, day, tonight)
     for type_id in session.scalars(select(RoomType.id).where(RoomType.property_id == prop.id)):
         figures.setdefault(type_id, dict.fromkeys(STATISTIC_COUNTS, 0))  # a row for every type
     stayed = (ReservationStatus.CHECKED_IN,)
