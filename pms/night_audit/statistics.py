@@ -239,8 +239,11 @@ def _nights_revenue(session: Session, prop: Property, day: dt.date) -> dict[int,
     """Room revenue (net of the taxes inside the prices) and tax of the nights of `day` of the
     stays gone since: their system charged them, so their prices are that night's revenue. A
     stay still in house is left out: its nights are charged here at check-out and counted then."""
-    gone = (Reservation.property_id == prop.id) & (
-        Reservation.status == ReservationStatus.CHECKED_OUT
+    gone = (
+        (Reservation.property_id == prop.id)
+        & (Reservation.status == ReservationStatus.CHECKED_OUT)
+        & (Reservation.arrival <= day)  # the stays around the night, on the index
+        & (Reservation.departure > day)
     )
     money: dict[int, Figures] = defaultdict(lambda: dict.fromkeys(STATISTIC_MONEY, 0))
     for type_id, amount in session.execute(
