@@ -46,6 +46,7 @@ class ExportKind(StrEnum):
     POSTINGS = "postings"
     INVOICES = "invoices"
     PAYMENTS = "payments"
+    STATISTICS = "statistics"
 
 
 class FileFormat(StrEnum):
@@ -176,7 +177,8 @@ def export(
     json_output: JsonOption = False,
 ) -> None:
     """Export guests, reservations, rates, the journal of postings (by business date,
-    corrections included), invoices or payments, as CSV or JSON."""
+    corrections included), invoices, payments or the daily statistics per room type, as CSV
+    or JSON."""
     from pms.imports.exports import export_to
     from pms.imports.files import format_of
 

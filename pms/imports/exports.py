@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session, aliased
 
 from db.folios import Folio, Invoice, Payment, Posting
 from db.models import (
+    STATISTIC_COUNTS,
+    STATISTIC_MONEY,
+    DailyStatistic,
     Guest,
     Property,
     Rate,
@@ -205,6 +208,22 @@ def _payments(session: Session, prop: Property, period: Period) -> Iterator[Row]
         }  # fmt: skip
 
 
+def _statistics(session: Session, prop: Property, period: Period) -> Iterator[Row]:
+    query = (
+        select(DailyStatistic, RoomType.code)
+        .join(RoomType, RoomType.id == DailyStatistic.room_type_id)
+        .where(DailyStatistic.property_id == prop.id, *period.where(DailyStatistic.business_date))
+        .order_by(DailyStatistic.business_date, RoomType.code)
+    )
+    for stat, room_type in _stream(session, query):
+        counts = {name: getattr(stat, name) for name in STATISTIC_COUNTS}
+        money = {name: from_minor(getattr(stat, name), prop.currency) for name in STATISTIC_MONEY}
+        yield {
+            "business_date": stat.business_date, "room_type": room_type, **counts, **money,
+            "currency": prop.currency,
+        }  # fmt: skip
+
+
 #: Every kind of export: its rows, read as a stream.
 EXPORTS: dict[str, Callable[[Session, Property, Period], Iterator[Row]]] = {
     "guests": _guests,
@@ -213,6 +232,7 @@ EXPORTS: dict[str, Callable[[Session, Property, Period], Iterator[Row]]] = {
     "postings": _postings,
     "invoices": _invoices,
     "payments": _payments,
+    "statistics": _statistics,
 }
 
 

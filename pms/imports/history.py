@@ -7,7 +7,8 @@ stay's type that no other stay holds on its nights: the rooms' nights on file ar
 then written with one statement per table for all of them, their audit rows in one call. The
 same invariants hold as for a stay booked here: every night is counted sold in the inventory,
 every room-night goes in under UNIQUE(room_id, night), every stay has its audit row. Nights from
-the business date on of a stay in house are sold with the guarded update of any booking.
+the business date on of a stay in house are sold with the guarded update of any booking. The
+past days the stays touch then get their statistics, as the audit would have stored them.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from pms.kernel.errors import (
     RoomUnavailable,
 )
 from pms.kernel.money import to_minor
+from pms.night_audit.statistics import store_statistics
 from pms.rates.plans import resolve_plan
 from pms.rates.pricing import NightQuote, Party
 from pms.rates.ratesheet import RateSheet
@@ -198,7 +200,26 @@ def import_lived_stays(
     for reservation_id, (reservation, _, _) in zip(ids, checked, strict=True):
         if reservation["status"] == ReservationStatus.CHECKED_IN:
             guest_folio(session, session.get_one(Reservation, reservation_id))
+    _store_past_days(session, prop, stays)
     return len(ids)
+
+
+def _store_past_days(session: Session, prop: Property, stays: list[LivedStay]) -> None:
+    """The statistics of every day before the business date the stays touch (arrival to
+    departure) that has none yet, from the stays' nights, so history and last year's figures
+    of the reports start with the file. A day the audit closed keeps the figures it stored;
+    two imports storing one day at once meet on the key (property, date, room type)."""
+    yesterday = prop.business_date - dt.timedelta(days=1)
+    days: set[dt.date] = set()
+    for stay in stays:
+        last = min(stay.row.departure, yesterday)
+        span = (last - stay.row.arrival).days + 1
+        days.update(stay.row.arrival + dt.timedelta(days=k) for k in range(span))
+    try:
+        for day in sorted(days):
+            store_statistics(session, prop, day, tonight=False)
+    except IntegrityError as exc:
+        raise RetryableConflict("the statistics of an imported day were stored meanwhile") from exc
 
 
 def _insert(session: Session, checked: list[Checked]) -> list[int]:

@@ -4,8 +4,9 @@ A stay to come is booked through `book` itself, so the same inventory rules, res
 prices hold: a file that would oversell a night is refused at the rows at fault (a manager may
 pass `--allow-overbook`), and a `total` in the file must be what the rate sheet quotes. A stay
 in house on the import date arrives checked in, in its room, with its guest folio open; a stay
-wholly past is on record as checked out (both in bulk: `pms.imports.history`). Postings of
-nights before the import date stay with the previous system's folios.
+wholly past is on record as checked out (both in bulk: `pms.imports.history`), its revenue in
+the statistics of its days and on no folio (its system invoiced it). The nights before the
+import date of a stay in house are charged at its check-out: the guest owes them.
 
 A row's guest is the profile with its e-mail or phone (on file, or made by an earlier row);
 the others are made in one batch. The other system's confirmation number is kept
