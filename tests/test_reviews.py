@@ -268,3 +268,14 @@ def test_reviews_are_found_by_their_words_until_hidden(hotel: Desk) -> None:
         assert hotel.read(search, "breakfast", kind="review") == []
     finally:
         close_indexes()
+
+
+def test_a_stay_imported_from_another_pms_is_reviewed_by_its_old_number(hotel: Desk) -> None:
+    stay = stayed(hotel, "Ada Lovelace")
+
+    def _imported(session: Session) -> None:
+        load_reservation(session, stay).external_ref = "OPERA-48213"
+
+    hotel.run(_imported)
+    review_id = review(hotel, "OPERA-48213", 5)
+    assert hotel.read(get_review, review_id).confirmation == stay

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db import migrate
 from db.folios import Payment
-from db.models import ChangeLog, Property
+from db.models import AuditRun, ChangeLog, Property
 from pms.kernel.config import APP_NAME, DEFAULTS_FILE, user_config_file
 from pms.kernel.desk import Desk, safe_url
 from pms.kernel.errors import PmsError
@@ -121,7 +121,14 @@ def _business_dates(session: Session, now: dt.datetime) -> list[Check]:
     for prop in session.scalars(select(Property).order_by(Property.code)):
         today = now.astimezone(zoneinfo.ZoneInfo(prop.timezone)).date()
         behind = (today - prop.business_date).days
-        detail = f"business date {prop.business_date} ({behind} days behind the calendar)"
+        last = session.execute(
+            select(AuditRun.business_date, AuditRun.username)
+            .where(AuditRun.property_id == prop.id, AuditRun.finished_at.is_not(None))
+            .order_by(AuditRun.business_date.desc())
+            .limit(1)
+        ).first()
+        closed = f"last audit closed {last[0]} ({last[1]})" if last else "no night audit yet"
+        detail = f"business date {prop.business_date} ({behind} days behind the calendar); {closed}"
         if behind <= 1:  # the night audit closes yesterday some time after midnight
             checks.append(Check(f"night audit {prop.code}", OK, detail))
         else:

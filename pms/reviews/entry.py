@@ -133,8 +133,9 @@ def language_code(text: str) -> str:
 
 
 def find_stay(session: Session, prop: Property, stay: str) -> Reservation:
-    """The property's stay with this confirmation number, or booked under this outside
-    reference (a channel's booking id, kept as the booking's idempotency key)."""
+    """The property's stay with this confirmation number, or known by an outside reference:
+    the other PMS's confirmation kept by an import (`external_ref`), or a channel's booking id
+    (kept as the booking's idempotency key)."""
     text = stay.strip()
     if not text:
         raise InvalidInput("stay", "name the stay: its confirmation number")
@@ -142,6 +143,7 @@ def find_stay(session: Session, prop: Property, stay: str) -> Reservation:
         select(Reservation).where(
             Reservation.property_id == prop.id,
             (Reservation.confirmation == normalise_confirmation(text))
+            | (Reservation.external_ref == text)
             | (Reservation.idempotency_key == text),
         )
     )
