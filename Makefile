@@ -22,7 +22,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses=4
 
 ## The inner loop while working: no races, faults, properties or Pilot journeys; SQLite only.
 test-fast: $(STAMP)
