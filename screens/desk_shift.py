@@ -34,6 +34,11 @@ IDLE_CHECK_SECONDS = 5.0
 LIVE_SECONDS = 2.0
 
 
+#: What keys may still do while the sign-in screen covers the desk: quit, and move between its
+#: two fields (tab is the app's `focus_next`).
+_WHILE_SIGNING_IN = frozenset({"quit", "focus_next", "focus_previous"})
+
+
 class ShiftApp(App[None]):
     """An app over one desk that signs its clerk in, locks when left, and follows the house."""
 
@@ -92,7 +97,7 @@ class ShiftApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the sign-in screen covers the desk, no key leads past it (quitting aside)."""
-        if isinstance(self.screen, SignInScreen) and action != "quit":
+        if isinstance(self.screen, SignInScreen) and action not in _WHILE_SIGNING_IN:
             return False
         return super().check_action(action, parameters)
 
