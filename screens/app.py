@@ -93,7 +93,7 @@ class FrontDeskApp(ShiftApp):
     """The clerk's full-screen front desk."""
 
     #: The screens that read their data again when another desk changed something.
-    LIVE_SCREENS = (DashboardScreen, ReservationListScreen)
+    LIVE_SCREENS = (DashboardScreen, ReservationListScreen, FolioScreen)
 
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "dialogs.tcss"]
     # The dashboard is the bottom of the desk's stack (a mode, unlike get_default_screen,

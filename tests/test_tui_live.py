@@ -9,10 +9,13 @@ from conftest import BUSINESS_DATE
 from test_tui import SIZE, d, row_texts, settle, stay
 from textual.widgets import DataTable, Input, Static
 
+from pms.billing.folios import post_charge
+from pms.frontdesk.check_in import check_in
 from pms.kernel.desk import Desk
 from pms.kernel.errors import DatabaseUnavailable
 from screens.app import FrontDeskApp
 from screens.desk_shift import LIVE_SECONDS
+from screens.folio import FolioScreen
 
 pytestmark = pytest.mark.tui
 
@@ -86,3 +89,18 @@ async def test_a_lost_database_says_reconnecting_until_it_answers(
         app.follow_other_desks()
         await settle(pilot)
         assert not banner.display
+
+
+async def test_a_charge_posted_at_another_desk_shows_on_my_open_folio(hotel: Desk) -> None:
+    confirmation = stay(hotel, arrival=BUSINESS_DATE, departure=d(3)).confirmation
+    hotel.run(check_in, confirmation, "101")
+    app = FrontDeskApp(hotel)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(FolioScreen(confirmation))
+        await settle(pilot)
+        assert app.screen.account.guest_balance == 0
+
+        hotel.run(post_charge, confirmation, "MINIBAR", 1250)  # the bar, at another desk
+        app.follow_other_desks()
+        await settle(pilot)
+        assert app.screen.account.guest_balance == 1250
