@@ -22,8 +22,9 @@ from pms.guests.lookup import GuestInput
 from pms.kernel.desk import Desk
 from pms.reservations.booking import BookingRequest, book
 
-#: Commands left out: `demo` builds a 120-room hotel (minutes), `db` changes the schema itself.
-SKIPPED = {"demo", "db"}
+#: Commands left out: `demo` builds a 120-room hotel (minutes), `db` changes the schema itself,
+#: `restore` replaces the database, `serve` (of `api`) serves until stopped.
+SKIPPED = {"demo", "db", "restore", "serve"}
 
 
 def _leaf_commands() -> Iterator[tuple[list[str], Any]]:
