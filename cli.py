@@ -6,7 +6,6 @@ Each area's commands live in their own module of `commands/`; nothing here talks
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from typing import Annotated, Any
@@ -51,7 +50,7 @@ def _journal(ctx: typer.Context, started: float, error: Exception | None) -> Non
     from pms.operations.journal import action_done
 
     options = ctx.find_object(GlobalOptions)
-    user = (options.user if options else None) or os.environ.get("PMS_USER") or ""
+    user = options.acting if options else ""  # who signed in, not a name typed with --user
     action_done(ctx.invoked_subcommand, user, started, error)
 
 

@@ -18,13 +18,15 @@ if TYPE_CHECKING:
     from pms.kernel.desk import Desk
 
 
-@dataclass(frozen=True)
+@dataclass
 class GlobalOptions:
-    """The root command's options, handed down to every sub-command through the context."""
+    """The root command's options, handed down to every sub-command through the context, and
+    who the command's desk signed in (`acting`), for the log line the command ends with."""
 
     db: str | None
     user: str | None
     debug: bool
+    acting: str = ""
 
 
 def open_for(
@@ -45,6 +47,7 @@ def open_for(
     options = ctx.find_object(GlobalOptions)
     assert options is not None, "the root callback sets the global options"
     desk, settings = open_desk(options.db, options.user, ready=ready, sign_in=sign_in, face=face)
+    options.acting = desk.actor.username if desk.actor else ""
     ctx.call_on_close(desk.close)
     return desk, settings
 
