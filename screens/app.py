@@ -146,6 +146,15 @@ class FrontDeskApp(ShiftApp):
         # Shift+F9 beside the rates; most terminals report it as F21.
         Binding("shift+f9,f21", "availability", "Availability", key_display="⇧F9", show=False),
         Binding("ctrl+g", "lock", "Lock", show=False, tooltip="Lock the desk / switch user"),
+        # Shown (and in the palette) only while an action the database lost is kept for the
+        # screen on view; otherwise ctrl+r is the screen's own (the rack's refresh).
+        Binding(
+            "ctrl+r",
+            "retry",
+            "Retry",
+            priority=True,
+            tooltip="Retry the action the database lost",
+        ),
         Binding(
             "f10", "audit_trail", "Audit", key_display="F10", show=False, tooltip="Audit trail"
         ),

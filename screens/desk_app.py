@@ -7,10 +7,27 @@ everything else (another screen, a dialog's answer) by posting a message the app
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
+
+from textual.screen import Screen
 
 from pms.hotel.properties import PropertyView
 from pms.kernel.desk import Desk
+
+
+@dataclass(frozen=True)
+class KeptAction:
+    """A clerk's action that failed because the database went away, kept to be run again with
+    one key (ctrl+r) on the screen it was asked on, with what was asked then."""
+
+    #: What the clerk asked for, in a word or two ("check in", "post"), for the banner.
+    label: str
+    #: The screen it was asked on: the retry is offered there only.
+    screen: Screen
+    #: Starts the same worker again, with the same arguments.
+    again: Callable[[], object]
 
 
 class DeskApp(Protocol):
@@ -23,3 +40,7 @@ class DeskApp(Protocol):
     property_code: str | None
     #: The property as last read; None until the database first answers.
     hotel: PropertyView | None
+    #: Why the database cannot be reached, or "" while it answers.
+    offline: str
+    #: The action the database lost, offered again at ctrl+r (None: nothing to retry).
+    kept: KeptAction | None

@@ -5,7 +5,8 @@ hand in a signed-in desk); it locks after `rules.idle_lock_minutes` without a ke
 `ctrl+g`), and whoever signs in then takes the desk over with its screens as they are. Every
 LIVE_SECONDS it asks the change log where it stands: when another desk changed something, the
 screens in `LIVE_SCREENS` read their data again, and a database that went away raises the
-header's "reconnecting…" banner until it answers.
+header's "reconnecting…" banner until it answers. A clerk's action the database lost
+(`screens.desk_screen`) is kept, and ctrl+r runs it again on its screen once it answers.
 
 `screens.app.FrontDeskApp` builds on this, so the app module keeps to the areas and screens.
 """
@@ -23,7 +24,8 @@ from textual.screen import Screen
 from pms.frontdesk.polling import RackVersion, rack_version
 from pms.hotel.sign_in import SignedIn
 from pms.kernel.desk import Desk
-from screens.messages import HouseChanged
+from screens.desk_app import KeptAction
+from screens.messages import ActionKept, HouseChanged
 from screens.sign_in import SignInScreen
 
 #: Seconds between looks at how long the desk has been idle (`rules.idle_lock_minutes`).
@@ -49,6 +51,8 @@ class ShiftApp(App[None]):
     signed_in: var[str] = var("")
     #: Why the database cannot be reached, or "" while it answers.
     offline: var[str] = var("")
+    #: The action the database lost, offered again at ctrl+r (None: nothing to retry).
+    kept: var[KeptAction | None] = var(None)
 
     desk: Desk
 
@@ -83,6 +87,23 @@ class ShiftApp(App[None]):
         if isinstance(screen, self.LIVE_SCREENS):
             screen.action_refresh()
 
+    @on(ActionKept)
+    def _action_kept(self, message: ActionKept) -> None:
+        """Keep the action the database lost (the latest one: the clerk's last wish); drop a
+        kept one the clerk has since done by hand."""
+        if message.kept is not None:
+            self.kept = message.kept
+        elif self.kept and (self.kept.screen, self.kept.label) == (message.screen, message.label):
+            self.kept = None
+        self.refresh_bindings()
+
+    def action_retry(self) -> None:
+        """ctrl+r: run the action the database lost again, as it was asked."""
+        kept, self.kept = self.kept, None
+        self.refresh_bindings()
+        if kept is not None:
+            kept.again()
+
     async def on_event(self, event: events.Event) -> None:
         """Every key and click passes here first: the desk is in use."""
         if isinstance(event, events.Key | events.MouseDown):
@@ -99,6 +120,8 @@ class ShiftApp(App[None]):
         """While the sign-in screen covers the desk, no key leads past it (quitting aside)."""
         if isinstance(self.screen, SignInScreen) and action not in _WHILE_SIGNING_IN:
             return False
+        if action == "retry":  # offered on the screen the action was asked on, and only there
+            return self.kept is not None and self.kept.screen is self.screen
         return super().check_action(action, parameters)
 
     def action_lock(self) -> None:

@@ -23,7 +23,8 @@ class DeskHeader(Widget):
 
     def on_mount(self) -> None:
         self.watch(self.app, "hotel", self._show_line)
-        self.watch(self.app, "offline", self._show_banner)
+        self.watch(self.app, "offline", lambda _: self._show_banner())
+        self.watch(self.app, "kept", lambda _: self._show_banner())
         self.watch(self.app, "signed_in", lambda _: self._show_line(cast(DeskApp, self.app).hotel))
 
     def _show_line(self, hotel: PropertyView | None) -> None:
@@ -38,7 +39,21 @@ class DeskHeader(Widget):
         line = f"{where} ─ {who} ─ {desk.database_tag}"
         self.query_one("#desk-line", Static).update(Text(line, no_wrap=True, overflow="ellipsis"))
 
-    def _show_banner(self, reason: str) -> None:
+    def _show_banner(self) -> None:
+        """While the database is away, why; an action it lost on this screen, and the key that
+        runs it again once it is back."""
+        app = cast(DeskApp, self.app)
+        reason, kept = app.offline, app.kept
+        if kept is not None and kept.screen is not self.screen:
+            kept = None
+        if reason:
+            line = f"⚠ reconnecting… database unavailable — {reason}"
+            if kept:
+                line += f" · “{kept.label}” is kept: ctrl+r retries it once the database answers"
+        elif kept:
+            line = f"✓ the database is back — press ctrl+r to retry “{kept.label}”"
+        else:
+            line = ""
         banner = self.query_one("#desk-banner", Static)
-        banner.update(Text(f"⚠ reconnecting… database unavailable — {reason}") if reason else "")
-        banner.display = bool(reason)
+        banner.update(Text(line))
+        banner.display = bool(line)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from textual.message import Message
+from textual.screen import Screen
 
 from pms.billing.ledger_views import StayFolios
 from pms.frontdesk.check_in import CheckInView
@@ -38,6 +39,7 @@ from pms.stays.reservation_lists import ReservationSummary
 from pms.stays.reservation_views import ReservationView
 from pms.stays.rooms import RoomChoice
 from screens.booking_steps import BookingDraft
+from screens.desk_app import KeptAction
 
 #: The reservation lists a clerk can open: F4, F5, F6 and the list of every reservation.
 ListKind = Literal["arrivals", "in_house", "departures", "all"]
@@ -59,6 +61,17 @@ class DatabaseDown(Message):
     """A worker found the database unreachable; the app shows `reason` in the header banner."""
 
     reason: str
+
+
+@dataclass
+class ActionKept(Message):
+    """An action failed because the database went away: the app keeps it for ctrl+r. With
+    `kept` None, the action `label` of `screen` went through after all (the clerk did it again),
+    so nothing of it is left to retry."""
+
+    kept: KeptAction | None
+    screen: Screen
+    label: str
 
 
 @dataclass

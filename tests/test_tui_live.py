@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import BUSINESS_DATE
-from test_tui import SIZE, d, row_texts, settle, stay
+from test_tui import SIZE, d, open_form, row_texts, settle, stay, type_into
 from textual.widgets import DataTable, Input, Static
 
 from pms.billing.folios import post_charge
@@ -16,6 +16,7 @@ from pms.kernel.errors import DatabaseUnavailable
 from screens.app import FrontDeskApp
 from screens.desk_shift import LIVE_SECONDS
 from screens.folio import FolioScreen
+from screens.offers import OffersScreen
 
 pytestmark = pytest.mark.tui
 
@@ -104,3 +105,46 @@ async def test_a_charge_posted_at_another_desk_shows_on_my_open_folio(hotel: Des
         app.follow_other_desks()
         await settle(pilot)
         assert app.screen.account.guest_balance == 1250
+
+
+def retry_offered(app: FrontDeskApp) -> bool:
+    """Whether ctrl+r is in the footer as the retry of a lost action."""
+    key = app.screen.active_bindings.get("ctrl+r")
+    return key is not None and key.enabled and key.binding.action == "retry"
+
+
+async def test_an_action_the_database_lost_is_offered_again_at_one_key(
+    hotel: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = FrontDeskApp(hotel)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot)
+        await pilot.press(*"4.12", "tab", *"6.12", "tab")
+        await type_into(pilot, "adults", "2")
+        assert not retry_offered(app)  # nothing to retry yet
+        answer = hotel.read
+
+        def server_restarting(*_: object, **__: object) -> None:
+            raise DatabaseUnavailable("server closed the connection unexpectedly")
+
+        monkeypatch.setattr(hotel, "read", server_restarting)
+        await pilot.press("ctrl+s")  # the offers, while the database is away
+        await settle(pilot)
+        banner = form.query_one("#desk-banner", Static)
+        assert "reconnecting…" in str(banner.content)
+        assert "“quote” is kept" in str(banner.content)
+
+        monkeypatch.setattr(hotel, "read", answer)
+        app.follow_other_desks()  # the poll finds the database back
+        await settle(pilot)
+        assert str(banner.content) == "✓ the database is back — press ctrl+r to retry “quote”"
+        assert retry_offered(app)  # in the footer
+        palette = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Retry the action the database lost" in palette
+        assert form.values()["arrival"] == "4.12"
+
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, OffersScreen)
+        assert app.kept is None and not app.screen.query_one("#desk-banner", Static).display
