@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from commands import Confirmation, JsonOption, PropertyOption, VersionOption, open_for
 from commands.output import Column, console, day, print_json, table_of
+from commands.payments import card_gateway
 from commands.stay_options import Adults, Children, Email, GuestName, Nights, Phone
 from pms.billing.invoice_views import InvoiceView
 from pms.frontdesk.check_in import CheckInView, check_in, walk_in
@@ -24,7 +25,6 @@ from pms.kernel.config import Settings
 from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidTransition
 from pms.kernel.money import format_money, to_minor
-from pms.payments.gateways.stripe_gateway import gateway_from_settings
 from pms.payments.take import TEST_CARD, authorise_card, payments_of
 from pms.reservations.booking import BookingRequest
 from pms.stays.reservation_views import get_reservation
@@ -78,6 +78,7 @@ def hold_card(
     at least that much already on the stay (a check-in tried before) is kept, not doubled."""
     stay = desk.read(get_reservation, confirmation)
     amount = to_minor(amount_text, stay.currency, field="authorise")
+    gateway = card_gateway(desk, settings)  # first: a hold a stopped desk left pending counts
     for payment in desk.read(payments_of, stay.confirmation):
         if (
             payment.gateway == "stripe"
@@ -85,7 +86,6 @@ def hold_card(
             and payment.amount >= amount
         ):
             return f"The card is held already: {payment.amount_text} (payment {payment.id})."
-    gateway = gateway_from_settings(settings)
     held = authorise_card(desk, stay.confirmation, amount, gateway, card)
     return f"Held {format_money(held.amount, held.currency)} on the card (payment {held.id})."
 

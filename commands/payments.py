@@ -2,7 +2,9 @@
 
 `reconcile` settles card payments a desk left unsettled (a crash or a lost answer between the
 processor and the database) by asking the processor; with nothing unsettled it needs no card
-gateway at all, so a cash-only hotel can run it in its night routine.
+gateway at all, so a cash-only hotel can run it in its night routine. Every command that takes
+a card gets its gateway from `card_gateway`, which first settles what a stopped desk left
+pending a minute or more (and says so in one line), so the next start settles it.
 """
 
 from __future__ import annotations
@@ -15,13 +17,32 @@ from rich.markup import escape
 
 from commands import JsonOption, desk_for, open_for
 from commands.output import Column, console, print_json, print_rows, table_of
+from pms.kernel.config import Settings
+from pms.kernel.desk import Desk
 from pms.kernel.money import format_money
-from pms.payments.gateways.stripe_gateway import gateway_from_settings
-from pms.payments.take import RECONCILE_AFTER, PaymentView, payments_of, pending_payments, reconcile
+from pms.payments.gateways.stripe_gateway import StripeGateway, gateway_from_settings
+from pms.payments.take import (
+    RECONCILE_AFTER,
+    PaymentView,
+    payments_of,
+    pending_payments,
+    reconcile,
+    settle_left_behind,
+    settled_line,
+)
 from pms.payments.views import ReconcileResult
 
 app = typer.Typer(help="Payments: a stay's payments, unsettled ones, reconciliation.",
                   no_args_is_help=True)  # fmt: skip
+
+
+def card_gateway(desk: Desk, settings: Settings) -> StripeGateway:
+    """The card gateway, for a command about to take a card: first it settles the card attempts
+    a stopped desk left pending (one indexed read when there are none), saying so on stderr."""
+    gateway = gateway_from_settings(settings)
+    if line := settled_line(settle_left_behind(desk, gateway)):
+        console(stderr=True).print(escape(line))
+    return gateway
 
 
 @app.command("list")

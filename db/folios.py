@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -131,6 +132,9 @@ class Payment(Base):
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("captured >= 0 AND captured <= amount", name="captured_in_range"),
         CheckConstraint("refunded >= 0 AND refunded <= captured", name="refund_not_above_capture"),
+        # Every desk start and card command asks whether a card attempt was left pending:
+        # one look in this index, however many payments the hotel has taken.
+        Index("ix_payments_state_updated_at", "state", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,9 @@ hand in a signed-in desk); it locks after `rules.idle_lock_minutes` without a ke
 LIVE_SECONDS it asks the change log where it stands: when another desk changed something, the
 screens in `LIVE_SCREENS` read their data again, and a database that went away raises the
 header's "reconnecting…" banner until it answers. A clerk's action the database lost
-(`screens.desk_screen`) is kept, and ctrl+r runs it again on its screen once it answers.
+(`screens.desk_screen`) is kept, and ctrl+r runs it again on its screen once it answers. Once
+someone is signed in, a worker settles the card attempts a stopped desk left pending (when a
+card processor is configured), and one notification says what it settled.
 
 `screens.app.FrontDeskApp` builds on this, so the app module keeps to the areas and screens.
 """
@@ -23,9 +25,13 @@ from textual.screen import Screen
 
 from pms.frontdesk.polling import RackVersion, rack_version
 from pms.hotel.sign_in import SignedIn
+from pms.kernel.config import load_settings
 from pms.kernel.desk import Desk
+from pms.kernel.errors import ConfigError
+from pms.payments.gateways.stripe_gateway import gateway_from_settings
+from pms.payments.take import settle_left_behind, settled_line
 from screens.desk_app import KeptAction
-from screens.messages import ActionKept, HouseChanged
+from screens.messages import ActionKept, CardsSettled, HouseChanged
 from screens.sign_in import SignInScreen
 
 #: Seconds between looks at how long the desk has been idle (`rules.idle_lock_minutes`).
@@ -63,6 +69,8 @@ class ShiftApp(App[None]):
         self.signed_in = self.desk.actor.username if self.desk.actor else ""
         if self.desk.actor is None:
             self.push_screen(SignInScreen(), self._signed_in)
+        else:
+            self.settle_cards_left_behind()
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.follow_other_desks()  # where the house stands as the desk opens
         self.set_interval(LIVE_SECONDS, self.follow_other_desks)
@@ -71,6 +79,21 @@ class ShiftApp(App[None]):
     def follow_other_desks(self) -> None:
         """Ask the change log where it stands (two primary-key reads)."""
         self.post_message(HouseChanged(self.desk.read(rack_version)))
+
+    @work(thread=True, exclusive=True, group="left-behind", exit_on_error=False)
+    def settle_cards_left_behind(self) -> None:
+        """Settle the card attempts a stopped desk left pending, by asking the processor
+        (one indexed read when there are none; nothing without a card processor)."""
+        try:
+            gateway = gateway_from_settings(load_settings())
+        except ConfigError:
+            return  # no card processor configured: no card was ever asked from this house
+        if line := settled_line(settle_left_behind(self.desk, gateway)):
+            self.post_message(CardsSettled(line))
+
+    @on(CardsSettled)
+    def _cards_settled(self, message: CardsSettled) -> None:
+        self.notify(message.line, title="Card payments settled", timeout=20)
 
     @on(HouseChanged)
     def _house_changed(self, message: HouseChanged) -> None:
@@ -139,6 +162,7 @@ class ShiftApp(App[None]):
         self._last_input = time.monotonic()
         if before is None:
             self.call_later(self.run_action, "screen.refresh")
+            self.settle_cards_left_behind()
         elif before.username != signed.username:
             self.notify(
                 f"Signed in as {signed.username}; the screens are as {before.username} left them."

@@ -75,6 +75,13 @@ class ActionKept(Message):
 
 
 @dataclass
+class CardsSettled(Message):
+    """The start settled card attempts a stopped desk left pending: `line` says which."""
+
+    line: str
+
+
+@dataclass
 class HouseChanged(Message):
     """Where the change log stands (read every LIVE_SECONDS): when it moved, some desk changed
     something, and the lists and the dashboard read their data again."""

@@ -14,11 +14,11 @@ from rich.markup import escape
 from commands import Confirmation, JsonOption, open_for
 from commands.folio.params import Reason, stay_amount
 from commands.output import console, print_json
+from commands.payments import card_gateway
 from pms.billing.folios import folio_view
 from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput
 from pms.kernel.money import format_money, to_minor
-from pms.payments.gateways.stripe_gateway import gateway_from_settings
 from pms.payments.take import (
     Overpayment,
     PaymentView,
@@ -80,7 +80,7 @@ def pay(
             desk, confirmation, minor, reference, idempotency_key=idempotency_key, over=over
         )
     else:
-        gateway = gateway_from_settings(settings)
+        gateway = card_gateway(desk, settings)
         view = pay_by_card(
             desk, confirmation, minor, gateway, card, idempotency_key=idempotency_key
         )
@@ -103,7 +103,7 @@ def refund_(
     desk, settings = open_for(ctx)
     paid = desk.read(payment_view, payment)
     minor = to_minor(amount, paid.currency)
-    gateway = gateway_from_settings(settings) if paid.gateway == "stripe" else None
+    gateway = card_gateway(desk, settings) if paid.gateway == "stripe" else None
     view = refund(desk, payment, minor, reason, gateway, reference=reference)
     _print_payment(desk, view, json_output, f"Refunded {format_money(minor, view.currency)} of")
 

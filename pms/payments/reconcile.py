@@ -1,7 +1,9 @@
 """Settling card payments by the processor's word: `settle` brings a row in line with the
 processor's answer, once (every card service settles through it), and
 `reconcile` settles what a crash or an unreachable processor left behind — pending rows and
-refunds in flight — by asking the processor what happened.
+refunds in flight — by asking the processor what happened. `settle_left_behind` is what the
+next start does (the front desk after sign-in, every CLI command that takes a card): one
+index look, and `reconcile` only when a card attempt was left pending.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from pms.payments.views import PaymentView, ReconcileResult, payment_view, view_
 #: How long a payment must have sat unsettled before `reconcile` touches it: a younger one may
 #: still be in a desk's hands, between its processor call and its settling transaction.
 RECONCILE_AFTER = dt.timedelta(minutes=10)
+#: How long a pending card attempt must have sat before the next start settles it by itself:
+#: a desk between its processor call and its settling transaction takes seconds, not a minute.
+LEFT_BEHIND_AFTER = dt.timedelta(minutes=1)
 
 
 # --- settling --------------------------------------------------------------------------------
@@ -169,3 +174,36 @@ def reconcile(
         except PmsError as exc:
             results.append(ReconcileResult(payment_id, state, state, f"left as it is: {exc}"))
     return results
+
+
+# --- at the next start -----------------------------------------------------------------------
+
+
+def left_pending(session: Session, older_than: dt.timedelta) -> bool:
+    """Whether any card attempt has sat `pending` for longer than `older_than` (one look in
+    ix_payments_state_updated_at)."""
+    cutoff = dt.datetime.now(dt.UTC) - older_than
+    found = session.scalar(
+        select(Payment.id).where(Payment.state == PENDING, Payment.updated_at <= cutoff).limit(1)
+    )
+    return found is not None
+
+
+def settle_left_behind(
+    desk: Desk, gateway: PaymentGateway, older_than: dt.timedelta = LEFT_BEHIND_AFTER
+) -> list[ReconcileResult]:
+    """What the next start does about card attempts a stopped desk left pending: nothing
+    (one indexed read) when there are none, else `reconcile` them (and any refund in flight
+    as old) by asking the processor. Never charges twice: `settle` settles a row once."""
+    if not gateway.remote or not desk.read(left_pending, older_than):
+        return []
+    return reconcile(desk, gateway, older_than)
+
+
+def settled_line(results: list[ReconcileResult]) -> str:
+    """The one line a clerk reads about what the start settled ("" when nothing)."""
+    if not results:
+        return ""
+    each = "; ".join(f"payment {r.payment_id} {r.was} → {r.now} ({r.note})" for r in results)
+    count = f"{len(results)} card payment{'s' if len(results) != 1 else ''}"
+    return f"Settled {count} a stopped desk left unsettled: {each}"

@@ -34,7 +34,13 @@ from pms.payments.card_holds import (
     void,
 )
 from pms.payments.local_payments import Overpayment, take_cash, take_terminal
-from pms.payments.reconcile import RECONCILE_AFTER, reconcile
+from pms.payments.reconcile import (
+    LEFT_BEHIND_AFTER,
+    RECONCILE_AFTER,
+    reconcile,
+    settle_left_behind,
+    settled_line,
+)
 from pms.payments.refunds import REFUND_UNCONFIRMED, refund
 from pms.payments.rows import AUTHORISED, CAPTURED, FAILED, PENDING, REFUNDED, VOIDED
 from pms.payments.views import (
@@ -50,6 +56,7 @@ __all__ = [
     "CAPTURED",
     "CAPTURE_UNCONFIRMED",
     "FAILED",
+    "LEFT_BEHIND_AFTER",
     "NOTHING_CHARGED",
     "PENDING",
     "RECONCILE_AFTER",
@@ -70,6 +77,8 @@ __all__ = [
     "pending_payments",
     "reconcile",
     "refund",
+    "settle_left_behind",
+    "settled_line",
     "take_cash",
     "take_terminal",
     "void",
