@@ -88,7 +88,7 @@ SUB_COMMANDS = (
     LazyCommand("logout", "commands.sign_in:logout", "Sign out: end this machine's session."),
     LazyCommand("whoami", "commands.sign_in:whoami", "Who the commands act as here, and until when."),
     LazyCommand("token", "commands.token:app", "API tokens for scripts and cron jobs (PMS_TOKEN)."),
-    LazyCommand("audit-log", "commands.audit_log:audit_log", "The audit trail: who did what to money, overrides and users, when and where."),
+    LazyCommand("audit-log", "commands.audit_log:app", "The audit trail: who did what to money, overrides and users, when and where."),
     LazyCommand("rates", "commands.rates:app", "The rate sheet: prices and restrictions per night."),
     LazyCommand("rateplan", "commands.rateplan:plan_app", "Rate plans: base and derived, with their terms."),
     LazyCommand("tax", "commands.revenue:tax_app", "Taxes: VAT and city tax."),

@@ -2,7 +2,9 @@
 (`pms audit-log`, the supervisors' screen). Only supervisors and above may read it.
 
 A reservation's trail (`record`) is its own rows and those of its folios and their payments, so
-the question "who refunded on AB12-CD34?" is one filter.
+the question "who refunded on AB12-CD34?" is one filter. The rows older than the period a
+hotel keeps at hand are exported page by page (`audit_rows_before`, `pms audit-log export`),
+never deleted: the table is append-only, and its triggers refuse a DELETE.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pms.kernel.permissions import require
 
 #: Rows one query returns at most, newest first (an export reads with a date range).
 DEFAULT_LIMIT = 200
+#: Rows an export reads per unit of work: its memory stays this size however long the trail.
+EXPORT_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -64,20 +68,29 @@ def audit_trail(session: Session, wanted: AuditFilter) -> list[AuditRow]:
         query = query.where(AuditLog.at < _midnight(wanted.until + dt.timedelta(days=1)))
     if wanted.confirmation:
         query = _of_reservation(session, query, wanted.confirmation)
-    return [
-        AuditRow(
-            r.id,
-            _aware(r.at),
-            r.username,
-            r.desk,
-            r.action,
-            r.entity,
-            r.entity_id,
-            r.before,
-            r.after,
-        )
-        for r in session.scalars(query)
-    ]
+    return [_row(r) for r in session.scalars(query)]
+
+
+def audit_rows_before(
+    session: Session, before: dt.date, after_id: int = 0, page: int = EXPORT_PAGE
+) -> list[AuditRow]:
+    """The next page of the rows written before `before` (UTC), oldest first, after the row
+    `after_id`. An export reads page after page, each in its own short read, so neither its
+    memory nor its transaction grows with the years the trail holds."""
+    require(session, "audit.read")
+    query = (
+        select(AuditLog)
+        .where(AuditLog.at < _midnight(before), AuditLog.id > after_id)
+        .order_by(AuditLog.id)
+        .limit(max(1, min(page, 10000)))
+    )
+    return [_row(r) for r in session.scalars(query)]
+
+
+def _row(r: AuditLog) -> AuditRow:
+    return AuditRow(
+        r.id, _aware(r.at), r.username, r.desk, r.action, r.entity, r.entity_id, r.before, r.after
+    )
 
 
 def _of_reservation(session: Session, query: Select, confirmation: str) -> Select:
