@@ -9,6 +9,7 @@ The file appears whole or not at all: it is written beside and renamed when comp
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -179,14 +180,21 @@ def _write_rows(out: IO[str], rows: Iterator[AuditRow], file_format: ExportForma
 @contextmanager
 def _whole_file(path: Path) -> Iterator[IO[str]]:
     """Write beside `path` and rename when done: a failed export leaves no half file."""
+    if not path.name or path.name in (".", ".."):
+        raise InvalidInput("output", f"give a file to write, not {str(path)!r}")
     part = path.with_name(f".{path.name}.part")
     try:
         with part.open("w", encoding="utf-8", newline="") as out:
             yield out
         os.replace(part, path)
     except OSError as exc:
-        part.unlink(missing_ok=True)
+        _remove(part)
         raise InvalidInput("output", f"cannot write {path}: {exc.strerror or exc}") from exc
     except BaseException:
-        part.unlink(missing_ok=True)
+        _remove(part)
         raise
+
+
+def _remove(part: Path) -> None:
+    with contextlib.suppress(OSError):  # a name too long was never made
+        part.unlink(missing_ok=True)
