@@ -103,10 +103,27 @@ class StayFoliosScreen(DeskScreen[ScreenResultType]):
 
     def _take_payment(self, payment: PaymentInput) -> None:
         if payment.method == "terminal":
-            taken = take_terminal(self.desk, self.confirmation, payment.amount, payment.reference)
+            taken = take_terminal(
+                self.desk,
+                self.confirmation,
+                payment.amount,
+                payment.reference,
+                idempotency_key=payment.idempotency_key,
+            )
         elif payment.method == "card":
             gateway = gateway_from_settings(load_settings())
-            taken = pay_by_card(self.desk, self.confirmation, payment.amount, gateway)
+            taken = pay_by_card(
+                self.desk,
+                self.confirmation,
+                payment.amount,
+                gateway,
+                idempotency_key=payment.idempotency_key,
+            )
         else:
-            taken = take_cash(self.desk, self.confirmation, payment.amount)
+            taken = take_cash(
+                self.desk,
+                self.confirmation,
+                payment.amount,
+                idempotency_key=payment.idempotency_key,
+            )
         self.reload(f"took {format_money(taken.amount, taken.currency)} by {payment.method}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on
@@ -35,11 +35,14 @@ PAYMENT_METHODS: list[tuple[str, str]] = [
 
 @dataclass(frozen=True)
 class PaymentInput:
-    """A payment as the clerk typed it: `cash` or `terminal`, amount, terminal reference."""
+    """A payment as the clerk typed it: `cash` or `terminal`, amount, terminal reference, and
+    the idempotency key made when it was typed — so taking it again (ctrl+r after the database
+    came back) records it once and never charges the card twice."""
 
     method: str
     amount: int
     reference: str
+    idempotency_key: str = field(default_factory=lambda: f"tui-payment-{uuid.uuid4().hex}")
 
 
 class PaymentDialog(FormDialog[PaymentInput]):

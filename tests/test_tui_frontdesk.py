@@ -25,7 +25,7 @@ from screens.check_out import CheckOutScreen
 from screens.dialogs import ConfirmDialog
 from screens.folio import FolioScreen, FolioTable
 from screens.folio_dialogs import PostChargeDialog, TextPrompt, TextViewer
-from screens.payment_dialogs import PaymentDialog
+from screens.payment_dialogs import PaymentDialog, PaymentInput
 from screens.reservation_detail import ReservationDetailScreen
 from screens.reservation_list import ReservationListScreen
 
@@ -224,3 +224,24 @@ async def test_a_supervisor_refunds_a_payment_from_the_folio(hotel: Desk) -> Non
         assert "€40.00" in shown(pilot, "#folio-balance")
     (payment,) = hotel.read(payments_of, conf)
     assert (payment.state, payment.refunded) == ("refunded", 4000)
+
+
+async def test_a_payment_taken_again_after_a_lost_connection_is_recorded_once(hotel: Desk) -> None:
+    """ctrl+r runs the very action that was lost: the payment as typed, with the key the dialog
+    made, so the guest pays once however often it is retried."""
+    conf = stay(hotel, "Lucía García", arrival=BUSINESS_DATE, departure=d(2)).confirmation
+    hotel.run(check_in, conf, "101")
+    hotel.run(post_charge, conf, code="MINIBAR", amount=1250, description="two waters")
+    async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5", "f")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, FolioScreen)
+        typed = PaymentInput("cash", 500, "")  # a part: the second one would be allowed
+        for _ in range(2):
+            screen._pay(typed)
+            await settle(pilot)
+    assert [p.amount for p in hotel.read(payments_of, conf)] == [500]
+    (folio,) = hotel.read(folios_of, conf)
+    assert folio.balance == 750
