@@ -17,6 +17,7 @@ from whoosh.analysis import (
     NgramFilter,
     RegexTokenizer,
 )
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import STORED, FieldType, Schema
 from whoosh.formats import Existence
 from whoosh.searching import Searcher
@@ -39,10 +40,9 @@ CODE_START = 4
 
 
 def _terms(analyzer: Any, *, unique: bool = False, stored: bool = False) -> FieldType:
-    """A field that records only which documents hold each term (FlatWeighting reads neither
-    frequencies nor positions). It is marked scorable only so that whoosh keeps its lengths
-    column: without one, its writer looks on disk for that column once per posting."""
-    return FieldType(Existence(), analyzer, scorable=True, unique=unique, stored=stored)
+    """A field that records only which documents hold each term: FlatWeighting reads neither
+    frequencies, positions nor field lengths, so none is written (see `codec`)."""
+    return FieldType(Existence(), analyzer, scorable=False, unique=unique, stored=stored)
 
 
 def schema() -> Schema:
@@ -69,6 +69,16 @@ def schema() -> Schema:
         stay=_terms(WHOLE),
         data=STORED,
     )
+
+
+def codec() -> W3Codec:
+    """How every writer of the index writes its segments: whoosh's own format without the
+    per-field length statistics. Those feed only word-statistics scoring, which FlatWeighting
+    never reads, yet the writer looked up each posting's length on disk: a third of a
+    segment's flush (benchmarks/search.py)."""
+    without_lengths = W3Codec()
+    without_lengths.length_stats = False
+    return without_lengths
 
 
 class _FlatScorer(scoring.BaseScorer):

@@ -29,6 +29,8 @@ from whoosh import index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from pms.search.schema import codec
+
 if TYPE_CHECKING:  # a worker process imports whoosh and this module only: it starts fast
     from pms.search.documents import Doc
 
@@ -64,7 +66,7 @@ def write_segment(directory: str, docs: list[Doc]) -> Any:
     """Write one segment of `docs` into the index at `directory` without committing it (runs
     in a worker process; the parent commits every segment at once)."""
     ix = index.open_dir(directory)
-    writer = SegmentWriter(ix, _lk=False, limitmb=SEGMENT_MEMORY_MB)
+    writer = SegmentWriter(ix, _lk=False, limitmb=SEGMENT_MEMORY_MB, codec=codec())
     try:
         for doc in docs:
             writer.add_document(**doc)
