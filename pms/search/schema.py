@@ -78,8 +78,8 @@ def schema() -> Schema:
 def codec() -> W3Codec:
     """How every writer of the index writes its segments: whoosh's own format without the
     per-field length statistics. Those feed only word-statistics scoring, which FlatWeighting
-    never reads, yet the writer looked up each posting's length on disk: a third of a
-    segment's flush (benchmarks/search.py)."""
+    never reads, yet the writer looked up each posting's length on disk: a quarter of a
+    segment's flush in a cProfile of 20,000 guests (benchmarks/README.md, `search.py`)."""
     without_lengths = W3Codec()
     without_lengths.length_stats = False
     return without_lengths

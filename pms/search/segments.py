@@ -11,7 +11,9 @@ machine has more than one core; later commits merge only small segments (whoosh'
 policy never folds segments of this size together), so a purge stays the size of a segment.
 
 Measured by `benchmarks/search.py` at 100,000 guests and 20,000 stays: a purge rewrote two of
-six segments in ~22 s where rewriting the whole index took ~250 s (see `SEGMENT_DOCS`).
+six segments in ~22 s where rewriting the whole index took ~250 s (see `SEGMENT_DOCS`). A
+segment's cost is its postings and distinct terms, each written in Python by whoosh: what the
+schema indexes per document (`pms.search.schema`) sets the price of a build and of a purge.
 """
 
 from __future__ import annotations

@@ -248,7 +248,9 @@ def _word(word: str, typos: Typos | None = None) -> Query:
     if len(word) == PIECE_LETTERS:
         clauses.append(Term("name_ngram", word, boost=PIECE))
     elif len(word) > PIECE_LETTERS:
-        starts = range(len(word) - PIECE_LETTERS + 1)
+        # Threes that cover the word, overlapping only at its end: fewer lists to intersect.
+        last = len(word) - PIECE_LETTERS
+        starts = sorted({*range(0, last, PIECE_LETTERS), last})
         grams = [Term("name_ngram", word[i : i + PIECE_LETTERS]) for i in starts]
         clauses.append(And(grams, boost=PIECE / len(grams)))
     if typos is not None:
