@@ -9,7 +9,7 @@ Run it from the repository root::
 What it measures.
 
 - **build**: `reindex` (`pms search reindex`) from the tables: documents read from the
-  database and written in segments of 10,000 by worker processes (`pms.search.segments`), one
+  database and written in segments of 25,000 by worker processes (`pms.search.segments`), one
   commit. Aim: under 30 s.
 - **queries**: 200 as-you-type queries drawn from the data — one letter, the first 2–5 letters
   of a last name, first and last name started, a piece inside a name, a name with one typo or

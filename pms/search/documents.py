@@ -55,10 +55,12 @@ def stay_of(status: str) -> str:
 def phone_terms(phone: str) -> tuple[list[str], str, str]:
     """The digit strings a phone number is found by, its digits reversed, and how it is shown.
 
-    `+351 912 345 678` is indexed as `351912345678` and `912345678`; the query drops a leading
-    `00` or trunk `0`, so `00351…` and `0912…` find it too, and the reversed digits let its last
-    few digits find it. Numbers that do not parse (kept as typed before validation, imported)
-    are found by their digits and shown as stored. Parsed once: it is most of a guest's cost.
+    `+351 912 345 678` is indexed as `351912345678`, and reversed, so that its last digits find
+    it — `912345678` among them (one term a guest fewer than indexing the national number too,
+    a sixth of the distinct terms a build writes); the query drops a leading `00` or trunk `0`,
+    so `00351…` and `0912…` find it too. Numbers that do not parse (kept as typed before
+    validation, imported) are found by their digits and shown as stored. Parsed once: it is
+    most of a guest's cost.
     """
     digits = re.sub(r"\D", "", phone)
     if not digits:
@@ -69,7 +71,7 @@ def phone_terms(phone: str) -> tuple[list[str], str, str]:
         return sorted({digits, digits.lstrip("0")} - {""}), digits[::-1], phone
     national = phonenumbers.national_significant_number(number)
     shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return [f"{number.country_code}{national}", national], digits[::-1], shown
+    return [f"{number.country_code}{national}"], digits[::-1], shown
 
 
 def _name(first: str, last: str) -> str:

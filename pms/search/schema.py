@@ -17,13 +17,14 @@ from whoosh.analysis import (
     NgramFilter,
     RegexTokenizer,
 )
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import STORED, FieldType, Schema
 from whoosh.formats import Existence
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
 #: Bump when the schema or the documents change: older indexes are then rebuilt on open.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Words as the index compares them: lower case, accents folded (`García` → `garcia`).
 FOLD = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
@@ -32,6 +33,9 @@ SPACED = KeywordAnalyzer(lowercase=True)
 #: A whole value as one term (keys, kinds, property codes, e-mail addresses).
 WHOLE = IDTokenizer()
 
+#: The letters of a piece inside a name that the index keeps (`arc` of García).
+PIECE_LETTERS = 3
+
 #: How many first characters of a code are indexed: a longer start is looked up as a prefix of
 #: the code itself, which few codes share. (Every start up to 10 characters was a fifth of the
 #: index's distinct terms, each a cost to the build, at 20,000 stays.)
@@ -39,25 +43,25 @@ CODE_START = 4
 
 
 def _terms(analyzer: Any, *, unique: bool = False, stored: bool = False) -> FieldType:
-    """A field that records only which documents hold each term (FlatWeighting reads neither
-    frequencies nor positions). It is marked scorable only so that whoosh keeps its lengths
-    column: without one, its writer looks on disk for that column once per posting."""
-    return FieldType(Existence(), analyzer, scorable=True, unique=unique, stored=stored)
+    """A field that records only which documents hold each term: FlatWeighting reads neither
+    frequencies, positions nor field lengths, so none is written (see `codec`)."""
+    return FieldType(Existence(), analyzer, scorable=False, unique=unique, stored=stored)
 
 
 def schema() -> Schema:
     """The fields: `name` for whole words and typos, `name_ngram` for pieces of names typed as
-    you go (3 and 4 letters, accents folded: the only lengths a query looks up), `start` for the
-    first 1–4 letters of any word (one letter typed searches too), `code` for confirmation,
-    loyalty and room numbers and dates and `code_start` for their first letters, `phone` /
-    `phone_rev` for digits, `flags` for VIP and do-not-rent, and `data` for the result line. A
-    review's title and text are its `words`."""
+    you go (every three letters, accents folded: a longer piece is looked up as all of its
+    threes, and four-letter pieces too were a quarter of the postings a build writes), `start`
+    for the first 1–4 letters of any word (one letter typed searches too), `code` for
+    confirmation, loyalty and room numbers and dates and `code_start` for their first letters,
+    `phone` / `phone_rev` for digits, `flags` for VIP and do-not-rent, and `data` for the
+    result line. A review's title and text are its `words`."""
     return Schema(
         key=_terms(WHOLE, unique=True, stored=True),
         kind=_terms(WHOLE),
         property=_terms(WHOLE),
         name=_terms(FOLD),
-        name_ngram=_terms(FOLD | NgramFilter(3, 4)),
+        name_ngram=_terms(FOLD | NgramFilter(PIECE_LETTERS, PIECE_LETTERS)),
         start=_terms(FOLD | NgramFilter(1, 4, at="start")),
         words=_terms(FOLD),
         email=_terms(WHOLE),
@@ -69,6 +73,16 @@ def schema() -> Schema:
         stay=_terms(WHOLE),
         data=STORED,
     )
+
+
+def codec() -> W3Codec:
+    """How every writer of the index writes its segments: whoosh's own format without the
+    per-field length statistics. Those feed only word-statistics scoring, which FlatWeighting
+    never reads, yet the writer looked up each posting's length on disk: a quarter of a
+    segment's flush in a cProfile of 20,000 guests (benchmarks/README.md, `search.py`)."""
+    without_lengths = W3Codec()
+    without_lengths.length_stats = False
+    return without_lengths
 
 
 class _FlatScorer(scoring.BaseScorer):

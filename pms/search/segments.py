@@ -11,7 +11,9 @@ machine has more than one core; later commits merge only small segments (whoosh'
 policy never folds segments of this size together), so a purge stays the size of a segment.
 
 Measured by `benchmarks/search.py` at 100,000 guests and 20,000 stays: a purge rewrote two of
-six segments in ~22 s where rewriting the whole index took ~250 s (see `SEGMENT_DOCS`).
+six segments in ~22 s where rewriting the whole index took ~250 s (see `SEGMENT_DOCS`). A
+segment's cost is its postings and distinct terms, each written in Python by whoosh: what the
+schema indexes per document (`pms.search.schema`) sets the price of a build and of a purge.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 from whoosh import index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
+
+from pms.search.schema import codec
 
 if TYPE_CHECKING:  # a worker process imports whoosh and this module only: it starts fast
     from pms.search.documents import Doc
@@ -64,7 +68,7 @@ def write_segment(directory: str, docs: list[Doc]) -> Any:
     """Write one segment of `docs` into the index at `directory` without committing it (runs
     in a worker process; the parent commits every segment at once)."""
     ix = index.open_dir(directory)
-    writer = SegmentWriter(ix, _lk=False, limitmb=SEGMENT_MEMORY_MB)
+    writer = SegmentWriter(ix, _lk=False, limitmb=SEGMENT_MEMORY_MB, codec=codec())
     try:
         for doc in docs:
             writer.add_document(**doc)

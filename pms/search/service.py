@@ -31,7 +31,7 @@ from pms.search.bookmark import IndexState, IndexUnusable
 from pms.search.build import BuildReport, Progress
 from pms.search.documents import IN_HOUSE, UPCOMING
 from pms.search.index import SearchIndex, index_root
-from pms.search.schema import CODE_START, FOLD
+from pms.search.schema import CODE_START, FOLD, PIECE_LETTERS
 from pms.search.typos import swaps, typo_edits
 
 #: The names a typed word may mean with a typo (see `pms.search.typos`).
@@ -245,10 +245,13 @@ def _word(word: str, typos: Typos | None = None) -> Query:
     elif len(word) > 4:
         # Past four letters a prefix names few words, so expanding it is cheap.
         clauses += [_expanding(FewPrefix(name, word), PREFIX) for name in ("name", "words")]
-    if 3 <= len(word) <= 4:
+    if len(word) == PIECE_LETTERS:
         clauses.append(Term("name_ngram", word, boost=PIECE))
-    elif len(word) > 4:
-        grams = [Term("name_ngram", word[i : i + 4]) for i in range(len(word) - 3)]
+    elif len(word) > PIECE_LETTERS:
+        # Threes that cover the word, overlapping only at its end: fewer lists to intersect.
+        last = len(word) - PIECE_LETTERS
+        starts = sorted({*range(0, last, PIECE_LETTERS), last})
+        grams = [Term("name_ngram", word[i : i + PIECE_LETTERS]) for i in starts]
         clauses.append(And(grams, boost=PIECE / len(grams)))
     if typos is not None:
         if names := typos(word):
@@ -277,7 +280,8 @@ def _phone(text: str) -> Query | None:
         return None
     forms = {digits, digits.lstrip("0")}  # the trunk 0 dialled at home is not stored
     clauses: list[Query] = [Term("phone", form, boost=EXACT) for form in forms]
-    clauses.append(_expanding(FewPrefix("phone_rev", digits[::-1]), PREFIX))
+    # The last digits, a national number among them: the end of the number with its country.
+    clauses += [_expanding(FewPrefix("phone_rev", form[::-1]), PREFIX) for form in forms]
     if len(digits) >= _MIN_PHONE_PREFIX:
         clauses += [_expanding(FewPrefix("phone", form), PREFIX) for form in forms]
     return Or(clauses)
