@@ -78,9 +78,6 @@ class RawDesk:
     def many(self, sql: str, params: list[list[Any]]) -> None:
         raise NotImplementedError
 
-    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
-        raise NotImplementedError
-
     def date(self, value: dt.date) -> Any:
         return value
 
@@ -151,7 +148,7 @@ class RawDesk:
                 "first_name": first, "last_name": last, "email": email, "phone": "",
                 "created_at": self.stamp(dt.datetime.now(dt.UTC)),
             }  # fmt: skip
-            guest_id = self.insert_id(sql.new_guest.sql, sql.new_guest.params(known))
+            guest_id = self._one(sql.new_guest.sql, sql.new_guest.params(known))[0]
             member = False
             self._record("guest", guest_id, {"name": f"{last}, {first}"})
 
@@ -416,11 +413,6 @@ class RawSqlite(RawDesk):
             self.log.append(sql)
         self.conn.executemany(sql, params)
 
-    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
-        cursor = self._exec(sql, params)
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-
     def date(self, value: dt.date) -> Any:
         return value.isoformat()
 
@@ -472,9 +464,6 @@ class RawPostgres(RawDesk):
         if self.log is not None:
             self.log.append(sql)
         self.cur.executemany(sql, params)
-
-    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
-        return int(self._one(sql, params)[0])
 
 
 def raw_desk(target: Target) -> RawDesk:

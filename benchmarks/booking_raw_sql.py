@@ -167,10 +167,8 @@ class RawStatements:
             dialect,
         )
         self.guest_limit: tuple[int, ...] = (1, 0) if lite else (1,)
-        self.new_guest = _insert(
-            Guest, dialect, convert, "" if lite else "guests.id",
-            known=("first_name", "last_name", "email", "phone", "created_at"),
-        )  # fmt: skip
+        # ... a new profile: a Core INSERT that gives every column
+        self.new_guest = _insert(Guest, dialect, convert, returning("guests", "id"))
         # pms.kernel.audit.record: Core INSERTs (on PostgreSQL Core returns the new key, as for
         # guests)
         self.audit = _insert(AuditLog, dialect, convert, "" if lite else "audit_log.id")
