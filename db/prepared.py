@@ -23,10 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection, inspect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import Executable
 
@@ -162,3 +166,42 @@ def _default_maker(default: Any) -> Callable[[], Any]:
 def _wrapped(connection: Connection, sql: str, values: Any, exc: Exception) -> DBAPIError:
     error = DBAPIError.instance(sql, values, exc, connection.dialect.loaded_dbapi.Error)
     return error  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole rows read (or written) as Core, in the session as if the ORM had loaded them
+#
+# Loading an entity through the ORM costs ~0.3 ms of Python per row on SQLite (ORM execution
+# context, loader set-up, instance processing) against ~0.05 ms for the same SELECT run here.
+# The object made from the row is what the ORM would have given: in the identity map, every
+# column loaded and nothing pending, relationships loaded lazily when first read.
+
+
+def whole_row(model: type[Any]) -> list[Column[Any]]:
+    """The columns of every column attribute of the model, in the order `as_loaded` takes."""
+    return [attr.columns[0] for attr in inspect(model).column_attrs]  # type: ignore[misc]
+
+
+@cache
+def _attribute_keys(model: type[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys of the model's column attributes, and of those that make its primary key."""
+    mapper = inspect(model)
+    primary = tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key)
+    return tuple(attr.key for attr in mapper.column_attrs), primary
+
+
+def as_loaded(session: Session, model: type[Any], values: Sequence[Any]) -> Any:
+    """The entity of a whole row (`whole_row`'s columns): the one the session holds already,
+    as the ORM would return it, else a new persistent object with exactly these values."""
+    keys, primary = _attribute_keys(model)
+    state = dict(zip(keys, values, strict=True))
+    held = session.identity_map.get(identity_key(model, tuple(state[k] for k in primary)))
+    if held is not None:
+        return held
+    # As the ORM's loader does: a bare instance, its attributes written to its state without
+    # attribute events (there is no history to keep), then given its identity.
+    entity = inspect(model).class_manager.new_instance()
+    instance_state(entity).dict.update(state)
+    make_transient_to_detached(entity)
+    session.add(entity)
+    return entity

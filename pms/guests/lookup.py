@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, insert, inspect, select
-from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm import Session
 
 from db.models import Guest
-from db.prepared import Prepared
+from db.prepared import Prepared, as_loaded, whole_row
 from pms.guests.contact import display_name, normalise_email, normalise_phone, person_name
 from pms.kernel.audit import record
 from pms.kernel.desk import connection_of
@@ -34,7 +33,7 @@ class GuestInput:
 # runs one of them. Loading the returning guest through the ORM and flushing a new one cost
 # ~0.7 ms and ~1.5 ms of Python a booking on SQLite against ~0.1 ms for the statements
 # (benchmarks/booking.py --profile); the profile is then put in the session as if loaded.
-_GUEST_COLUMNS = Guest.__table__.columns
+_GUEST_COLUMNS = whole_row(Guest)
 _RETURNING_GUEST = Prepared(
     select(*_GUEST_COLUMNS)
     .where(
@@ -62,11 +61,11 @@ def find_or_create_guest(session: Session, data: GuestInput) -> Guest:
     if email:
         found = _RETURNING_GUEST.execute(connection, {"email": email, "last_name": last})
         if found:
-            return _in_session(session, dict(zip(_GUEST_COLUMNS.keys(), found[0], strict=True)))
+            return as_loaded(session, Guest, found[0])  # type: ignore[no-any-return]
     row = _new_profile(first_name=first, last_name=last, email=email, phone=phone)
     guard_row(inspect(Guest), row)
     row["id"] = _NEW_GUEST.execute(connection, row)[0][0]
-    guest = _in_session(session, row)
+    guest: Guest = as_loaded(session, Guest, [row[column.key] for column in _GUEST_COLUMNS])
     record(session, "create", "guest", guest.id, after={"name": display_name(guest)})
     return guest
 
@@ -87,18 +86,6 @@ def _new_profile(**given: Any) -> dict[str, Any]:
         else:  # Core wraps a no-argument callable (utcnow, dict) to take a context
             row[column.key] = default.arg(None)  # type: ignore[attr-defined]
     return row
-
-
-def _in_session(session: Session, row: dict[str, Any]) -> Guest:
-    """The profile of a whole row read or just written, in the session as if the ORM had
-    loaded it (the one already there, if the session holds it)."""
-    held = session.identity_map.get(identity_key(Guest, row["id"]))
-    if held is not None:
-        return held  # type: ignore[no-any-return]
-    guest = Guest(**row)
-    make_transient_to_detached(guest)
-    session.add(guest)
-    return guest
 
 
 def load_guest(session: Session, guest_id: int) -> Guest:
