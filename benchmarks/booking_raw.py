@@ -154,7 +154,7 @@ class RawDesk:
 
         nights = stay_nights(stay.arrival, stay.departure)
         first_night, last_night = self.date(nights[0]), self.date(stay.departure)
-        sheet = self._sheet(prop_id, first_night, last_night)
+        sheet = self._sheet(prop_id, room_type_id, first_night, last_night)
         if reason := self._why_closed(prop, plan, room_type_id, stay, nights, sheet, member):
             raise Restricted(reason)
         quotes = self._price(prop, plan, room_type, nights, stay, sheet)
@@ -231,17 +231,17 @@ class RawDesk:
             raise SoldOut(stay.room_type, min(set(nights) - set(taken)))
         return any(taken.values())
 
-    def _sheet(self, prop_id: int, first: Any, last: Any) -> Sheet:
-        """RateSheet.load: six queries for the whole property over the stay."""
+    def _sheet(self, prop_id: int, room_type_id: int, first: Any, last: Any) -> Sheet:
+        """RateSheet.load: six queries over the stay, prices of the room type booked only."""
         sql, at = self.sql, self.sql.at
         capacity = dict(self.rows(sql.room_types, (prop_id,)))
         r = at["rates"]
         rates = {
             (row[r["rate_plan_id"]], row[r["room_type_id"]], self.parse_date(row[r["night"]])): row
-            for row in self.rows(sql.rates, (prop_id, prop_id, first, last))
+            for row in self.rows(sql.rates, (prop_id, prop_id, first, last, room_type_id))
         }
         defaults = {(plan, kind): amount for plan, kind, amount in
-                    self.rows(sql.defaults, (prop_id,))}  # fmt: skip
+                    self.rows(sql.defaults, (prop_id, room_type_id))}  # fmt: skip
         inventory = {
             (kind, self.parse_date(night)): (capacity, sold)
             for kind, night, capacity, sold in self.rows(sql.inventory, (prop_id, first, last))

@@ -190,11 +190,13 @@ class RawStatements:
             "rates.rate_plan_id IN (SELECT rate_plans.id FROM rate_plans WHERE "
             f"rate_plans.property_id = {mark}) AND "
             + within.format(column="rates.room_type_id", table="rates")
+            + f" AND rates.room_type_id = {mark}"  # a booking's sheet: its room type only
         )
         self.defaults = (
             "SELECT rate_plan_prices.rate_plan_id, rate_plan_prices.room_type_id, "
             "rate_plan_prices.amount FROM rate_plan_prices JOIN rate_plans ON rate_plans.id = "
-            f"rate_plan_prices.rate_plan_id WHERE rate_plans.property_id = {mark}"
+            f"rate_plan_prices.rate_plan_id WHERE rate_plans.property_id = {mark} "
+            f"AND rate_plan_prices.room_type_id = {mark}"
         )
         self.inventory = _select_all(
             Inventory,

@@ -212,7 +212,9 @@ def _quote_sale(
 ) -> tuple[list[NightQuote], int]:
     """The nights priced from today's sheet and their total, refused when the sheet closes the
     stay to this guest or the total is not the one the guest was quoted."""
-    sheet = RateSheet.load(session, sale.prop, sale.arrival, sale.departure)
+    sheet = RateSheet.load(
+        session, sale.prop, sale.arrival, sale.departure, room_type=sale.room_type
+    )
     if reason := sheet.why_closed(
         sale.plan, sale.room_type, sale.arrival, sale.departure, member=bool(guest.loyalty_number)
     ):
