@@ -22,7 +22,7 @@ time (expanding IN lists, SQL-expression defaults).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -47,29 +47,44 @@ class _Compiled:
     processors: dict[str, Callable[[Any], Any]]
     defaults: dict[str, Callable[[], Any]]  # INSERT columns left out, filled as Core fills them
     results: tuple[Callable[[Any], Any] | None, ...]
+    # (name, bind processor, value when not given) per placeholder; (position, processor) of
+    # the result columns that need one
+    _fill: tuple[tuple[str, Callable[[Any], Any] | None, Callable[[], Any]], ...] = field(
+        init=False
+    )
+    _converted: tuple[tuple[int, Callable[[Any], Any]], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Worked out once, not per row: every booking runs these a few dozen times.
+        fill: list[tuple[str, Callable[[Any], Any] | None, Callable[[], Any]]] = []
+        for name in self.names:
+            fixed = self.fixed.get(name)
+            default = self.defaults.get(name, lambda fixed=fixed: fixed)
+            fill.append((name, self.processors.get(name), default))
+        converted = [(i, p) for i, p in enumerate(self.results) if p is not None]
+        object.__setattr__(self, "_fill", tuple(fill))
+        object.__setattr__(self, "_converted", tuple(converted))
 
     def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
         """The placeholder values for `params`, processed for the driver."""
         out = []
-        for name in self.names:
-            if name in params:
-                value = params[name]
-            elif name in self.defaults:
-                value = self.defaults[name]()
-            else:
-                value = self.fixed[name]
-            processor = self.processors.get(name)
-            out.append(processor(value) if processor is not None else value)
+        for name, processor, default in self._fill:
+            value = params[name] if name in params else default()
+            out.append(value if processor is None else processor(value))
         return tuple(out)
 
     def rows(self, raw: list[Row]) -> list[Row]:
         """Rows as SQLAlchemy would return them (dates parsed back on SQLite, for one)."""
-        if not any(self.results):
+        converted = self._converted
+        if not converted:
             return raw
-        return [
-            tuple(p(v) if p is not None else v for p, v in zip(self.results, row, strict=True))
-            for row in raw
-        ]
+        rows = []
+        for row in raw:
+            values = list(row)
+            for i, processor in converted:
+                values[i] = processor(values[i])
+            rows.append(tuple(values))
+        return rows
 
 
 class Prepared:
