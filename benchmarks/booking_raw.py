@@ -78,9 +78,6 @@ class RawDesk:
     def many(self, sql: str, params: list[list[Any]]) -> None:
         raise NotImplementedError
 
-    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
-        raise NotImplementedError
-
     def date(self, value: dt.date) -> Any:
         return value
 
@@ -151,28 +148,29 @@ class RawDesk:
                 "first_name": first, "last_name": last, "email": email, "phone": "",
                 "created_at": self.stamp(dt.datetime.now(dt.UTC)),
             }  # fmt: skip
-            guest_id = self.insert_id(sql.new_guest.sql, sql.new_guest.params(known))
+            guest_id = self._one(sql.new_guest.sql, sql.new_guest.params(known))[0]
             member = False
             self._record("guest", guest_id, {"name": f"{last}, {first}"})
 
         nights = stay_nights(stay.arrival, stay.departure)
         first_night, last_night = self.date(nights[0]), self.date(stay.departure)
-        sheet = self._sheet(prop_id, first_night, last_night)
+        sheet = self._sheet(prop_id, room_type_id, first_night, last_night)
         if reason := self._why_closed(prop, plan, room_type_id, stay, nights, sheet, member):
             raise Restricted(reason)
         quotes = self._price(prop, plan, room_type, nights, stay, sheet)
 
-        self._take(stay, room_type_id, nights)
+        overbooked = self._take(stay, room_type_id, nights)
 
         now = self.stamp(dt.datetime.now(dt.UTC))
         code = "".join(secrets.choice(_CONFIRMATION_ALPHABET) for _ in range(8))
         confirmation = f"{code[:4]}-{code[4:]}"
         known = {
             "property_id": prop_id, "confirmation": confirmation, "idempotency_key": stay.key,
-            "guest_id": guest_id, "room_type_id": room_type_id, "rate_plan_id": plan_id,
+            "external_ref": None, "guest_id": guest_id, "room_type_id": room_type_id,
+            "rate_plan_id": plan_id,
             "arrival": self.date(stay.arrival), "departure": self.date(stay.departure),
             "adults": stay.adults, "children": stay.children, "status": "confirmed",
-            "source": "desk", "overbooked": False, "created_at": now, "updated_at": now,
+            "source": "desk", "overbooked": overbooked, "created_at": now, "updated_at": now,
             "version": 1,
         }  # fmt: skip
         reservation_id = self._one(sql.reservation.sql, sql.reservation.params(known))[0]
@@ -209,37 +207,41 @@ class RawDesk:
             start += width
         return parts
 
-    def _take(self, stay: Stay, room_type_id: int, nights: list[dt.date]) -> None:
+    def _take(self, stay: Stay, room_type_id: int, nights: list[dt.date]) -> bool:
         """pms.inventory.nights.take: the guarded update; nights it missed are opened, then the
-        update runs again on all of them."""
+        update runs again on all of them. True when a night sold past capacity (overbooked)."""
         sql = self.sql
         params = (1, room_type_id, self.date(nights[0]), self.date(nights[-1]), 1)
-        taken = {self.parse_date(row[0]) for row in self.rows(sql.take.format(also=""), params)}
+        taken = {
+            self.parse_date(row[0]): bool(row[1])
+            for row in self.rows(sql.take.format(also=""), params)
+        }
         if len(taken) != len(nights):
             missed = [n for n in nights if n not in taken]
             self._open(room_type_id, missed)
             also = sql.take_opened.format(nights=sql.marks(len(missed)))
             more = self.rows(sql.take.format(also=also),
                              (*params, *(self.date(n) for n in missed)))  # fmt: skip
-            taken |= {self.parse_date(row[0]) for row in more}
+            taken |= {self.parse_date(row[0]): bool(row[1]) for row in more}
         if len(taken) != len(nights):
             if taken:
                 sold = sorted(taken)
                 self.rows(sql.release.format(nights=sql.marks(len(sold))),
                           (1, room_type_id, *(self.date(n) for n in sold)))  # fmt: skip
-            raise SoldOut(stay.room_type, min(set(nights) - taken))
+            raise SoldOut(stay.room_type, min(set(nights) - set(taken)))
+        return any(taken.values())
 
-    def _sheet(self, prop_id: int, first: Any, last: Any) -> Sheet:
-        """RateSheet.load: six queries for the whole property over the stay."""
+    def _sheet(self, prop_id: int, room_type_id: int, first: Any, last: Any) -> Sheet:
+        """RateSheet.load: six queries over the stay, prices of the room type booked only."""
         sql, at = self.sql, self.sql.at
         capacity = dict(self.rows(sql.room_types, (prop_id,)))
         r = at["rates"]
         rates = {
             (row[r["rate_plan_id"]], row[r["room_type_id"]], self.parse_date(row[r["night"]])): row
-            for row in self.rows(sql.rates, (prop_id, prop_id, first, last))
+            for row in self.rows(sql.rates, (prop_id, prop_id, first, last, room_type_id))
         }
         defaults = {(plan, kind): amount for plan, kind, amount in
-                    self.rows(sql.defaults, (prop_id,))}  # fmt: skip
+                    self.rows(sql.defaults, (prop_id, room_type_id))}  # fmt: skip
         inventory = {
             (kind, self.parse_date(night)): (capacity, sold)
             for kind, night, capacity, sold in self.rows(sql.inventory, (prop_id, first, last))
@@ -352,14 +354,23 @@ class RawDesk:
         missing = [n for n in nights if n not in existing]
         if not missing:
             return []
-        rooms = self._one(sql.room_count, (room_type_id,))[0]
+        self.rows(sql.lock_room_type, (room_type_id,))
+        retired_on = [
+            None if row[0] is None else self.parse_date(row[0])
+            for row in self.rows(sql.rooms_in_service, (room_type_id, self.date(missing[0])))
+        ]
+        rooms = len(retired_on)
         out: Counter[dt.date] = Counter()
+        for retired in retired_on:
+            if retired is not None:
+                out.update(n for n in missing if n >= retired)
         windows = self.rows(
             sql.out_of_order, (room_type_id, self.date(missing[-1]), self.date(missing[0]))
         )
-        for start, end in windows:
+        for start, end, retired in windows:
             start, end = self.parse_date(start), self.parse_date(end)
-            out.update(n for n in missing if start <= n < end)
+            retired = None if retired is None else self.parse_date(retired)
+            out.update(n for n in missing if start <= n < end and (retired is None or n < retired))
         rows = ", ".join([sql.open_row] * len(missing))
         params = [p for n in missing for p in (room_type_id, self.date(n), rooms - out[n], 0)]
         self.rows(sql.open.format(rows=rows), params)
@@ -401,11 +412,6 @@ class RawSqlite(RawDesk):
         if self.log is not None:
             self.log.append(sql)
         self.conn.executemany(sql, params)
-
-    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
-        cursor = self._exec(sql, params)
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     def date(self, value: dt.date) -> Any:
         return value.isoformat()
@@ -458,9 +464,6 @@ class RawPostgres(RawDesk):
         if self.log is not None:
             self.log.append(sql)
         self.cur.executemany(sql, params)
-
-    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
-        return int(self._one(sql, params)[0])
 
 
 def raw_desk(target: Target) -> RawDesk:

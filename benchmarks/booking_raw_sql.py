@@ -167,10 +167,8 @@ class RawStatements:
             dialect,
         )
         self.guest_limit: tuple[int, ...] = (1, 0) if lite else (1,)
-        self.new_guest = _insert(
-            Guest, dialect, convert, "" if lite else "guests.id",
-            known=("first_name", "last_name", "email", "phone", "created_at"),
-        )  # fmt: skip
+        # ... a new profile: a Core INSERT that gives every column
+        self.new_guest = _insert(Guest, dialect, convert, returning("guests", "id"))
         # pms.kernel.audit.record: Core INSERTs (on PostgreSQL Core returns the new key, as for
         # guests)
         self.audit = _insert(AuditLog, dialect, convert, "" if lite else "audit_log.id")
@@ -192,11 +190,13 @@ class RawStatements:
             "rates.rate_plan_id IN (SELECT rate_plans.id FROM rate_plans WHERE "
             f"rate_plans.property_id = {mark}) AND "
             + within.format(column="rates.room_type_id", table="rates")
+            + f" AND rates.room_type_id = {mark}"  # a booking's sheet: its room type only
         )
         self.defaults = (
             "SELECT rate_plan_prices.rate_plan_id, rate_plan_prices.room_type_id, "
             "rate_plan_prices.amount FROM rate_plan_prices JOIN rate_plans ON rate_plans.id = "
-            f"rate_plan_prices.rate_plan_id WHERE rate_plans.property_id = {mark}"
+            f"rate_plan_prices.rate_plan_id WHERE rate_plans.property_id = {mark} "
+            f"AND rate_plan_prices.room_type_id = {mark}"
         )
         self.inventory = _select_all(
             Inventory,
@@ -218,16 +218,28 @@ class RawStatements:
             f"{mark} AND inventory.night >= {mark} AND inventory.night <= {mark} AND "
             f"inventory.sold + {mark} <= inventory.capacity + (SELECT "
             "room_types.overbooking_allowance FROM room_types WHERE room_types.id = "
-            "inventory.room_type_id){also} RETURNING " + returning("inventory", "night")
-        )
+            "inventory.room_type_id){also} RETURNING "
+            + returning("inventory", "night")
+            + (", sold > capacity AS anon_1" if lite else
+               ", inventory.sold > inventory.capacity AS anon_1")
+        )  # fmt: skip
         self.take_opened = " AND inventory.night IN ({nights})"
         self.open_nights = (
             "SELECT inventory.night FROM inventory WHERE inventory.room_type_id = "
             f"{mark} AND inventory.night >= {mark} AND inventory.night <= {mark}"
         )
-        self.room_count = f"SELECT count(*) AS count_1 FROM rooms WHERE rooms.room_type_id = {mark}"
+        # lock_room_type (FOR UPDATE on PostgreSQL; SQLite's writers queue at BEGIN IMMEDIATE)
+        self.lock_room_type = (
+            f"SELECT room_types.id FROM room_types WHERE room_types.id = {mark}"
+            + ("" if lite else " FOR UPDATE")
+        )
+        self.rooms_in_service = (
+            f"SELECT rooms.retired_on FROM rooms WHERE rooms.room_type_id = {mark} AND "
+            f"(rooms.retired_on IS NULL OR rooms.retired_on > {mark})"
+        )
         self.out_of_order = (
-            "SELECT out_of_order.start_date, out_of_order.end_date FROM out_of_order "
+            "SELECT out_of_order.start_date, out_of_order.end_date, rooms.retired_on "
+            "FROM out_of_order "
             f"JOIN rooms ON rooms.id = out_of_order.room_id WHERE rooms.room_type_id = {mark} "
             f"AND out_of_order.start_date <= {mark} AND out_of_order.end_date > {mark}"
         )
@@ -244,9 +256,9 @@ class RawStatements:
         # lines, like the audit rows, give every column: both spellings of `_insert` agree)
         self.reservation = _insert(
             Reservation, dialect, convert, returning("reservations", "id"), core=True,
-            known=("property_id", "confirmation", "idempotency_key", "guest_id", "room_type_id",
-                   "rate_plan_id", "arrival", "departure", "adults", "children", "status",
-                   "source", "overbooked", "version"),
+            known=("property_id", "confirmation", "idempotency_key", "external_ref", "guest_id",
+                   "room_type_id", "rate_plan_id", "arrival", "departure", "adults", "children",
+                   "status", "source", "overbooked", "version"),
         )  # fmt: skip
         self.night = _insert(ReservationNight, dialect, convert)
         self.tax_line = _insert(ReservationTax, dialect, convert)

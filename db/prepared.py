@@ -22,11 +22,15 @@ time (expanding IN lists, SQL-expression defaults).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection, inspect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import Executable
 
@@ -43,29 +47,44 @@ class _Compiled:
     processors: dict[str, Callable[[Any], Any]]
     defaults: dict[str, Callable[[], Any]]  # INSERT columns left out, filled as Core fills them
     results: tuple[Callable[[Any], Any] | None, ...]
+    # (name, bind processor, value when not given) per placeholder; (position, processor) of
+    # the result columns that need one
+    _fill: tuple[tuple[str, Callable[[Any], Any] | None, Callable[[], Any]], ...] = field(
+        init=False
+    )
+    _converted: tuple[tuple[int, Callable[[Any], Any]], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Worked out once, not per row: every booking runs these a few dozen times.
+        fill: list[tuple[str, Callable[[Any], Any] | None, Callable[[], Any]]] = []
+        for name in self.names:
+            fixed = self.fixed.get(name)
+            default = self.defaults.get(name, lambda fixed=fixed: fixed)
+            fill.append((name, self.processors.get(name), default))
+        converted = [(i, p) for i, p in enumerate(self.results) if p is not None]
+        object.__setattr__(self, "_fill", tuple(fill))
+        object.__setattr__(self, "_converted", tuple(converted))
 
     def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
         """The placeholder values for `params`, processed for the driver."""
         out = []
-        for name in self.names:
-            if name in params:
-                value = params[name]
-            elif name in self.defaults:
-                value = self.defaults[name]()
-            else:
-                value = self.fixed[name]
-            processor = self.processors.get(name)
-            out.append(processor(value) if processor is not None else value)
+        for name, processor, default in self._fill:
+            value = params[name] if name in params else default()
+            out.append(value if processor is None else processor(value))
         return tuple(out)
 
     def rows(self, raw: list[Row]) -> list[Row]:
         """Rows as SQLAlchemy would return them (dates parsed back on SQLite, for one)."""
-        if not any(self.results):
+        converted = self._converted
+        if not converted:
             return raw
-        return [
-            tuple(p(v) if p is not None else v for p, v in zip(self.results, row, strict=True))
-            for row in raw
-        ]
+        rows = []
+        for row in raw:
+            values = list(row)
+            for i, processor in converted:
+                values[i] = processor(values[i])
+            rows.append(tuple(values))
+        return rows
 
 
 class Prepared:
@@ -162,3 +181,42 @@ def _default_maker(default: Any) -> Callable[[], Any]:
 def _wrapped(connection: Connection, sql: str, values: Any, exc: Exception) -> DBAPIError:
     error = DBAPIError.instance(sql, values, exc, connection.dialect.loaded_dbapi.Error)
     return error  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole rows read (or written) as Core, in the session as if the ORM had loaded them
+#
+# Loading an entity through the ORM costs ~0.3 ms of Python per row on SQLite (ORM execution
+# context, loader set-up, instance processing) against ~0.05 ms for the same SELECT run here.
+# The object made from the row is what the ORM would have given: in the identity map, every
+# column loaded and nothing pending, relationships loaded lazily when first read.
+
+
+def whole_row(model: type[Any]) -> list[Column[Any]]:
+    """The columns of every column attribute of the model, in the order `as_loaded` takes."""
+    return [attr.columns[0] for attr in inspect(model).column_attrs]  # type: ignore[misc]
+
+
+@cache
+def _attribute_keys(model: type[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys of the model's column attributes, and of those that make its primary key."""
+    mapper = inspect(model)
+    primary = tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key)
+    return tuple(attr.key for attr in mapper.column_attrs), primary
+
+
+def as_loaded(session: Session, model: type[Any], values: Sequence[Any]) -> Any:
+    """The entity of a whole row (`whole_row`'s columns): the one the session holds already,
+    as the ORM would return it, else a new persistent object with exactly these values."""
+    keys, primary = _attribute_keys(model)
+    state = dict(zip(keys, values, strict=True))
+    held = session.identity_map.get(identity_key(model, tuple(state[k] for k in primary)))
+    if held is not None:
+        return held
+    # As the ORM's loader does: a bare instance, its attributes written to its state without
+    # attribute events (there is no history to keep), then given its identity.
+    entity = inspect(model).class_manager.new_instance()
+    instance_state(entity).dict.update(state)
+    make_transient_to_detached(entity)
+    session.add(entity)
+    return entity

@@ -76,13 +76,26 @@ def rules_of(session: Session) -> RuleSettings:
     return session.info.get("rules", RuleSettings())
 
 
+_HELD_CONNECTION = "pms.kernel.desk.connection"
+
+
 def connection_of(session: Session) -> Connection:
     """The unit of work's connection, for statements built once and run as Core (the hot paths
     do; see `pms.reservations.booking`). Pending ORM changes are flushed first, as an ORM statement
     would flush them, so those statements see everything the session holds."""
     if session.autoflush:
         session.flush()
-    return session.connection()
+    # `Session.connection()` walks the session's transaction machinery on every call, for a
+    # booking's dozen statements; the connection stays the same until the session's outermost
+    # transaction ends, so it is kept beside that transaction.
+    transaction = session.get_transaction()
+    held = session.info.get(_HELD_CONNECTION)
+    active = transaction is not None and transaction.is_active
+    if active and held is not None and held[0] is transaction:
+        return held[1]  # type: ignore[no-any-return]
+    connection = session.connection()
+    session.info[_HELD_CONNECTION] = (session.get_transaction(), connection)
+    return connection
 
 
 def _is_retryable(exc: DBAPIError, *, committing: bool) -> bool:

@@ -114,6 +114,10 @@ _DEFAULTS = (
     .join(RatePlan)
     .where(RatePlan.property_id == bindparam("property_id"))
 )
+# A booking's sheet: prices and restrictions of the one room type it books (inventory, rooms,
+# taxes and rules stay whole, for the property-wide occupancy forecast).
+_RATES_OF_TYPE = _RATES.where(Rate.room_type_id == bindparam("room_type_id"))
+_DEFAULTS_OF_TYPE = _DEFAULTS.where(RatePlanPrice.room_type_id == bindparam("room_type_id"))
 _INVENTORY = select(
     Inventory.room_type_id, Inventory.night, Inventory.capacity, Inventory.sold
 ).where(
@@ -140,6 +144,8 @@ _SHEET = {
         ("inventory", _INVENTORY),
         ("taxes", _TAXES),
         ("rules", _RULES),
+        ("rates_of_type", _RATES_OF_TYPE),
+        ("defaults_of_type", _DEFAULTS_OF_TYPE),
     ]
 }
 
@@ -161,15 +167,28 @@ class RateSheet:
     _forecasts: dict[tuple[int | None, dt.date], Decimal] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session, prop: Property, first: dt.date, last: dt.date) -> RateSheet:
-        """Read the nights first..last (inclusive) of the property in six queries."""
+    def load(
+        cls,
+        session: Session,
+        prop: Property,
+        first: dt.date,
+        last: dt.date,
+        *,
+        room_type: RoomType | None = None,
+    ) -> RateSheet:
+        """Read the nights first..last (inclusive) of the property in six queries; with
+        `room_type` (a booking), the prices and restrictions of that room type only."""
         connection = connection_of(session)
         sheet = cls(prop)
         params = {"property_id": prop.id, "first": first, "last": last}
+        rates, defaults = _SHEET["rates"], _SHEET["defaults"]
+        if room_type is not None:
+            params["room_type_id"] = room_type.id
+            rates, defaults = _SHEET["rates_of_type"], _SHEET["defaults_of_type"]
         sheet.capacity = {t: rooms for t, rooms in _SHEET["room_types"].execute(connection, params)}
-        for plan_id, type_id, night, *values in _SHEET["rates"].execute(connection, params):
+        for plan_id, type_id, night, *values in rates.execute(connection, params):
             sheet.rates[(plan_id, type_id, night)] = SheetNight(*values)
-        for plan_id, type_id, amount in _SHEET["defaults"].execute(connection, params):
+        for plan_id, type_id, amount in defaults.execute(connection, params):
             sheet.defaults[(plan_id, type_id)] = amount
         for type_id, night, capacity, sold in _SHEET["inventory"].execute(connection, params):
             sheet.inventory[(type_id, night)] = (capacity, sold)

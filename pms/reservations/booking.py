@@ -34,7 +34,7 @@ from db.models import (
     ReservationTax,
     RoomType,
 )
-from db.prepared import Prepared
+from db.prepared import Prepared, as_loaded, whole_row
 from pms.guests.lookup import GuestInput, ensure_bookable, find_or_create_guest, load_guest
 from pms.hotel.properties import BASE_PLAN, resolve_property, resolve_room_type
 from pms.inventory.nights import stay_nights
@@ -67,15 +67,17 @@ _EARLIER = Prepared(
 # The property, room type and rate plan a request names, and the stay an earlier request with
 # the same idempotency key made (NULL for a new key): one query for the two look-ups every
 # booking starts with.
-_SALE = (
+# Whole rows read as Core and put in the session as loaded (`db.prepared.as_loaded`).
+_SALE_MODELS = (Property, RoomType, RatePlan)
+_SALE_WIDTHS = [len(whole_row(model)) for model in _SALE_MODELS]
+_SALE = Prepared(
     select(
-        Property,
-        RoomType,
-        RatePlan,
+        *(column for model in _SALE_MODELS for column in whole_row(model)),
         select(Reservation.confirmation)
         .where(Reservation.idempotency_key == bindparam("idempotency_key"))
         .scalar_subquery(),
     )
+    .select_from(Property)
     .join(RoomType, RoomType.property_id == Property.id)
     .join(RatePlan, RatePlan.property_id == Property.id)
     .where(
@@ -144,16 +146,22 @@ def _sale_of(session: Session, request: BookingRequest) -> tuple[Any, ...] | Non
     does not exist (or no property is named), for the resolvers to say which."""
     if not request.property_code:
         return None
-    found = session.execute(
-        _SALE,
+    found = _SALE.execute(
+        connection_of(session),
         {
             "property_code": request.property_code.upper(),
             "room_type_code": request.room_type.upper(),
             "plan_code": request.rate_plan.upper(),
             "idempotency_key": request.idempotency_key or None,
         },
-    ).first()
-    return tuple(found) if found is not None else None
+    )
+    if not found:
+        return None
+    row, start, entities = found[0], 0, []
+    for model, width in zip(_SALE_MODELS, _SALE_WIDTHS, strict=True):
+        entities.append(as_loaded(session, model, row[start : start + width]))
+        start += width
+    return (*entities, row[start])
 
 
 def _earlier_booking(
@@ -204,7 +212,9 @@ def _quote_sale(
 ) -> tuple[list[NightQuote], int]:
     """The nights priced from today's sheet and their total, refused when the sheet closes the
     stay to this guest or the total is not the one the guest was quoted."""
-    sheet = RateSheet.load(session, sale.prop, sale.arrival, sale.departure)
+    sheet = RateSheet.load(
+        session, sale.prop, sale.arrival, sale.departure, room_type=sale.room_type
+    )
     if reason := sheet.why_closed(
         sale.plan, sale.room_type, sale.arrival, sale.departure, member=bool(guest.loyalty_number)
     ):
