@@ -149,6 +149,8 @@ def test_a_past_stay_has_its_folio_settled_in_the_previous_system(
     assert "Settled in the previous system (PS-1)" in folio["postings"][-1]["description"]
     table = pms(hotel, "folio", "show", _stay_of(hotel, "PS-1"))
     assert "closed, invoiced in the previous system" in table.stdout, table.output
+    reopened = pms(hotel, "folio", "reopen", str(folio["id"]), "--reason", "fix")
+    assert reopened.exit_code == 1 and "invoiced in the previous system" in reopened.stderr
 
     # No number of our gap-free sequence was spent: the previous system invoiced it.
     assert hotel.read(lambda s: s.scalar(select(func.count()).select_from(Invoice))) == 0
