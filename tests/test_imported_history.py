@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
 from conftest import MANAGER
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from test_imports import pms, write
 
@@ -21,7 +24,11 @@ from db.models import (
     DailyStatistic,
     Reservation,
     RoomType,
+    Tax,
 )
+from pms.billing.ledger_views import folios_of
+from pms.imports.files import read_rows
+from pms.imports.service import ImportOptions, import_rows
 from pms.kernel.desk import Desk
 from pms.night_audit.run import run_night_audit
 from pms.rates.taxes import add_tax, set_taxes_inclusive
@@ -185,3 +192,42 @@ def test_a_past_stay_has_its_folio_settled_in_the_previous_system(
     again = pms(hotel, "import", "reservations", path, "--json")
     assert json.loads(again.stdout)["created"] == 0, again.output
     assert hotel.read(count) == before == 9
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    stays=st.lists(
+        st.tuples(st.integers(0, 300), st.integers(1, 6), st.none() | st.integers(1, 500_000)),
+        min_size=1,
+        max_size=4,
+    ),
+    vat=st.integers(1, 2500),
+)
+def test_an_imported_past_folio_always_settles_to_zero(
+    hotel: Desk, stays: list[tuple[int, int, int | None]], vat: int
+) -> None:
+    # Whatever the nights, prices and tax: every line is the night's, in minor units, and the
+    # previous system's settlement brings the folio to exactly zero.
+    hotel.actor = MANAGER
+    if hotel.read(lambda s: s.scalar(select(func.count()).select_from(Tax))) == 0:
+        hotel.run(add_tax, "TST", "VAT", "VAT", percent_bp=vat)
+    start = dt.date(2025, 11, 1)
+    rows = []
+    for offset, nights, cents in stays:
+        arrival = start + dt.timedelta(days=offset)
+        total = "" if cents is None else str(Decimal(cents).scaleb(-2))
+        ref = f"H-{uuid.uuid4().hex[:12]}"
+        rows.append(f"{ref},Lee,,{arrival},{arrival + dt.timedelta(days=nights)},DBL,1,0,,{total}")
+    imported = hotel.run(import_rows, "reservations", read_rows(HEADER + "\n".join(rows), "csv"),
+                         ImportOptions())  # fmt: skip
+    assert imported.created == len(stays)
+    for ref, (_, nights, cents) in zip((r.split(",")[0] for r in rows), stays, strict=True):
+        (folio,) = hotel.read(folios_of, _stay_of(hotel, ref))
+        assert (folio.status, folio.balance, folio.invoice_number) == ("closed", 0, None)
+        charges = [p for p in folio.postings if p.code != "PAY-PREVIOUS"]
+        assert len({p.business_date for p in charges}) == nights
+        assert all(isinstance(p.amount, int) and p.amount > 0 and p.imported for p in charges)
+        if cents is not None:  # the file's total, spread over the nights to the cent
+            assert sum(p.amount for p in charges) == cents
