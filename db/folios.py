@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -78,6 +80,8 @@ class Posting(Base):
     unique_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     transfer_group: Mapped[str | None] = mapped_column(String(36))
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    #: History brought from another PMS, which booked and invoiced it: the journal says so.
+    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class RoutingRule(Base):

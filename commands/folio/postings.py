@@ -156,6 +156,8 @@ def _print_posting(desk: Desk, posting: PostingView, json_output: bool, verb: st
 
 def _folio_table(folio: FolioView) -> Table:
     closed = f", invoice {folio.invoice_number}" if folio.invoice_number else ""
+    if not folio.invoice_number and any(p.imported for p in folio.postings):
+        closed = ", invoiced in the previous system"
 
     def money(posting: PostingView) -> str:
         return format_money(posting.amount, folio.currency)

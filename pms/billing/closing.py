@@ -105,6 +105,12 @@ def reopen_folio(session: Session, folio_id: int, reason: str) -> None:
     folio = load_folio(session, folio_id)
     if folio.status == "open":
         raise InvalidTransition(f"folio {label_of(session, folio)} is open already")
+    if session.scalar(select(Posting.id).where(Posting.folio_id == folio.id, Posting.imported)):
+        # Closing it again would bill with our number what the previous system invoiced.
+        raise InvalidTransition(
+            f"folio {label_of(session, folio)} was invoiced in the previous system "
+            "— correct it there"
+        )
     folio.status = "open"  # the ORM bumps its version, so a stale screen is refused
     session.flush()
     record(session, "reopen", "folio", folio.id, before={"status": "closed"},

@@ -19,6 +19,7 @@ TRANSACTION_CODES: dict[str, tuple[str, str]] = {
     "PAY-CARD": ("payment", "Payment, card"),
     "PAY-TERMINAL": ("payment", "Payment, card terminal"),
     "PAY-POINTS": ("payment", "Payment, loyalty points"),
+    "PAY-PREVIOUS": ("payment", "Settled in the previous system"),
     "REFUND": ("refund", "Refund"),
     "ADJ": ("adjustment", "Adjustment"),
     "XFER": ("transfer", "Transfer"),
@@ -32,6 +33,9 @@ KINDS = ("charge", "tax", "payment", "refund", "adjustment", "transfer")
 
 #: Points redeemed on a folio (`pms.loyalty`): given back there, with the points, not reversed here.
 POINTS_PAYMENT = "PAY-POINTS"
+
+#: A past stay imported from another PMS, invoiced and paid there (`pms.billing.imported_history`).
+PREVIOUS_SYSTEM = "PAY-PREVIOUS"
 
 #: Kinds a clerk does not post by hand: payments and refunds go through pms.payments.take.
 NOT_BY_HAND = frozenset({"payment", "refund", "transfer"})

@@ -44,6 +44,8 @@ class PostingView:
     reversed: bool
     transfer_group: str | None
     payment_id: int | None
+    #: History from another PMS, booked and invoiced there.
+    imported: bool = False
 
     @property
     def is_reversal(self) -> bool:
@@ -160,6 +162,7 @@ def posting_views(postings: list[Posting]) -> list[PostingView]:
             reversed=p.id in reversed_ids,
             transfer_group=p.transfer_group,
             payment_id=p.payment_id,
+            imported=p.imported,
         )
         for p in postings
     ]

@@ -31,6 +31,7 @@ from pms.inventory.nights import stay_nights
 from pms.kernel.audit import record_many
 from pms.kernel.desk import actor_of
 from pms.kernel.errors import RetryableConflict
+from pms.rates.pricing import NightQuote
 from pms.stays.reservation_views import stored_quotes
 
 #: What the `day_use_charge` setting charges of the night a day-use stay holds.
@@ -61,8 +62,13 @@ def _night_lines(
 ) -> list[tuple[str, str, int, str]]:
     """The night's (code, kind, amount, description) lines as the guest accepted them."""
     quote = next((q for q in stored_quotes(reservation) if q.night == night), None)
-    if quote is None:
-        return []
+    return [] if quote is None else night_lines(quote, tax_names)
+
+
+def night_lines(quote: NightQuote, tax_names: dict[str, str]) -> list[tuple[str, str, int, str]]:
+    """A night's (code, kind, amount, description) lines: the room, and each tax added to it
+    (a tax inside the price is no line of its own). The audit and imported history post these."""
+    night = quote.night
     lines = (
         [("ROOM", "charge", quote.room, f"Room, night of {night:%d %b %Y}")] if quote.room else []
     )

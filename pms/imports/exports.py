@@ -152,7 +152,7 @@ def _postings(session: Session, prop: Property, period: Period) -> Iterator[Row]
             Posting.folio_id.label("folio"), Folio.name.label("folio_name"),
             Reservation.confirmation, Posting.kind, Posting.code, Posting.description,
             Posting.amount, Posting.reverses_id.label("reverses"), Posting.reason,
-            Posting.username.label("user"),
+            Posting.username.label("user"), Posting.imported,
         )
         .join(Folio, Folio.id == Posting.folio_id)
         .outerjoin(Reservation, Reservation.id == Folio.reservation_id)

@@ -8,7 +8,9 @@ then written with one statement per table for all of them, their audit rows in o
 same invariants hold as for a stay booked here: every night is counted sold in the inventory,
 every room-night goes in under UNIQUE(room_id, night), every stay has its audit row. Nights from
 the business date on of a stay in house are sold with the guarded update of any booking. The
-past days the stays touch then get their statistics, as the audit would have stored them.
+past days the stays touch then get their statistics, as the audit would have stored them, and
+a past stay its guest folio with its nights on their dates, settled and invoiced in the previous
+system (`pms.billing.imported_history`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from db.models import (
     RoomType,
 )
 from pms.billing.folios import guest_folio
+from pms.billing.imported_history import BilledElsewhere, post_billed_elsewhere
 from pms.hotel.properties import resolve_room_type
 from pms.imports.problems import RowProblem, problem_of
 from pms.imports.rows import ReservationRow
@@ -197,9 +200,13 @@ def import_lived_stays(
         return 0
     ids = _insert(session, checked)
     _count_sold(session, prop, stays, house)
-    for reservation_id, (reservation, _, _) in zip(ids, checked, strict=True):
+    past = []
+    for reservation_id, (reservation, quotes, _) in zip(ids, checked, strict=True):
         if reservation["status"] == ReservationStatus.CHECKED_IN:
             guest_folio(session, session.get_one(Reservation, reservation_id))
+        else:
+            past.append(BilledElsewhere(reservation_id, reservation["external_ref"], quotes))
+    post_billed_elsewhere(session, prop, past)
     _store_past_days(session, prop, stays)
     return len(ids)
 

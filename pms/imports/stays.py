@@ -5,7 +5,8 @@ prices hold: a file that would oversell a night is refused at the rows at fault 
 pass `--allow-overbook`), and a `total` in the file must be what the rate sheet quotes. A stay
 in house on the import date arrives checked in, in its room, with its guest folio open; a stay
 wholly past is on record as checked out (both in bulk: `pms.imports.history`), its revenue in
-the statistics of its days and on no folio (its system invoiced it). The nights before the
+the statistics of its days and its nights on a closed folio flagged imported, settled and
+invoiced in the previous system (not with one of our invoice numbers). The nights before the
 import date of a stay in house are charged at its check-out: the guest owes them.
 
 A row's guest is the profile with its e-mail or phone (on file, or made by an earlier row);
