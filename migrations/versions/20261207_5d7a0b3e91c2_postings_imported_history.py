@@ -6,7 +6,7 @@ numbers. Its postings are flagged `imported`, so the journal export tells the ac
 lines the previous system booked already. Every posting made before is ours: false.
 
 Revision ID: 5d7a0b3e91c2
-Revises: c989657718e0
+Revises: 5e1f0c2a7b94
 Create Date: 2026-12-07 07:30:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '5d7a0b3e91c2'
-down_revision: Union[str, Sequence[str], None] = 'c989657718e0'
+down_revision: Union[str, Sequence[str], None] = '5e1f0c2a7b94'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
