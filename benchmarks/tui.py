@@ -41,7 +41,6 @@ async def _probe(url: str) -> dict[str, float]:
     """In a fresh process: start the desk, wait for the dashboard's data, time a rack redraw."""
     from pms.startup import open_desk
     from screens.app import FrontDeskApp
-    from screens.room_rack import RoomRackScreen
 
     desk, _ = open_desk(url)
     app = FrontDeskApp(desk)
@@ -51,6 +50,8 @@ async def _probe(url: str) -> dict[str, float]:
         await pilot.pause()
         print("shown", flush=True)
         shown = time.perf_counter()
+        from screens.room_rack import RoomRackScreen  # after the start: F7 imports it then
+
         rack = RoomRackScreen()
         await app.push_screen(rack)
         await pilot.pause()
@@ -105,6 +106,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="pms-tui-") as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": f"{tmp}/cache", "PMS_USER": "admin"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # run from .pyc files, as an installed desk
         url = args.db or f"sqlite:///{tmp}/demo.sqlite3"
         if not args.db:
             print("building a 300-room demo hotel …", flush=True)
