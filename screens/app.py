@@ -12,9 +12,11 @@ leaving an area (`escape` on its first screen) goes back to the desk.
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import SystemCommand
@@ -29,20 +31,8 @@ from pms.hotel.property_details import list_property_details
 from pms.kernel.desk import Desk, Role
 from pms.kernel.errors import DatabaseUnavailable, PmsError
 from pms.kernel.permissions import allowed
-from pms.stays.reservation_views import ReservationView
-from screens.audit_trail import AuditTrailScreen
-from screens.availability import AvailabilityScreen
-from screens.booking_confirm import ConfirmBookingScreen
-from screens.check_in import CheckInScreen
-from screens.check_out import CheckOutScreen
 from screens.dashboard import DashboardScreen
 from screens.desk_shift import ShiftApp
-from screens.dialogs import ConfirmDialog
-from screens.end_of_day import EndOfDayScreen
-from screens.folio import FolioScreen
-from screens.guest_form import GuestFormScreen
-from screens.guest_profile import GuestProfileScreen
-from screens.housekeeping import HousekeepingScreen
 from screens.messages import (
     ConfirmOffer,
     DatabaseDown,
@@ -58,31 +48,42 @@ from screens.messages import (
     PropertyLoaded,
     ShowOffers,
 )
-from screens.offers import OffersScreen
 from screens.palette import binding_commands
-from screens.property_switcher import PropertySwitcher
-from screens.rate_calendar import RateCalendarScreen
-from screens.reports import ReportsScreen
-from screens.reservation_detail import ReservationDetailScreen
-from screens.reservation_form import ReservationFormScreen
-from screens.reservation_list import ReservationListScreen
-from screens.room_rack import RoomRackScreen
-from screens.search import SearchScreen
-from screens.setup_area import SetupScreen
+
+if TYPE_CHECKING:
+    from pms.stays.reservation_views import ReservationView
+
+
+def _area(module: str, screen: str, *args: str) -> Callable[[], Screen]:
+    """A main area's first screen, its module imported when the area first opens: the desk
+    starts with the dashboard's module only (importing every screen, and every service they
+    call, cost the start more than a second)."""
+
+    def make() -> Screen:
+        return getattr(importlib.import_module(f"screens.{module}"), screen)(*args)
+
+    return make
+
+
+def _if_loaded(module: str, screen: str) -> type[Screen] | None:
+    """The screen class when its module was imported, else None: no such screen can be open."""
+    loaded = sys.modules.get(f"screens.{module}")
+    return getattr(loaded, screen) if loaded is not None else None
+
 
 #: The desk's own mode: the dashboard and whatever the clerk opened from it.
 DESK = "desk"
 #: The main areas, each a mode with its own stack, by the name its key switches to.
 AREA_MODES: dict[str, Callable[[], Screen]] = {
-    "arrivals": lambda: ReservationListScreen("arrivals"),
-    "in_house": lambda: ReservationListScreen("in_house"),
-    "departures": lambda: ReservationListScreen("departures"),
-    "all": lambda: ReservationListScreen("all"),
-    "availability": AvailabilityScreen,
-    "rates": RateCalendarScreen,
-    "rack": RoomRackScreen,
-    "housekeeping": HousekeepingScreen,
-    "setup": SetupScreen,
+    "arrivals": _area("reservation_list", "ReservationListScreen", "arrivals"),
+    "in_house": _area("reservation_list", "ReservationListScreen", "in_house"),
+    "departures": _area("reservation_list", "ReservationListScreen", "departures"),
+    "all": _area("reservation_list", "ReservationListScreen", "all"),
+    "availability": _area("availability", "AvailabilityScreen"),
+    "rates": _area("rate_calendar", "RateCalendarScreen"),
+    "rack": _area("room_rack", "RoomRackScreen"),
+    "housekeeping": _area("housekeeping", "HousekeepingScreen"),
+    "setup": _area("setup_area", "SetupScreen"),
 }
 
 #: Seconds between checks that the database still answers (and the business date is current).
@@ -91,9 +92,6 @@ HEARTBEAT_SECONDS = 20.0
 
 class FrontDeskApp(ShiftApp):
     """The clerk's full-screen front desk."""
-
-    #: The screens that read their data again when another desk changed something.
-    LIVE_SCREENS = (DashboardScreen, ReservationListScreen, FolioScreen)
 
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "dialogs.tcss"]
     # The dashboard is the bottom of the desk's stack (a mode, unlike get_default_screen,
@@ -172,6 +170,16 @@ class FrontDeskApp(ShiftApp):
         if self.property_code is None:
             self.property_code, self._ask_property = self._first_of_several()
         self._last_problem = ""
+
+    @property
+    def LIVE_SCREENS(self) -> tuple[type[Screen], ...]:
+        """The screens that read their data again when another desk changed something (those
+        whose module is loaded: a screen never opened cannot be showing)."""
+        live = (
+            _if_loaded("reservation_list", "ReservationListScreen"),
+            _if_loaded("folio", "FolioScreen"),
+        )
+        return (DashboardScreen, *(screen for screen in live if screen is not None))
 
     def _first_of_several(self) -> tuple[str | None, bool]:
         """With several properties and none named, the desk starts on the first (so no screen
@@ -260,16 +268,22 @@ class FrontDeskApp(ShiftApp):
 
     def action_end_of_day(self) -> None:
         """ctrl+e: the night audit's pre-checks, its run and the flash."""
+        from screens.end_of_day import EndOfDayScreen
+
         if not isinstance(self.screen, EndOfDayScreen):
             self.push_screen(EndOfDayScreen())
 
     def action_reports(self) -> None:
         """F12: the flash, the 30-day forecast and the revenue by day, as charts."""
+        from screens.reports import ReportsScreen
+
         if not isinstance(self.screen, ReportsScreen):
             self.push_screen(ReportsScreen())
 
     def action_audit_trail(self) -> None:
         """F10: who did what to money, overrides and users (supervisors and above)."""
+        from screens.audit_trail import AuditTrailScreen
+
         if self.desk.actor is None or not allowed(self.desk.actor, "audit.read"):
             self.notify("The audit trail is for supervisors and above.", severity="warning")
         elif not isinstance(self.screen, AuditTrailScreen):
@@ -277,6 +291,8 @@ class FrontDeskApp(ShiftApp):
 
     def action_switch_property(self) -> None:
         """ctrl+o: work on another property of the database."""
+        from screens.property_switcher import PropertySwitcher
+
         self.push_screen(PropertySwitcher(), self._switch_to)
 
     def _switch_to(self, code: str | None) -> None:
@@ -295,12 +311,19 @@ class FrontDeskApp(ShiftApp):
 
     def action_search(self) -> None:
         """F3: find a guest, room or reservation as you type."""
+        from screens.search import SearchScreen
+
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen())
 
     def action_new_reservation(self) -> None:
         """F2: a new booking (dates and party → offers → guest); once it is booked, the new
         reservation's detail."""
+        from screens.booking_confirm import ConfirmBookingScreen
+        from screens.offers import OffersScreen
+        from screens.reservation_detail import ReservationDetailScreen
+        from screens.reservation_form import ReservationFormScreen
+
         current = self.screen
         if isinstance(current, OffersScreen | ConfirmBookingScreen) or (
             isinstance(current, ReservationFormScreen) and current.creating
@@ -316,6 +339,11 @@ class FrontDeskApp(ShiftApp):
     def action_walk_in(self) -> None:
         """w: a guest standing at the desk, as one action: the booking form for tonight, then
         the check-in picker for the stay just booked."""
+        from screens.booking_confirm import ConfirmBookingScreen
+        from screens.check_in import CheckInScreen
+        from screens.offers import OffersScreen
+        from screens.reservation_form import ReservationFormScreen
+
         if isinstance(self.screen, ReservationFormScreen | OffersScreen | ConfirmBookingScreen):
             return
 
@@ -328,8 +356,9 @@ class FrontDeskApp(ShiftApp):
     async def action_quit(self) -> None:
         """Quit, asking first when a form holds input that would be lost."""
         # Every mode's stack: a form left on the desk counts while the clerk is in the rack.
-        unsaved = any(
-            isinstance(s, ReservationFormScreen) and s.has_input
+        form = _if_loaded("reservation_form", "ReservationFormScreen")
+        unsaved = form is not None and any(
+            isinstance(s, form) and s.has_input
             for stack in self._screen_stacks.values()
             for s in stack
         )
@@ -340,6 +369,8 @@ class FrontDeskApp(ShiftApp):
         def _answer(discard: bool | None) -> None:
             if discard:
                 self.exit()
+
+        from screens.dialogs import ConfirmDialog
 
         self.push_screen(
             ConfirmDialog("A form holds unsaved input. Quit anyway?", "Quit", "Keep working"),
@@ -355,42 +386,62 @@ class FrontDeskApp(ShiftApp):
 
     @on(OpenReservation)
     def _open_reservation(self, message: OpenReservation) -> None:
+        from screens.reservation_detail import ReservationDetailScreen
+
         self.push_screen(ReservationDetailScreen(message.confirmation))
 
     @on(OpenGuest)
     def _open_guest(self, message: OpenGuest) -> None:
+        from screens.guest_profile import GuestProfileScreen
+
         self.push_screen(GuestProfileScreen(message.guest_id))
 
     @on(PickGuest)
     def _pick_guest(self, message: PickGuest) -> None:
+        from screens.search import SearchScreen
+
         self.push_screen(SearchScreen(kind="guest", pick=True, text=message.text), message.picked)
 
     @on(EditGuest)
     def _edit_guest(self, message: EditGuest) -> None:
+        from screens.guest_form import GuestFormScreen
+
         self.push_screen(GuestFormScreen(message.profile), message.saved)
 
     @on(ModifyReservation)
     def _modify_reservation(self, message: ModifyReservation) -> None:
+        from screens.reservation_form import ReservationFormScreen
+
         self.push_screen(ReservationFormScreen(message.view), message.saved)
 
     @on(OpenCheckIn)
     def _open_check_in(self, message: OpenCheckIn) -> None:
+        from screens.check_in import CheckInScreen
+
         self.push_screen(CheckInScreen(message.confirmation), message.closed)
 
     @on(OpenCheckOut)
     def _open_check_out(self, message: OpenCheckOut) -> None:
+        from screens.check_out import CheckOutScreen
+
         self.push_screen(CheckOutScreen(message.confirmation), message.closed)
 
     @on(OpenFolio)
     def _open_folio(self, message: OpenFolio) -> None:
+        from screens.folio import FolioScreen
+
         self.push_screen(FolioScreen(message.confirmation), message.closed)
 
     @on(ShowOffers)
     def _show_offers(self, message: ShowOffers) -> None:
+        from screens.offers import OffersScreen
+
         offers = OffersScreen(message.draft, message.request, message.offers, message.currency)
         self.push_screen(offers, message.done)
 
     @on(ConfirmOffer)
     def _confirm_offer(self, message: ConfirmOffer) -> None:
+        from screens.booking_confirm import ConfirmBookingScreen
+
         confirm = ConfirmBookingScreen(message.draft, message.request, message.offer)
         self.push_screen(confirm, message.answered)

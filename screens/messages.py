@@ -17,29 +17,32 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 from textual.screen import Screen
 
-from pms.billing.ledger_views import StayFolios
-from pms.frontdesk.check_in import CheckInView
-from pms.frontdesk.check_out import CheckOutView
-from pms.frontdesk.dashboard import Dashboard
-from pms.frontdesk.room_suggestions import RoomSuggestion
-from pms.guests.profiles import GuestProfile
-from pms.hotel.properties import PropertyView, RoomTypeView
-from pms.inventory.nights import RoomTypeAvailability
-from pms.payments.views import PaymentView
-from pms.rates.calendar_view import RateRow
-from pms.rates.plans import RatePlanView
-from pms.reservations.quotes import Offer, QuoteRequest
-from pms.search.service import SearchHit
-from pms.stays.reservation_lists import ReservationSummary
-from pms.stays.reservation_views import ReservationView
-from pms.stays.rooms import RoomChoice
-from screens.booking_steps import BookingDraft
-from screens.desk_app import KeptAction
+# The views are only named in the fields' annotations: importing them here would load every
+# service (search, quotes, check-in …) with the first screen, and the desk starts slower.
+if TYPE_CHECKING:
+    from pms.billing.ledger_views import StayFolios
+    from pms.frontdesk.check_in import CheckInView
+    from pms.frontdesk.check_out import CheckOutView
+    from pms.frontdesk.dashboard import Dashboard
+    from pms.frontdesk.room_suggestions import RoomSuggestion
+    from pms.guests.profiles import GuestProfile
+    from pms.hotel.properties import PropertyView, RoomTypeView
+    from pms.inventory.nights import RoomTypeAvailability
+    from pms.payments.views import PaymentView
+    from pms.rates.calendar_view import RateRow
+    from pms.rates.plans import RatePlanView
+    from pms.reservations.quotes import Offer, QuoteRequest
+    from pms.search.service import SearchHit
+    from pms.stays.reservation_lists import ReservationSummary
+    from pms.stays.reservation_views import ReservationView
+    from pms.stays.rooms import RoomChoice
+    from screens.booking_steps import BookingDraft
+    from screens.desk_app import KeptAction
 
 #: The reservation lists a clerk can open: F4, F5, F6 and the list of every reservation.
 ListKind = Literal["arrivals", "in_house", "departures", "all"]

@@ -9,8 +9,6 @@ import functools
 import re
 import unicodedata
 
-import phonenumbers
-
 from db.models import Guest
 from pms.kernel.errors import InvalidInput
 from pms.kernel.validation import hidden_character, shown
@@ -121,6 +119,8 @@ def normalise_phone(text: str, country: str = "") -> str:
         raise InvalidInput(
             "phone", f"{shown(typed)} needs its country code (e.g. +351 …) or the guest's country"
         )
+    import phonenumbers  # loaded where a phone is read, not by every command that names a guest
+
     # `00` is the international call prefix most of the world dials instead of `+`.
     number_text = "+" + typed[2:] if typed.startswith("00") else typed
     try:
@@ -135,6 +135,8 @@ def normalise_phone(text: str, country: str = "") -> str:
 def display_phone(phone: str) -> str:
     """A stored number as people read it (`+351 912 345 678`); numbers kept as typed before
     validation existed are shown as they are."""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(phone, None)
     except phonenumbers.NumberParseException:

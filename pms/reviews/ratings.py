@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from db.engine import dialect_insert
 from db.models import Review, ReviewStat
 
 #: The measure every review has; categories are measured under their own codes.
@@ -68,12 +67,14 @@ def count_review(session: Session, review: Review, scores: dict[str, int], sign:
         "room_type_id": review.room_type_id,
         "month": month_of(review.review_date),
     }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    dialect = session.get_bind().dialect.name
     for measure, score in scores.items():
         row = {**key, "measure": measure}
         if sign > 0:  # the first review of the month for this measure starts its row
             empty = dict.fromkeys(("count", "total", *SCORE_COLUMNS), 0)
-            session.execute(insert(table).values(**row, **empty).on_conflict_do_nothing())
+            session.execute(
+                dialect_insert(dialect, table).values(**row, **empty).on_conflict_do_nothing()
+            )
         column = SCORE_COLUMNS[score - 1]
         session.execute(
             update(table)
