@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
+from pms.billing.folios import FolioView
 from pms.billing.invoices import render_invoice_text
 from pms.frontdesk.check_out import CheckOutView, check_out, post_charges_due
 from pms.kernel.money import format_money
@@ -116,13 +117,14 @@ class CheckOutScreen(StayFoliosScreen[CheckOutView | None]):
         for folio in self.folios:
             table.add_row(
                 Text(folio.name),
-                Text(folio.status),
+                Text(_folio_status(folio)),
                 Text(folio.balance_text, justify="right"),
                 key=str(folio.id),
             )
         title = f"Check out {message.guest_name} · {message.confirmation}"
         self.query_one("#check-out-title", Static).update(Text(title, style="bold"))
-        self.query_one("#check-out-balance", Static).update(self._balance())
+        if self.done is None:  # after the check-out the balance line says what was done
+            self.query_one("#check-out-balance", Static).update(self._balance())
         self.refresh_bindings()
 
     def _balance(self) -> Text:
@@ -147,6 +149,7 @@ class CheckOutScreen(StayFoliosScreen[CheckOutView | None]):
         self.query_one("#invoice-text", Static).update(Text("\n\n".join(message.invoice_texts)))
         self.notify(f"{view.reservation.guest_name} checked out · {invoiced}")
         self.refresh_bindings()
+        self._read()  # the folios as they now stand: closed, with their invoice numbers
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:
@@ -155,3 +158,10 @@ class CheckOutScreen(StayFoliosScreen[CheckOutView | None]):
             self.query_one("#check-out-folios").loading = False
             self.report_failure(event.worker.error)
             self.refresh_bindings()
+
+
+def _folio_status(folio: FolioView) -> str:
+    """`open`, or `closed · TST-000001` once the folio became an invoice."""
+    if folio.invoice_number is None:
+        return folio.status
+    return f"{folio.status} · {folio.property_code}-{folio.invoice_number:06d}"

@@ -60,18 +60,10 @@ class PaymentDialog(FormDialog[PaymentInput]):
             yield Select(
                 PAYMENT_METHODS, value="cash", allow_blank=False, id="method", compact=True
             )
-            yield Static(
-                Text(f"amount in {self.currency}; for the card terminal, its receipt reference"),
-                classes="hint",
-            )
-            yield Input(
-                str(owed), placeholder=f"amount ({self.currency})", id="amount", compact=True
-            )
-            yield Input(
-                placeholder="terminal receipt reference (card terminal)",
-                id="reference",
-                compact=True,
-            )
+            yield Static(Text(f"amount in {self.currency}"), classes="hint")
+            yield Input(str(owed), id="amount", compact=True)
+            yield Static(Text("terminal receipt reference (card terminal only)"), classes="hint")
+            yield Input(id="reference", compact=True)
             yield Static("", classes="problem", id="problem")
             with Horizontal():
                 yield Button("Take it", variant="primary", id="take")

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from test_tui import SIZE, d, settle, shown, stay
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from db.models import Property
 from pms.billing.folios import folios_of, post_charge, post_room_night, post_to_stay
@@ -122,6 +122,11 @@ async def test_a_clerk_checks_in_works_the_folio_and_checks_out(hotel: Desk) -> 
         assert "invoice TST-000001" in shown(pilot, "#check-out-balance")
         assert "TST-000001" in shown(pilot, "#invoice-text")
         assert hotel.read(get_reservation, conf).status == "checked_out"
+        await settle(pilot)  # the folios read again after the check-out
+        folios_shown = pilot.app.screen.query_one("#check-out-folios", DataTable)
+        (status,) = [str(folios_shown.get_row_at(0)[1])]
+        assert status.startswith("closed") and "TST-000001" in status
+        assert "invoice TST-000001" in shown(pilot, "#check-out-balance")
         await pilot.press("f")  # the closed folio, and its invoice as printed
         await settle(pilot)
         assert isinstance(pilot.app.screen, FolioScreen)
@@ -245,3 +250,19 @@ async def test_a_payment_taken_again_after_a_lost_connection_is_recorded_once(ho
     assert [p.amount for p in hotel.read(payments_of, conf)] == [500]
     (folio,) = hotel.read(folios_of, conf)
     assert folio.balance == 750
+
+
+async def test_the_payment_dialog_names_the_terminal_reference_once(hotel: Desk) -> None:
+    """The clerk reads each field's label once, and it stays in view while they type."""
+    async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(PaymentDialog("EUR", 4000, "García, Lucía"))
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, PaymentDialog)
+        await pilot.press(*"12")
+        words = " ".join(str(s.render()) for s in dialog.query(".hint"))
+        placeholders = " ".join(i.placeholder for i in dialog.query(Input))
+        assert words.count("receipt reference") == 1
+        assert "reference" not in placeholders
+        assert "amount in EUR" in words
