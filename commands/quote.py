@@ -17,7 +17,15 @@ from rich.table import Table
 
 from commands import JsonOption, desk_for
 from commands.output import Column, console, day, details, night_heading, print_json, table_of
-from commands.stay_options import Adults, Arrival, Children, Departure, Nights, end_given_once
+from commands.stay_options import (
+    Adults,
+    Arrival,
+    Children,
+    Company,
+    Departure,
+    Nights,
+    end_given_once,
+)
 from pms.hotel.properties import list_properties, property_view
 from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput, NotFound
@@ -78,6 +86,7 @@ def quote(
     rate_plan: RatePlan = None,
     member: Member = False,
     member_number: MemberNumber = None,
+    company: Company = "",
     min_rating: MinRating = None,
     property_code: OnlyProperty = None,
     city: City = None,
@@ -113,6 +122,7 @@ def quote(
             include_closed=show_all,
             member_number=member_number or "",
             min_rating=min_rating,
+            company=company,
         ),
     )
     if json_output:

@@ -24,6 +24,7 @@ from pms.kernel.dates import parse_date
 from pms.kernel.errors import InvalidInput, NotFound
 from pms.kernel.money import format_money, to_minor
 from pms.rates.calendar_view import rate_calendar
+from pms.rates.entitlement import entitle_company, restrict_plan
 from pms.rates.plan_terms import MEAL_PLANS, PlanTermsDraft, Term, check_together
 from pms.rates.plans import RatePlanView, create_rate_plan, list_rate_plans
 
@@ -44,6 +45,12 @@ Amount = Annotated[
 MealPlan = Annotated[str, typer.Option(metavar="MEALS", help=f"One of {', '.join(MEAL_PLANS)}.")]
 Guarantee = Annotated[str, typer.Option(help="none, card or deposit.")]
 MembersOnly = Annotated[bool, typer.Option("--members-only", help="Sold to loyalty members only.")]
+Restricted = Annotated[
+    bool,
+    typer.Option(
+        "--restricted", help="Sold only to companies entitled to it (`rateplan entitle`)."
+    ),
+]
 SellFrom = Annotated[
     str | None, typer.Option(metavar="DATE", help="First business date it is on sale.")
 ]
@@ -90,6 +97,7 @@ def plan_create(
     meal_plan: MealPlan = "RO",
     guarantee: Guarantee = "none",
     members_only: MembersOnly = False,
+    restricted: Restricted = False,
     sell_from: SellFrom = None,
     sell_until: SellUntil = None,
     min_advance: MinAdvance = None,
@@ -118,6 +126,7 @@ def plan_create(
         meal_plan=meal_plan,
         guarantee=guarantee,
         members_only=members_only,
+        restricted=restricted,
         sell_from=_on_sale(hotel, sell_from, "sell from"),
         sell_until=_on_sale(hotel, sell_until, "sell until"),
         min_advance_days=min_advance,
@@ -153,6 +162,55 @@ def _on_sale(hotel: PropertyView, text: str | None, field: str) -> dt.date | Non
     return parse_date(text, hotel.business_date, field=field) if text is not None else None
 
 
+@plan_app.command("entitle")
+def plan_entitle(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Plan code, e.g. CORP.")],
+    *,
+    company: Annotated[
+        str, typer.Option(help="The company entitled, as its guests' profiles name it.")
+    ],
+    property_code: PropertyOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Entitle a company to a rate plan (managers); the plan is then sold only to entitled
+    companies' bookings."""
+    desk = desk_for(ctx)
+    hotel = hotel_of(desk, property_code)
+    companies = desk.run(entitle_company, hotel.code, code, company)
+    if json_output:
+        print_json({"rate_plan": code.strip().upper(), "companies": companies})
+        return
+    console().print(
+        f"[bold]{code.strip().upper()}[/] is restricted to: {escape(', '.join(companies))}."
+    )
+
+
+@plan_app.command("open")
+def plan_open(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Plan code, e.g. CORP.")],
+    property_code: PropertyOption = None,
+) -> None:
+    """Sell a restricted plan to everyone again (managers); its entitlements are kept."""
+    desk = desk_for(ctx)
+    hotel = hotel_of(desk, property_code)
+    desk.run(restrict_plan, hotel.code, code, False)
+    console().print(f"[bold]{code.strip().upper()}[/] is sold to everyone.")
+
+
+def _sold_to_short(plan: RatePlanView) -> str:
+    if plan.restricted:
+        return "companies"
+    return "members" if plan.members_only else "all"
+
+
+def _sold_to(plan: RatePlanView) -> str:
+    if plan.restricted:
+        return "entitled companies only"
+    return "loyalty members only" if plan.members_only else "everyone"
+
+
 @plan_app.command("list")
 def plan_list(
     ctx: typer.Context, property_code: PropertyOption = None, json_output: JsonOption = False
@@ -166,7 +224,7 @@ def plan_list(
         Column("price", lambda p: _derivation(p, hotel.currency)),
         Column("meals", lambda p: p.meal_plan),
         Column("guarantee", lambda p: p.guarantee),
-        Column("for", lambda p: "members" if p.members_only else "all"),
+        Column("for", _sold_to_short),
         Column("cancellation", lambda p: p.policy),
     ]
     print_rows(desk.read(list_rate_plans, hotel.code), columns, json_output=json_output)
@@ -236,7 +294,7 @@ def _plan_details(plan: RatePlanView, currency: str) -> Table:
             ("price", _derivation(plan, currency)),
             ("meals", f"{plan.meal_plan} ({MEAL_PLANS.get(plan.meal_plan, '?')})"),
             ("guarantee", plan.guarantee),
-            ("sold to", "loyalty members only" if plan.members_only else "everyone"),
+            ("sold to", _sold_to(plan)),
             ("on sale", " ".join(w for w in window if w) or "always"),
             ("booked", f"{booked} ahead" if booked else "any time"),
             ("cancellation", plan.policy),

@@ -20,6 +20,7 @@ from commands.stay_options import (
     Adults,
     Arrival,
     Children,
+    Company,
     Departure,
     Email,
     GuestName,
@@ -107,6 +108,7 @@ def create(
     guest: GuestName,
     email: Email = "",
     phone: Phone = "",
+    company: Company = "",
     idempotency_key: IdempotencyKey = None,
     tentative: Tentative = False,
     overbook: Overbook = False,
@@ -134,6 +136,7 @@ def create(
             overbook=overbook,
             rate_plan=rate_plan,
             expected_total=_quoted(desk, property_code, expected_total),
+            company=company,
         ),
     )
     print_stay(view, json_output, f"Booked [bold]{view.confirmation}[/].")

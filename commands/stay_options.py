@@ -26,6 +26,12 @@ GuestName = Annotated[
 ]
 Email = Annotated[str, typer.Option(help="Guest's e-mail; finds their profile if known.")]
 Phone = Annotated[str, typer.Option(help="Guest's phone number.")]
+Company = Annotated[
+    str,
+    typer.Option(
+        metavar="COMPANY", help="The company the stay is for: its corporate rates are offered."
+    ),
+]
 
 
 def end_given_once(departure: str | None, nights: int | None) -> None:

@@ -43,6 +43,7 @@ from pms.loyalty.members import enrol
 from pms.loyalty.programme import ProgrammeTerms, TierTerms, set_programme, set_tier
 from pms.night_audit.run import run_night_audit
 from pms.rates.dynamic_pricing import add_pricing_rule
+from pms.rates.entitlement import entitle_company
 from pms.rates.plan_terms import PlanTermsInput
 from pms.rates.plans import create_rate_plan
 from pms.rates.sheet_edits import set_rates
@@ -233,9 +234,12 @@ def _build_rooms(session: Session, rng: random.Random, count: int) -> dict[str, 
     return numbers
 
 
+#: The one company entitled to the demo's corporate rate (CORP).
+CORPORATE_CLIENT = "Tejo Consulting"
+
 _PLANS = [
     PlanTermsInput("BB", "Bed & breakfast", "BAR", derive_amount=1800, meal_plan="BB"),
-    PlanTermsInput("CORP", "Corporate", "BAR", derive_percent_bp=-1000),
+    PlanTermsInput("CORP", "Corporate", "BAR", derive_percent_bp=-1000, restricted=True),
     PlanTermsInput(
         "NRF",
         "Advance non-refundable",
@@ -258,6 +262,7 @@ def _build_rates(session: Session, first: dt.date, last: dt.date) -> None:
         set_extra_charges(session, DEMO_CODE, kind.code, extra_adult=3000, extra_child=1500)
     for terms in _PLANS:
         create_rate_plan(session, DEMO_CODE, terms)
+    entitle_company(session, DEMO_CODE, "CORP", CORPORATE_CLIENT)
     add_tax(session, DEMO_CODE, "VAT", "VAT 6 %", percent_bp=600)
     add_tax(session, DEMO_CODE, "CITY", "Lisbon city tax", per_person=200)
     set_taxes_inclusive(session, DEMO_CODE, True)
@@ -309,18 +314,21 @@ def _book_stay(
     party = rng.choice([1, 2, 2, 2, 3])
     adults = min(party, 2)
     children = 0 if room_type == "TWN" else party - adults
+    guest = rng.choice(guest_ids)  # drawn before the plan, as the demo always drew them
+    plan = rng.choice(["BAR", "BAR", "BB", "CORP"])
     view = book(
         session,
         BookingRequest(
             arrival=arrival,
             departure=departure,
             room_type=room_type,
-            guest=rng.choice(guest_ids),
+            guest=guest,
             adults=adults,
             children=children,
-            rate_plan=rng.choice(["BAR", "BAR", "BB", "CORP"]),
+            rate_plan=plan,
             tentative=arrival > today and rng.random() < 0.05,
             source=rng.choice(["desk", "phone", "web", "web", "agent"]),
+            company=CORPORATE_CLIENT if plan == "CORP" else "",
         ),
     )
     roll = rng.random()

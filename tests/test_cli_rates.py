@@ -250,6 +250,7 @@ def test_the_lists_for_scripts(sheet: Desk, db_url: str) -> None:
     assert plans[1] | {"policy": ""} == {
         "code": "CORP", "name": "Corporate", "parent": "BAR", "derive_percent_bp": -1000,
         "derive_amount": 0, "meal_plan": "RO", "guarantee": "none", "members_only": False,
+        "restricted": False,
         "sell_from": None, "sell_until": None, "min_advance_days": None,
         "max_advance_days": None, "policy": "",
     }  # fmt: skip

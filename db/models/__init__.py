@@ -40,7 +40,7 @@ from db.models.night_audit import (
     DailyStatistic,
     LedgerDay,
 )
-from db.models.rates import PricingRule, Rate, RatePlan, RatePlanPrice, Tax
+from db.models.rates import PricingRule, Rate, RatePlan, RatePlanCompany, RatePlanPrice, Tax
 from db.models.reviews import Review, ReviewCategory, ReviewScore, ReviewStat
 from db.models.stays import (
     Reservation,
@@ -81,6 +81,7 @@ __all__ = [
     "Property",
     "Rate",
     "RatePlan",
+    "RatePlanCompany",
     "RatePlanPrice",
     "Reservation",
     "ReservationNight",

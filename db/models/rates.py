@@ -47,6 +47,8 @@ class RatePlan(Base):
     meal_plan: Mapped[str] = mapped_column(String(4), default="RO", server_default="RO")
     guarantee: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     members_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Sold only to the companies entitled to it (`RatePlanCompany`): a corporate rate.
+    restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
     sell_from: Mapped[dt.date | None] = mapped_column(Date)
     sell_until: Mapped[dt.date | None] = mapped_column(Date)
     min_advance_days: Mapped[int | None] = mapped_column(Integer)
@@ -59,6 +61,16 @@ class RatePlan(Base):
     cancel_penalty_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     parent: Mapped[RatePlan | None] = relationship(remote_side=[id])
+
+
+class RatePlanCompany(Base):
+    """A company entitled to a restricted rate plan, by the name a guest profile or a booking
+    gives it (compared without case or extra spaces, see `pms.rates.entitlement`)."""
+
+    __tablename__ = "rate_plan_companies"
+
+    rate_plan_id: Mapped[int] = mapped_column(ForeignKey("rate_plans.id"), primary_key=True)
+    company: Mapped[str] = mapped_column(String(120), primary_key=True)
 
 
 class RatePlanPrice(Base):

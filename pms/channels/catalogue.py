@@ -57,6 +57,8 @@ def channel_property(session: Session, access: ChannelAccess, property_code: str
 def channel_rate_plans(
     session: Session, access: ChannelAccess, property_code: str
 ) -> list[RatePlanView]:
-    """The property's rate plans and their terms; members' plans are left out."""
+    """The property's rate plans and their terms; members' and restricted (corporate) plans
+    are left out: a channel books for no member and no company."""
     access.require("availability")
-    return [p for p in list_rate_plans(session, property_code) if not p.members_only]
+    plans = list_rate_plans(session, property_code)
+    return [p for p in plans if not p.members_only and not p.restricted]

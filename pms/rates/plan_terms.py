@@ -46,6 +46,8 @@ class PlanTermsInput:
     meal_plan: str = "RO"
     guarantee: str = "none"
     members_only: bool = False
+    #: Sold only to the companies entitled to it (`pms.rates.entitlement`).
+    restricted: bool = False
     sell_from: dt.date | None = None
     sell_until: dt.date | None = None
     min_advance_days: int | None = None
@@ -108,6 +110,8 @@ class PlanTermsDraft:
     meal_plan: str = "RO"
     guarantee: str = "none"
     members_only: bool = False
+    #: Sold only to the companies entitled to it (`pms.rates.entitlement`).
+    restricted: bool = False
     sell_from: dt.date | None = None
     sell_until: dt.date | None = None
     min_advance_days: int | None = None
@@ -143,6 +147,7 @@ class PlanTermsDraft:
             meal_plan=self.meal_plan,
             guarantee=self.guarantee.lower(),
             members_only=self.members_only,
+            restricted=self.restricted,
             sell_from=self.sell_from,
             sell_until=self.sell_until,
             min_advance_days=self.min_advance_days,

@@ -34,6 +34,7 @@ class RatePlanView:
     meal_plan: str
     guarantee: str
     members_only: bool
+    restricted: bool
     sell_from: dt.date | None
     sell_until: dt.date | None
     min_advance_days: int | None
@@ -76,6 +77,7 @@ def create_rate_plan(
         meal_plan=terms.meal_plan.upper(),
         guarantee=terms.guarantee,
         members_only=terms.members_only,
+        restricted=terms.restricted,
         sell_from=terms.sell_from,
         sell_until=terms.sell_until,
         min_advance_days=terms.min_advance_days,
@@ -87,7 +89,13 @@ def create_rate_plan(
     )
     session.add(plan)
     session.flush()
-    record(session, "create", "rate_plan", plan.id, after={"code": code, "parent": terms.parent})
+    record(
+        session,
+        "create",
+        "rate_plan",
+        plan.id,
+        after={"code": code, "parent": terms.parent, "restricted": terms.restricted},
+    )
     return plan_view(plan)
 
 
@@ -102,6 +110,7 @@ def plan_view(plan: RatePlan) -> RatePlanView:
         meal_plan=plan.meal_plan,
         guarantee=plan.guarantee,
         members_only=plan.members_only,
+        restricted=plan.restricted,
         sell_from=plan.sell_from,
         sell_until=plan.sell_until,
         min_advance_days=plan.min_advance_days,

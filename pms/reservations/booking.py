@@ -43,6 +43,7 @@ from pms.kernel.audit import record
 from pms.kernel.desk import connection_of
 from pms.kernel.errors import Restricted, RetryableConflict, StaleQuote
 from pms.kernel.money import format_money
+from pms.rates.entitlement import refusal_for_booking
 from pms.rates.plans import resolve_plan
 from pms.rates.pricing import NightQuote, Party, stay_total
 from pms.rates.ratesheet import RateSheet
@@ -114,6 +115,9 @@ class BookingRequest:
     overbook: bool = False
     expected_total: int | None = None
     external_ref: str | None = None  # another system's confirmation number (an import)
+    #: The company the stay is booked for, for its restricted (corporate) plans; the guest
+    #: profile's company counts too.
+    company: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +222,8 @@ def _quote_sale(
     if reason := sheet.why_closed(
         sale.plan, sale.room_type, sale.arrival, sale.departure, member=bool(guest.loyalty_number)
     ):
+        raise Restricted(reason)
+    if reason := refusal_for_booking(session, sale.plan, [request.company, guest.company]):
         raise Restricted(reason)
     quotes = priced(
         sheet, sale.plan, sale.room_type, nights, Party(request.adults, request.children)

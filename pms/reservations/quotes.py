@@ -20,7 +20,9 @@ from pms.hotel.properties import resolve_property, rooms_in_service
 from pms.hotel.vocabulary import vocabulary
 from pms.inventory.nights import stay_nights
 from pms.kernel.errors import InvalidInput, NotFound
+from pms.kernel.validation import plain_text
 from pms.loyalty.members import find_member
+from pms.rates.entitlement import COMPANY_LENGTH, entitled_companies, why_not_entitled
 from pms.rates.pricing import NightQuote, Party, stay_total
 from pms.rates.ratesheet import RateSheet, cancel_policy
 from pms.reviews.ratings import room_type_ratings
@@ -48,6 +50,8 @@ class QuoteRequest:
     member_number: str = ""
     #: Only room types whose guests rated them at least this (1–5) on average.
     min_rating: int | None = None
+    #: The company the stay is booked for: its restricted (corporate) plans are shown too.
+    company: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ def quote(session: Session, request: QuoteRequest) -> list[Offer]:
     `include_closed`, in which case they come last with the reason. Members' plans are shown
     to members only (`member`, or a `member_number` that is a member's); each offer carries
     its room type's average rating, and `min_rating` leaves out the types rated below it.
+    Restricted plans are shown only when `company` is entitled to them.
     """
     if request.max_total is not None and request.max_total < 0:
         raise InvalidInput("max_price", "a maximum price cannot be negative")
@@ -127,6 +132,8 @@ def quote(session: Session, request: QuoteRequest) -> list[Offer]:
         raise InvalidInput("max_nightly", "a maximum nightly price cannot be negative")
     if request.min_rating is not None and not 1 <= request.min_rating <= 5:
         raise InvalidInput("min_rating", "a minimum rating is 1 to 5")
+    company = plain_text(request.company, "company", length=COMPANY_LENGTH)
+    request = dataclasses.replace(request, company=company)
     if request.member_number.strip():
         find_member(session, request.member_number)  # refuses a number that is no member's
         request = dataclasses.replace(request, member=True)
@@ -167,6 +174,7 @@ def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[
         plans = [p for p in plans if p.code == request.rate_plan.upper()]
         if not plans:
             raise NotFound(f"there is no rate plan {request.rate_plan!r} at {prop.code}")
+    entitled = entitled_companies(session, plans)
     room_features = _room_features(session, prop)
     ratings = room_type_ratings(session, prop.id)
     wanted = {f.strip().lower() for f in request.features if f.strip()}
@@ -185,7 +193,12 @@ def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[
         for plan in plans:
             if plan.members_only and not request.member and not request.include_closed:
                 continue
-            closed = _why_not(sheet, plan, room_type, arrival, departure, party, request)
+            not_entitled = why_not_entitled(plan, entitled, [request.company])
+            if not_entitled and not request.include_closed:
+                continue
+            closed = not_entitled or _why_not(
+                sheet, plan, room_type, arrival, departure, party, request
+            )
             if not closed and not sellable:
                 closed = f"{room_type.code} is sold out"
             priced = sheet.price_stay(plan, room_type, nights, party) or []
