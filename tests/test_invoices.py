@@ -5,14 +5,17 @@ HTML and text."""
 from __future__ import annotations
 
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 from conftest import BUSINESS_DATE, CLERK, MANAGER
 from folio_racers import book_stay, close_at_once, folio_of, pay_cash
 from racers import race
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from db.models import Property
 from pms.billing.folios import (
     add_folio,
     close_folio,
@@ -126,6 +129,33 @@ def test_the_invoice_shows_lines_taxes_and_payments_not_corrections(hotel: Desk)
     assert [(line.code, line.amount) for line in own.lines] == [("MINIBAR", 1250)]
     assert [p.amount for p in own.payments] == [-1250] and own.number == 2
     assert hotel.read(invoice_view, "TST", 2) == own
+
+
+def test_the_vat_inside_a_price_is_stated_on_the_invoice(hotel: Desk) -> None:
+    # Lisbon prices include VAT: the room line is the price, and the invoice still says how
+    # much of it is VAT — per night as the stay stored it, all of it for a full night.
+    hotel.actor = MANAGER
+    hotel.run(lambda s: s.execute(update(Property).values(taxes_inclusive=True)))
+    hotel.run(add_tax, "TST", "VAT", "VAT 6%", percent_bp=600)
+    hotel.actor = CLERK
+    stay = book_stay(hotel, nights=2)
+
+    def _nights(session: Session) -> None:
+        reservation = load_reservation(session, stay)
+        for night in (BUSINESS_DATE, BUSINESS_DATE.replace(day=2)):
+            post_room_night(session, reservation, night)
+
+    hotel.run(_nights)
+    hotel.run(post_charge, stay, "MINIBAR", 1250)
+    folio = folio_of(hotel, stay)
+    hotel.run(pay_cash, stay, folio.balance)
+    invoice = hotel.run(close_folio, folio.id)
+    rooms = [line.amount for line in invoice.lines if line.code == "ROOM"]
+    assert [line.code for line in invoice.lines] == ["ROOM", "ROOM", "MINIBAR"]  # no VAT line
+    vat = [(t.code, t.amount) for t in invoice.taxes]
+    inside = sum((Decimal(r) * 6 / 106).quantize(Decimal(1), ROUND_HALF_UP) for r in rooms)
+    assert vat == [("VAT", int(inside))] and inside > 0
+    assert "of which VAT 6%" in render_invoice_text(invoice)
 
 
 def test_check_out_bills_every_used_folio_or_none(hotel: Desk) -> None:

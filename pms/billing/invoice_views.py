@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.folios import Folio, Invoice, Posting
-from db.models import Guest, Property, Reservation, Tax
+from db.models import Guest, Property, Reservation, ReservationNight, ReservationTax, Tax
 from pms.billing.ledger_views import aware
 from pms.guests.contact import display_name
 from pms.hotel.properties import resolve_property
 from pms.kernel.errors import NotFound
-from pms.kernel.money import format_money
+from pms.kernel.money import format_money, included_share
 
 #: Posting kinds that settle a bill rather than add to it.
 SETTLING = frozenset({"payment", "refund", "transfer"})
@@ -107,9 +107,11 @@ def _tax_names(session: Session, property_id: int) -> dict[str, str]:
 
 
 def _tax_summaries(session: Session, property_id: int, shown: list[Posting]) -> list[TaxSummary]:
-    """The total of each tax among the lines shown, named as the property names it."""
+    """The total of each tax among the lines shown, named as the property names it: the taxes
+    added to the price (their own lines) and those inside it (VAT in a VAT-inclusive price,
+    which an invoice must state although it is no line of its own)."""
     names = _tax_names(session, property_id)
-    tax_totals: dict[str, int] = {}
+    tax_totals: dict[str, int] = _taxes_inside(session, shown)
     for p in shown:
         if p.kind == "tax":
             tax_totals[p.code] = tax_totals.get(p.code, 0) + p.amount
@@ -117,6 +119,38 @@ def _tax_summaries(session: Session, property_id: int, shown: list[Posting]) -> 
         TaxSummary(code.removeprefix("TAX-"), names.get(code, code.removeprefix("TAX-")), amount)
         for code, amount in sorted(tax_totals.items())
     ]
+
+
+def _taxes_inside(session: Session, shown: list[Posting]) -> dict[str, int]:
+    """By tax code, the taxes inside the room nights shown: each night's stored included tax,
+    the share of it that the posted amount carries (a half-price day use carries half)."""
+    posted: dict[tuple[int, dt.date], int] = {}
+    for p in shown:
+        if p.code == "ROOM" and p.unique_key and p.unique_key.startswith("night:"):
+            _, stay, night = p.unique_key.split(":")[:3]
+            key = (int(stay), dt.date.fromisoformat(night))
+            posted[key] = posted.get(key, 0) + p.amount
+    if not posted:
+        return {}
+    stays, days = {s for s, _ in posted}, {n for _, n in posted}
+    prices = {
+        (stay, night): price
+        for stay, night, price in session.execute(
+            select(ReservationNight.reservation_id, ReservationNight.night, ReservationNight.price)
+            .where(ReservationNight.reservation_id.in_(stays), ReservationNight.night.in_(days))
+        )
+    }  # fmt: skip
+    inside: dict[str, int] = {}
+    for stay, night, code, amount in session.execute(
+        select(ReservationTax.reservation_id, ReservationTax.night, ReservationTax.code,
+               ReservationTax.amount)
+        .where(ReservationTax.reservation_id.in_(stays), ReservationTax.night.in_(days),
+               ReservationTax.included.is_(True))
+    ):  # fmt: skip
+        if (stay, night) in posted:
+            share = included_share(amount, posted[(stay, night)], prices.get((stay, night), 0))
+            inside[f"TAX-{code}"] = inside.get(f"TAX-{code}", 0) + share
+    return {code: amount for code, amount in inside.items() if amount}
 
 
 def _stay_of(

@@ -76,3 +76,11 @@ def percent_bp(text: str, field: str) -> int:
     if points != points.to_integral_value():
         raise InvalidInput(field, f"{field} {shown(text)} has more than two decimals")
     return int(points)
+
+
+def included_share(tax: int, posted: int, price: int) -> int:
+    """The part of the taxes inside a night's price carried by what was posted of it (all of it
+    for a full night, half for a half-price day use), rounded half-up as every line is."""
+    if not tax or not price:
+        return 0
+    return int((Decimal(tax) * posted / price).quantize(Decimal(1), rounding=ROUND_HALF_UP))

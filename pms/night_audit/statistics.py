@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -32,6 +31,7 @@ from db.models import (
     RoomType,
 )
 from pms.hotel.property_settings import settings_of
+from pms.kernel.money import included_share
 
 Figures = dict[str, int]
 
@@ -195,7 +195,7 @@ def _revenue(session: Session, prop: Property, day: dt.date) -> dict[int, Figure
         else:
             key = row.unique_key or ""
             night = (row.id, dt.date.fromisoformat(key.split(":")[2])) if key else None
-            included = _share(inside.get(night, 0), row.amount, prices.get(night, 0))
+            included = included_share(inside.get(night, 0), row.amount, prices.get(night, 0))
             counts["room_revenue"] += row.amount - included
             counts["tax"] += included
     return money
@@ -226,13 +226,6 @@ def _night_prices(
     ):
         inside[(stay, night)] += amount
     return prices, inside
-
-
-def _share(tax: int, posted: int, price: int) -> int:
-    """The part of the taxes inside a night's price carried by what was posted of it."""
-    if not tax or not price:
-        return 0
-    return int((Decimal(tax) * posted / price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _nights_revenue(session: Session, prop: Property, day: dt.date) -> dict[int, Figures]:
