@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models import Base, utcnow
+from db.models.lengths import check_lengths
 
 
 class Folio(Base):
@@ -158,3 +159,6 @@ class Payment(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+check_lengths(Base.metadata)

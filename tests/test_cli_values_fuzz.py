@@ -14,12 +14,20 @@ import typer._click as click
 from conftest import BUSINESS_DATE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from test_cli import pms
 
 from cli import app
+from db.folios import Folio, Posting
+from db.models import Guest, Property
 from pms.frontdesk.check_in import check_in
+from pms.guests.contact import person_name
 from pms.guests.lookup import GuestInput
+from pms.hotel.property_settings import check_amount_cap
 from pms.kernel.desk import Desk
+from pms.kernel.errors import InvalidInput
+from pms.kernel.validation import shown
 from pms.reservations.booking import BookingRequest, book
 
 #: Commands left out: `demo` builds a 120-room hotel (minutes), `db` changes the schema itself,
@@ -99,6 +107,26 @@ def _arguments(data: st.DataObject, command: Any, values: st.SearchStrategy[str]
     return args
 
 
+def refused_on_file(session: Session) -> list[str]:
+    """The guests and postings on file that the desk's own checks would refuse if typed
+    again: a name `person_name` refuses, an amount over the property's `amount_cap`."""
+    refused: list[str] = []
+    for guest in session.scalars(select(Guest).where(Guest.anonymised_at.is_(None))):
+        # "last, first" splits back into exactly the parts stored.
+        typed = f"{guest.last_name}, {guest.first_name}" if guest.first_name else guest.last_name
+        try:
+            person_name(typed)
+        except InvalidInput as exc:
+            refused.append(f"guest #{guest.id} {shown(typed)}: {exc}")
+    postings = select(Posting, Property).join(Folio, Posting.folio_id == Folio.id)
+    for posting, prop in session.execute(postings.join(Property, Folio.property_id == Property.id)):
+        try:
+            check_amount_cap(prop, posting.amount)
+        except InvalidInput as exc:
+            refused.append(f"posting #{posting.id} of {posting.amount}: {exc}")
+    return refused
+
+
 @pytest.fixture
 def busy_hotel(hotel: Desk) -> list[str]:
     """The test hotel with a guest in the house and one arriving in two days."""
@@ -137,3 +165,8 @@ def test_no_command_fails_in_an_unexpected_way(
     assert "Traceback" not in result.output, shown
     if result.exit_code == 1:
         assert len(result.stderr) < 400, shown
+    desk = Desk.open(db_url)
+    try:
+        assert desk.read(refused_on_file) == [], shown
+    finally:
+        desk.close()

@@ -22,6 +22,7 @@ from db.models.hotel import (
     Room,
     RoomType,
 )
+from db.models.lengths import check_lengths
 from db.models.logs import AuditLog, ChangeLog
 from db.models.loyalty import (
     LoyaltyAccount,
@@ -100,3 +101,5 @@ __all__ = [
     "User",
     "utcnow",
 ]
+
+check_lengths(Base.metadata)
