@@ -199,6 +199,12 @@ def price_night(
     return NightQuote(night, room, taxes_for(room, party, list(taxes), inclusive=taxes_inclusive))
 
 
+def per_night(amount: int, nights: int) -> int:
+    """A stay's amount spread over its nights, to the nearest minor unit (halves up), as the
+    lists show a price a night; 0 for no night."""
+    return (amount + nights // 2) // nights if nights else 0
+
+
 def stay_total(nights: list[NightQuote]) -> int:
     """The stay's total: the sum of its nights' lines."""
     return sum(n.total for n in nights)

@@ -46,6 +46,7 @@ from pms.kernel.money import format_money
 from pms.rates.plans import resolve_plan
 from pms.rates.pricing import NightQuote, Party, stay_total
 from pms.rates.ratesheet import RateSheet
+from pms.rates.taxes import city_tax_codes
 from pms.reservations.selling import price_lines, priced, sell_nights
 from pms.stays.reservation_views import (
     ReservationView,
@@ -324,4 +325,5 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
         quotes=quotes,
         source=request.source,
         overbooked=overbooked,
+        city_taxes=city_tax_codes(session, sale.prop.id),
     )
