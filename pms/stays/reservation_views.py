@@ -127,6 +127,12 @@ class ReservationView:
         )
         return night.price + sum(added)
 
+    def night_city_tax(self, night: NightPrice) -> int:
+        """One night's city tax, apart from its price."""
+        return sum(
+            t.amount for t in self.taxes if t.night == night.night and t.code in self.city_taxes
+        )
+
     @property
     def room(self) -> str:
         """The assigned room(s) as one label, '' when none."""
