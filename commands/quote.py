@@ -8,7 +8,7 @@ shown is what `pms reservation create --rate-plan P --expected-total X` expects.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -30,7 +30,7 @@ from pms.hotel.properties import list_properties, property_view
 from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput, NotFound
 from pms.kernel.money import format_money, to_minor
-from pms.rates.pricing import round_half_up
+from pms.rates.pricing import CITY_TAX, PER_NIGHT_INCL_VAT, TOTAL_INCL_VAT
 from pms.reservations.quotes import Offer, QuoteRequest
 from pms.reservations.quotes import quote as find_offers
 
@@ -216,7 +216,7 @@ def _offer_table(offers: list[Offer], several: bool, nightly: bool) -> Table:
     prices = (
         [_night_column(night) for night in nights]
         if nightly
-        else [Column("a night", _a_night, justify="right", no_wrap=True)]
+        else [_money_column(PER_NIGHT_INCL_VAT, lambda o: o.price_per_night)]
     )
     columns: list[Column[Offer]] = [
         *_property_column(several, no_wrap=True),
@@ -224,14 +224,8 @@ def _offer_table(offers: list[Offer], several: bool, nightly: bool) -> Table:
         Column("plan", lambda o: o.rate_plan, no_wrap=True),
         Column("meals", lambda o: o.meal_plan, no_wrap=True),
         *prices,
-        Column("taxes", _taxes, justify="right"),
-        Column(
-            "total",
-            lambda o: format_money(o.total, o.currency),
-            justify="right",
-            no_wrap=True,
-            style="bold",
-        ),
+        _money_column(TOTAL_INCL_VAT, lambda o: o.price_total, style="bold"),
+        _money_column(CITY_TAX, lambda o: o.city_tax),
         Column("left", lambda o: str(o.rooms_left), justify="right"),
     ]
     if any(o.rating is not None for o in offers):  # a hotel without reviews keeps its 80 columns
@@ -245,11 +239,11 @@ def _rated(offer: Offer) -> str:
 
 
 def _night_column(night: dt.date) -> Column[Offer]:
-    """One night's room price, blank for an offer without that night."""
+    """One night's price incl. VAT, blank for an offer without that night."""
 
     def price(offer: Offer) -> str:
-        rooms = {n.night: n.room for n in offer.nights}
-        return format_money(rooms[night], offer.currency) if night in rooms else ""
+        prices = {n.night: offer.night_price(n) for n in offer.nights}
+        return format_money(prices[night], offer.currency) if night in prices else ""
 
     return Column(night_heading(night), price, justify="right", no_wrap=True)
 
@@ -265,25 +259,14 @@ def _terms(offers: list[Offer], several: bool) -> Table:
     return details(seen.items())
 
 
-def _a_night(offer: Offer) -> str:
-    """The room price a night: the one price, or the average when nights differ."""
-    rooms = [n.room for n in offer.nights]
-    if not rooms:
-        return ""
-    if len(set(rooms)) == 1:
-        return format_money(rooms[0], offer.currency)
-    average = round_half_up(Decimal(sum(rooms)) / len(rooms))
-    return f"avg {format_money(average, offer.currency)}"
-
-
-def _taxes(offer: Offer) -> str:
-    """`+€12.00` added on top, `€23.77 incl.` already inside the price, or both."""
-    lines = [t for n in offer.nights for t in n.taxes]
-    added = sum(t.amount for t in lines if not t.included)
-    inside = sum(t.amount for t in lines if t.included)
-    parts = []
-    if inside:
-        parts.append(f"{format_money(inside, offer.currency)} incl.")
-    if added:
-        parts.append(f"+{format_money(added, offer.currency)}")
-    return " ".join(parts)
+def _money_column(
+    heading: str, amount: Callable[[Offer], int], *, style: str = ""
+) -> Column[Offer]:
+    """A column of one figure of each offer, in the offer's currency."""
+    return Column(
+        heading,
+        lambda o: format_money(amount(o), o.currency) if o.nights else "",
+        justify="right",
+        no_wrap=True,
+        style=style,
+    )

@@ -5,8 +5,6 @@ so a clerk always sees the stay as it now is.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -14,7 +12,8 @@ from rich.text import Text
 from commands.output import Column, console, day, details, print_json, status_text, table_of
 from pms.kernel.money import format_money
 from pms.rates.plan_terms import MEAL_PLANS
-from pms.stays.reservation_views import NightPrice, ReservationView, TaxView
+from pms.rates.pricing import CITY_TAX, PER_NIGHT_INCL_VAT, price_summary
+from pms.stays.reservation_views import ReservationView
 
 
 def print_stay(view: ReservationView, json_output: bool, headline: str = "") -> None:
@@ -40,7 +39,7 @@ def _fields(view: ReservationView) -> list[tuple[str, str | Text]]:
     room = f"room {escape(view.room)}" if view.room else "no room yet"
     party = f"{_count(view.adults, 'adult')}, {_count(view.children, 'child', 'children')}"
     meals = MEAL_PLANS.get(view.meal_plan, view.meal_plan)
-    total = format_money(view.total, view.currency)
+    price = price_summary(view.price_per_night, view.price_total, view.city_tax, view.currency)
     fields: list[tuple[str, str | Text]] = [
         ("confirmation", f"{view.confirmation}  (version {view.version})"),
         ("status", status),
@@ -48,7 +47,8 @@ def _fields(view: ReservationView) -> list[tuple[str, str | Text]]:
         ("stay", f"{day(view.arrival)} → {day(view.departure)}, {_count(view.nights, 'night')}"),
         ("room", f"{view.room_type}, {room}"),
         ("party", party),
-        ("rate", f"{view.rate_plan} ({meals}), {total} in all"),
+        ("rate", f"{view.rate_plan} ({meals})"),
+        ("price", price),
     ]
     if view.taxes:
         fields.append(("taxes", _tax_summary(view)))
@@ -75,35 +75,19 @@ def _tax_summary(view: ReservationView) -> str:
 
 
 def _nightly_table(view: ReservationView) -> Table:
-    """A row per night: its price and, when the stay has taxes, each tax and the night's total."""
-    codes = _tax_codes(view)
+    """A row per night: its price incl. VAT and its city tax, as every face shows them."""
 
     def money(amount: int) -> str:
         return format_money(amount, view.currency)
 
-    def taxes_on(night: dt.date) -> list[TaxView]:
-        return [t for t in view.taxes if t.night == night]
-
-    def tax(code: str) -> Column[NightPrice]:
-        heading = f"{code} incl." if codes[code] else code
-        return Column(
-            heading,
-            lambda n: money(sum(t.amount for t in taxes_on(n.night) if t.code == code)),
-            justify="right",
-        )
-
-    def total(night: NightPrice) -> str:
-        added = sum(t.amount for t in taxes_on(night.night) if not t.included)
-        return money(night.price + added)
-
-    columns: list[Column[NightPrice]] = [
-        Column("night", lambda n: day(n.night)),
-        Column("price", lambda n: money(n.price), justify="right"),
-        *(tax(code) for code in codes),
-    ]
-    if codes:
-        columns.append(Column("total", total, justify="right"))
-    return table_of(view.nightly, columns)
+    return table_of(
+        view.nightly,
+        [
+            Column("night", lambda n: day(n.night)),
+            Column(PER_NIGHT_INCL_VAT, lambda n: money(view.night_price(n)), justify="right"),
+            Column(CITY_TAX, lambda n: money(view.night_city_tax(n)), justify="right"),
+        ],
+    )
 
 
 def _count(number: int, one: str, many: str = "") -> str:

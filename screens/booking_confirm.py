@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from pms.guests.lookup import GuestInput
 from pms.kernel.errors import DatabaseUnavailable, InvalidInput, PmsError
-from pms.kernel.money import format_money
+from pms.rates.pricing import price_summary
 from pms.reservations.booking import BookingRequest, book
 from pms.reservations.quotes import Offer, QuoteRequest
 from pms.search.service import SearchHit
@@ -105,9 +105,8 @@ class ConfirmBookingScreen(DeskScreen[ReservationView | str | None]):
             f"{long_date(offer.arrival)} → {long_date(offer.departure)} · "
             f"{nights_text(len(offer.nights))} · {party_text(request.adults, request.children)}\n"
         )
-        lines.append("Total ")
-        lines.append(format_money(offer.total, money), style="bold")
-        lines.append(f" (taxes {format_money(offer.tax_total, money)})")
+        summary = price_summary(offer.price_per_night, offer.price_total, offer.city_tax, money)
+        lines.append(summary, style="bold")
         if offer.guarantee != "none":
             lines.append(f" · guarantee by {offer.guarantee}")
         lines.append(f"\n{offer.policy}")

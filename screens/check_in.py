@@ -8,6 +8,10 @@ the `CheckInView` once the stay is in-house.
 A rate plan that asks for a card guarantee refuses the check-in until a card is held: the screen
 says so (from the plan, before a room is picked, and again if the service refuses) and `g` takes
 it (`screens.card_guarantee`), then the refused check-in is tried again.
+
+A clerk who knows the desk types ahead: the keys pressed while the rooms are still being read
+(a room number, the arrows, enter) are held and applied once the rooms are there, so `c` then
+enter at once gives the best room. Typing a room number highlights the room it names.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.content import Content
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -34,6 +38,9 @@ from screens.dialogs import ConfirmDialog
 from screens.header import DeskHeader
 from screens.messages import CheckedIn, GuaranteeRead, RoomsSuggested
 from screens.status_marks import HOUSEKEEPING_DOTS, UNKNOWN_DOT
+
+#: The picker's own keys (arrows, home/end, enter), held like a room number while rooms load.
+PICKER_KEYS = BindingsMap(OptionList.BINDINGS).key_to_bindings
 
 
 def _not_givable(room: RoomSuggestion) -> str:
@@ -87,6 +94,10 @@ class CheckInScreen(CardGuaranteeScreen):
         #: The room the last check-in tried (and whether dirty), to try again once the card
         #: is held.
         self.tried: tuple[str, bool] | None = None
+        #: The keys pressed while the rooms are read, or None when the rooms are there.
+        self.held_keys: list[events.Key] | None = None
+        #: The room number typed so far, to highlight the room it names.
+        self.typed = ""
 
     @property
     def supervisor(self) -> bool:
@@ -110,7 +121,52 @@ class CheckInScreen(CardGuaranteeScreen):
     def action_refresh(self) -> None:
         """Read the rooms that could take the stay now."""
         self.query_one("#rooms").loading = True
+        self.held_keys = []
         self._suggest()
+
+    def on_key(self, event: events.Key) -> None:
+        """Hold what is typed for the picker while its rooms are read; a room number typed
+        highlights the room."""
+        if event.key not in PICKER_KEYS and not self._room_key(event):
+            return
+        if self.held_keys is not None:
+            self.held_keys.append(event)
+            event.stop()
+            event.prevent_default()
+        elif event.character and self._room_key(event):
+            self._type_room(event.character)
+            event.stop()
+        else:
+            self.typed = ""
+
+    def _room_key(self, event: events.Key) -> bool:
+        """Whether the key is part of a room number (and not one of the screen's own keys)."""
+        return (
+            event.character is not None
+            and event.character.isalnum()
+            and event.key not in self.active_bindings
+        )
+
+    def _type_room(self, character: str) -> None:
+        """Highlight the first room whose number starts with what was typed."""
+        for typed in (self.typed + character, character):
+            index = next((i for i, r in enumerate(self.rooms) if r.number.startswith(typed)), None)
+            if index is not None:
+                self.typed = typed
+                self.query_one("#rooms", OptionList).highlighted = index
+                return
+        self.typed = ""
+
+    async def _replay_held_keys(self) -> None:
+        """Apply, in order, the keys pressed while the rooms were read."""
+        held, self.held_keys = self.held_keys or [], None
+        picker = self.query_one("#rooms", OptionList)
+        for event in held:
+            if bindings := PICKER_KEYS.get(event.key):
+                self.typed = ""
+                await picker.run_action(bindings[0].action)
+            elif event.character:
+                self._type_room(event.character)
 
     @work(thread=True, exclusive=True, group="check-in", exit_on_error=False)
     def _suggest(self) -> None:
@@ -144,7 +200,7 @@ class CheckInScreen(CardGuaranteeScreen):
         self.query_one("#check-in-note", Static).update(Text(note))
 
     @on(RoomsSuggested)
-    def _rooms_found(self, message: RoomsSuggested) -> None:
+    async def _rooms_found(self, message: RoomsSuggested) -> None:
         picker = self.query_one("#rooms", OptionList)
         picker.loading = False
         # A clerk is not offered what only a supervisor may give.
@@ -168,6 +224,8 @@ class CheckInScreen(CardGuaranteeScreen):
         self._show_note()
         if self.rooms:
             picker.highlighted = 0
+        picker.focus()
+        await self._replay_held_keys()
 
     @on(OptionList.OptionSelected, "#rooms")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -223,6 +281,7 @@ class CheckInScreen(CardGuaranteeScreen):
     def _failed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
             return
+        self.held_keys = None  # the rooms did not come: what was typed for them is dropped
         self.working(False)
         error = event.worker.error
         if event.worker.group == "card":

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from pms.kernel.money import format_money
+from pms.rates.pricing import CITY_TAX, PER_NIGHT_INCL_VAT, TO_PAY, TOTAL_INCL_VAT
 from pms.reservations.quotes import Offer, QuoteRequest, quote
 from pms.stays.reservation_views import ReservationView
 from screens.booking_steps import MEALS, BookingDraft, nights_text, party_text, steps_line
@@ -29,9 +30,16 @@ from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.messages import ConfirmOffer, OffersLoaded
 
+
+def heading(words: str) -> str:
+    """A price heading on the two lines of the table's head: `Per night` over `incl. VAT`."""
+    first, _, rest = words.partition(" incl.")
+    return first[:1].upper() + first[1:] + (f"\nincl.{rest}" if rest else "")
+
+
 #: Columns of the offer list; the policy (or why an offer is closed) takes what is left.
-COLUMNS = (("Type", 4), ("Plan", 5), ("Meal", 4), ("Per night", 9), ("Taxes", 8), ("Total", 10),
-           ("Left", 4))  # fmt: skip
+COLUMNS = (("Type", 4), ("Plan", 5), ("Meal", 4), (heading(PER_NIGHT_INCL_VAT), 9),
+           (heading(TOTAL_INCL_VAT), 9), (heading(CITY_TAX), 8), ("Left", 4))  # fmt: skip
 
 
 def offer_key(offer: Offer) -> str:
@@ -80,7 +88,7 @@ class OffersScreen(DeskScreen[ReservationView | None]):
         yield Static(steps_line(1), id="offers-steps")
         yield Static(id="offers-title")
         yield Static(id="offers-message")
-        yield OfferTable(id="offers", cursor_type="row", zebra_stripes=True)
+        yield OfferTable(id="offers", cursor_type="row", zebra_stripes=True, header_height=2)
         yield Static(id="offer-detail")
         yield Footer(compact=True)
 
@@ -148,9 +156,9 @@ class OffersScreen(DeskScreen[ReservationView | None]):
 
         if offer.nights:
             figures = [
-                right(format_money(offer.per_night, money)),
-                right(format_money(offer.tax_total, money)),
-                right(format_money(offer.total, money)),
+                right(format_money(offer.price_per_night, money)),
+                right(format_money(offer.price_total, money)),
+                right(format_money(offer.city_tax, money)),
             ]
         else:
             figures = [right("—"), right("—"), right("—")]
@@ -197,11 +205,16 @@ class OffersScreen(DeskScreen[ReservationView | None]):
             if offer.features:
                 detail.append(f" · {', '.join(offer.features)}")
             nightly = " · ".join(
-                f"{short_date(n.night)} {format_money(n.total, offer.currency)}"
+                f"{short_date(n.night)} {format_money(offer.night_price(n), offer.currency)}"
                 for n in offer.nights
             )
             if nightly:
-                detail.append(f"\n{nightly}")
+                detail.append(f"\n{PER_NIGHT_INCL_VAT}: {nightly}")
+                if offer.city_tax:
+                    detail.append(
+                        f" · {format_money(offer.city_tax, offer.currency)} {CITY_TAX}"
+                        f" · {format_money(offer.total, offer.currency)} {TO_PAY}"
+                    )
             if offer.closed:
                 detail.append(f"\n✗ cannot be sold: {offer.closed}")
             else:

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from pms.kernel.money import format_money
+from pms.rates.pricing import CITY_TAX, PER_NIGHT_INCL_VAT, price_summary
 from pms.reservations.changes import cancel
 from pms.reviews.entry import review_categories
 from pms.stays.reservation_views import CHANGEABLE, ReservationView, get_reservation
@@ -80,7 +81,10 @@ class ReservationDetailScreen(DeskScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#nightly", DataTable).add_columns("Night", "Price")
+        headings = (PER_NIGHT_INCL_VAT, CITY_TAX)  # sentence case, VAT kept in capitals
+        self.query_one("#nightly", DataTable).add_columns(
+            "Night", *(words[:1].upper() + words[1:] for words in headings)
+        )
         if self.view is not None:
             self._fill(self.view)
         else:
@@ -245,7 +249,9 @@ class ReservationDetailScreen(DeskScreen[None]):
             "party": f"{view.adults} adult{'s' if view.adults != 1 else ''}, "
             f"{view.children} child{'ren' if view.children != 1 else ''}",
             "rate": f"{view.rate_plan} · booked via {view.source}",
-            "total": format_money(view.total, view.currency),
+            "total": price_summary(
+                view.price_per_night, view.price_total, view.city_tax, view.currency
+            ),
             "version": f"{view.version} · {view.property_code}",
         }
         for fact, value in facts.items():
@@ -253,5 +259,6 @@ class ReservationDetailScreen(DeskScreen[None]):
         nightly = self.query_one("#nightly", DataTable)
         nightly.clear()
         for night in view.nightly:
-            price = Text(format_money(night.price, view.currency), justify="right")
-            nightly.add_row(Text(short_date(night.night)), price)
+            price = Text(format_money(view.night_price(night), view.currency), justify="right")
+            city = Text(format_money(view.night_city_tax(night), view.currency), justify="right")
+            nightly.add_row(Text(short_date(night.night)), price, city)

@@ -20,6 +20,7 @@ from pms.rates.plans import create_rate_plan
 from pms.rates.sheet_edits import set_rates
 from pms.rates.taxes import add_tax, set_taxes_inclusive
 from pms.reservations.booking import BookingRequest, book
+from pms.reservations.quotes import QuoteRequest, quote
 from pms.stays.reservation_views import get_reservation
 
 
@@ -149,3 +150,14 @@ def test_a_desk_outlives_connections_the_server_dropped(priced: Desk, db_url: st
     stay = priced.run(book, BookingRequest(BUSINESS_DATE, "DBL", GuestInput("Ana Novak"), d(3)))
     assert len(begun) == 2  # the dropped connection's attempt, then the one that booked
     assert priced.read(get_reservation, stay.confirmation) == stay
+
+
+def test_the_quote_and_the_stay_split_the_price_the_same_way(priced: Desk) -> None:
+    """€120 a night with the 6 % VAT inside, 2 adults × €2 city tax a night apart."""
+    request = QuoteRequest(d(3), d(5), adults=2, rate_plan="BAR")
+    [offer] = [o for o in priced.read(quote, request) if o.room_type == "DBL"]
+    assert (offer.price_per_night, offer.price_total, offer.city_tax) == (12000, 24000, 800)
+    assert offer.total == 24800 and [offer.night_price(n) for n in offer.nights] == [12000] * 2
+    stay = priced.run(book, BookingRequest(d(3), "DBL", GuestInput("Lucía García"), d(5), adults=2))
+    assert (stay.price_per_night, stay.price_total, stay.city_tax) == (12000, 24000, 800)
+    assert [stay.night_city_tax(n) for n in stay.nightly] == [400, 400]

@@ -143,9 +143,10 @@ def test_a_quote_reads_cheapest_first_with_taxes_terms_and_rooms_left(
     assert "TST Test Harbour Hotel · Thu 2026-12-03 → Sun 2026-12-06, 3 nights · 2 adults" in out
     rows = [line for line in out.splitlines() if "DBL" in line]
     assert [row.split("│")[2].strip() for row in rows] == ["NRF", "CORP", "BAR"]
-    # BAR doubles: 120 + 150 + 150 = 420 €, VAT 25.20 € on top, city tax 12 €.
+    # BAR doubles: 120 + 150 + 150 = 420 €, VAT 25.20 € on top, city tax 12 € apart.
+    assert "per night incl. VAT" in out and "total incl. VAT" in out and "city tax" in out
     bar = rows[-1]
-    assert "avg €140.00" in bar and "+€37.20" in bar and "€457.20" in bar and bar.endswith("4 │")
+    assert "€148.40 │ €445.20 │ €12.00 │ 4 │" in " ".join(bar.split())
     assert "Non-refundable: non-refundable" in out
     assert "Corporate: free cancellation until 24 h before arrival, then the first night" in out
 
@@ -153,7 +154,8 @@ def test_a_quote_reads_cheapest_first_with_taxes_terms_and_rooms_left(
                   "--rate-plan", "BAR", "--feature", "double bed", "--nightly")  # fmt: skip
     assert "Thu" in nightly.stdout and "05.12" in nightly.stdout
     [dbl] = [line for line in nightly.stdout.splitlines() if "DBL" in line]
-    assert dbl.count("€150.00") == 2 and "€120.00" in dbl and "TWN" not in nightly.stdout
+    # Each night with its 6 % VAT: 120 → 127.20, 150 → 159.
+    assert dbl.count("€159.00") == 2 and "€127.20" in dbl and "TWN" not in nightly.stdout
 
     cheap = data(ana(db_url, "quote", "--arrival", "3.12", "--nights", "3", "--adults", "2",
                      "--max-price", "400", "--json"))  # fmt: skip
@@ -201,10 +203,14 @@ def test_a_stay_shows_its_taxes_and_policy_and_a_cancellation_its_fee(
 
     shown = ana(db_url, "reservation", "show", booked["confirmation"])
     assert shown.exit_code == 0, shown.output
-    assert "NRF (room only), €251.27 in all" in shown.stdout
+    assert re.search(r"rate +NRF \(room only\) *\n", shown.stdout), shown.stdout
+    assert (
+        "€121.64 per night incl. VAT · €243.27 total incl. VAT · €8.00 city tax · €251.27 to pay"
+        in shown.stdout
+    )
     assert "CITY €8.00 added · VAT €13.77 added" in shown.stdout
     assert re.search(r"cancellation +non-refundable", shown.stdout)
-    assert "€102.00 │ €4.00 │ €6.12 │ €112.12" in shown.stdout  # price, city tax, VAT, total
+    assert re.search(r"€108\.12 │ +€4\.00 │", shown.stdout)  # a night incl. VAT, its city tax
 
     cancelled = ana(db_url, "reservation", "cancel", booked["confirmation"])
     assert cancelled.exit_code == 0, cancelled.output

@@ -51,13 +51,14 @@ def test_a_clerk_books_a_stay_and_reads_it_back(hotel: Desk, db_url: str) -> Non
     assert booked.exit_code == 0, booked.output
     [stay] = hotel.read(list_reservations)
     assert f"Booked {stay.confirmation}." in booked.stdout
-    assert "García, Lucía" in booked.stdout and "€200.00 in all" in booked.stdout
+    assert "García, Lucía" in booked.stdout and "€200.00 total incl. VAT" in booked.stdout
 
     shown = pms(db_url, "reservation", "show", stay.confirmation.lower().replace("-", ""))
     assert shown.exit_code == 0, shown.output
     assert "Thu 2026-12-03 → Sat 2026-12-05, 2 nights" in shown.stdout
     assert "2 adults, 1 child" in shown.stdout and "DBL, no room yet" in shown.stdout
-    assert shown.stdout.count("€100.00") == 2
+    assert "€100.00 per night incl. VAT · €200.00 total incl. VAT" in shown.stdout
+    assert shown.stdout.count("€100.00") == 3  # the price a night, then each of the 2 nights
 
     view = data(pms(db_url, "reservation", "show", stay.confirmation, "--json"))
     assert view["status"] == "confirmed" and view["guest_name"] == "García, Lucía"
@@ -132,7 +133,9 @@ def test_a_stay_is_lengthened_and_a_stale_copy_cannot_undo_it(hotel: Desk, db_ur
 
     suite = pms(db_url, "reservation", "modify", confirmation, "-t", "sui", "--adults", "4")
     assert suite.exit_code == 0, suite.output
-    assert f"Changed {confirmation}." in suite.stdout and "€1,000.00 in all" in suite.stdout
+    assert (
+        f"Changed {confirmation}." in suite.stdout and "€1,000.00 total incl. VAT" in suite.stdout
+    )
 
 
 def test_a_change_needs_something_to_change(hotel: Desk, db_url: str) -> None:

@@ -155,7 +155,7 @@ async def test_a_clerk_books_a_stay_through_the_form(hotel: Desk) -> None:
         confirmation = detail.confirmation
         assert confirmation in shown(pilot, "#title")
         assert "confirmed" in shown(pilot, "#status")
-        assert shown(pilot, "#fact-total") == "€180.00"
+        assert shown(pilot, "#fact-total") == "€90.00 per night incl. VAT · €180.00 total incl. VAT"
 
     stored = hotel.read(list_reservations, text="garc")
     assert [r.confirmation for r in stored] == [confirmation]

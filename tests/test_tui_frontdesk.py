@@ -4,6 +4,8 @@ asked afterwards what was stored."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from conftest import BUSINESS_DATE, SUPERVISOR
 from sqlalchemy import update
@@ -15,6 +17,7 @@ from textual.widgets import DataTable, Input, OptionList
 from db.models import Property
 from pms.billing.folios import folios_of, post_charge, post_room_night, post_to_stay
 from pms.frontdesk.check_in import check_in
+from pms.frontdesk.room_suggestions import suggest_rooms
 from pms.housekeeping.room_status import set_housekeeping
 from pms.kernel.desk import Desk
 from pms.payments.take import payments_of, take_cash
@@ -166,6 +169,43 @@ async def test_a_dirty_room_is_offered_only_to_a_supervisor(hotel: Desk) -> None
         await settle(pilot)
         assert not isinstance(pilot.app.screen, CheckInScreen)
     assert hotel.read(get_reservation, conf).room == "102"
+
+
+class SlowLineDesk(Desk):
+    """The same hotel over a slow line: reading the rooms for a check-in waits until the
+    test lets it through, so the clerk's keys land while the picker is still loading."""
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk.engine, desk.actor, desk.rules)
+        self.line_open = threading.Event()
+
+    def read(self, action, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if action is suggest_rooms:
+            assert self.line_open.wait(timeout=30)
+        return super().read(action, *args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("keys", "room"),
+    [(("enter",), "101"), (("down", "enter"), "102"), (("1", "0", "3", "enter"), "103")],
+)
+async def test_keys_typed_while_the_rooms_load_are_kept(
+    hotel: Desk, keys: tuple[str, ...], room: str
+) -> None:
+    conf = stay(hotel, arrival=BUSINESS_DATE, departure=d(3)).confirmation
+    desk = SlowLineDesk(hotel)
+    async with FrontDeskApp(desk).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(ReservationDetailScreen(conf))
+        await settle(pilot)
+        await pilot.press("c", *keys)  # at once: the rooms are still being read
+        assert isinstance(pilot.app.screen, CheckInScreen)
+        assert pilot.app.screen.query_one("#rooms", OptionList).loading
+        desk.line_open.set()
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, CheckInScreen)
+    stored = hotel.read(get_reservation, conf)
+    assert stored.status == "checked_in" and stored.room == room
 
 
 def notifications(pilot: Pilot) -> list[str]:

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from pms.kernel.money import format_money
+
 BASIS = Decimal(10_000)  # percentages are kept in basis points: 1250 = 12.5 %
 
 
@@ -197,6 +199,33 @@ def price_night(
     base = dynamic_price(base_price, forecast_pct, list(dynamic))
     room = derived_price(base, plan, rounding_step) + extra_person_charge(occupancy, party)
     return NightQuote(night, room, taxes_for(room, party, list(taxes), inclusive=taxes_inclusive))
+
+
+#: The words every face heads prices with, so a price reads one way at the desk, on the
+#: command line and to the caller: the price has VAT in it, the city tax stands apart.
+PER_NIGHT_INCL_VAT = "per night incl. VAT"
+TOTAL_INCL_VAT = "total incl. VAT"
+CITY_TAX = "city tax"
+TO_PAY = "to pay"
+
+
+def price_summary(per_night: int, total: int, city_tax: int, currency: str) -> str:
+    """`€119.00 per night incl. VAT · €238.00 total incl. VAT · €4.00 city tax · €242.00 to
+    pay` (the city tax and what is paid with it only when the stay has a city tax)."""
+    parts = [
+        f"{format_money(per_night, currency)} {PER_NIGHT_INCL_VAT}",
+        f"{format_money(total, currency)} {TOTAL_INCL_VAT}",
+    ]
+    if city_tax:
+        parts.append(f"{format_money(city_tax, currency)} {CITY_TAX}")
+        parts.append(f"{format_money(total + city_tax, currency)} {TO_PAY}")
+    return " · ".join(parts)
+
+
+def per_night(amount: int, nights: int) -> int:
+    """A stay's amount spread over its nights, to the nearest minor unit (halves up), as the
+    lists show a price a night; 0 for no night."""
+    return (amount + nights // 2) // nights if nights else 0
 
 
 def stay_total(nights: list[NightQuote]) -> int:

@@ -82,3 +82,10 @@ def list_taxes(session: Session, property_code: str | None = None) -> list[TaxVi
 
 def _view(tax: Tax) -> TaxView:
     return TaxView(tax.code, tax.name, tax.percent_bp, tax.per_person, tax.children_exempt)
+
+
+def city_tax_codes(session: Session, property_id: int) -> tuple[str, ...]:
+    """The property's taxes charged per person and night (city tax): apart from the price,
+    which has the percentage taxes (VAT) in it."""
+    codes = select(Tax.code).where(Tax.property_id == property_id, Tax.per_person > 0)
+    return tuple(session.scalars(codes.order_by(Tax.code)))

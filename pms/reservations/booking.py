@@ -213,9 +213,10 @@ def _bookable_guest(session: Session, guest: GuestInput | int) -> Guest:
 
 def _quote_sale(
     session: Session, request: BookingRequest, sale: _Sale, guest: Guest, nights: list[dt.date]
-) -> tuple[list[NightQuote], int]:
-    """The nights priced from today's sheet and their total, refused when the sheet closes the
-    stay to this guest or the total is not the one the guest was quoted."""
+) -> tuple[list[NightQuote], int, tuple[str, ...]]:
+    """The nights priced from today's sheet, their total and the sheet's city taxes (shown
+    apart), refused when the sheet closes the stay to this guest or the total is not the one
+    the guest was quoted."""
     sheet = RateSheet.load(
         session, sale.prop, sale.arrival, sale.departure, room_type=sale.room_type
     )
@@ -235,7 +236,7 @@ def _quote_sale(
             f"the price changed since the quote: now {format_money(total, currency)} "
             f"(quoted {format_money(request.expected_total, currency)}) — quote again"
         )
-    return quotes, total
+    return quotes, total, tuple(t.code for t in sheet.taxes if t.per_person)
 
 
 def _insert_stay(
@@ -295,7 +296,7 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
     sale = _resolve_sale(session, request, found)
     guest = _bookable_guest(session, request.guest)
     nights = stay_nights(sale.arrival, sale.departure)
-    quotes, total = _quote_sale(session, request, sale, guest, nights)
+    quotes, total, city_taxes = _quote_sale(session, request, sale, guest, nights)
     overbooked = sell_nights(session, sale.room_type, nights, request.overbook)
     confirmation = new_confirmation()
     status = ReservationStatus.TENTATIVE if request.tentative else ReservationStatus.CONFIRMED
@@ -330,4 +331,5 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
         quotes=quotes,
         source=request.source,
         overbooked=overbooked,
+        city_taxes=city_taxes,
     )

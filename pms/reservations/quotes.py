@@ -23,7 +23,7 @@ from pms.kernel.errors import InvalidInput, NotFound
 from pms.kernel.validation import plain_text
 from pms.loyalty.members import find_member
 from pms.rates.entitlement import COMPANY_LENGTH, entitled_companies, why_not_entitled
-from pms.rates.pricing import NightQuote, Party, stay_total
+from pms.rates.pricing import NightQuote, Party, per_night, stay_total
 from pms.rates.ratesheet import RateSheet, cancel_policy
 from pms.reviews.ratings import room_type_ratings
 from pms.stays.stay_rules import check_counts, resolve_stay
@@ -80,11 +80,33 @@ class Offer:
     #: The room type's average overall rating from published reviews (None without any).
     rating: Decimal | None = None
     reviews: int = 0
+    #: The codes of the taxes charged per person and night (city tax), apart from the price.
+    city_taxes: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
         """What the guest pays: every night's room and the taxes not inside it."""
         return stay_total(self.nights)
+
+    @property
+    def city_tax(self) -> int:
+        """The city tax over the stay, shown apart from the price."""
+        return sum(t.amount for n in self.nights for t in n.taxes if t.code in self.city_taxes)
+
+    @property
+    def price_total(self) -> int:
+        """The stay's price with VAT in it, the city tax apart: what every face shows as
+        "total incl. VAT" beside the city tax."""
+        return self.total - self.city_tax
+
+    @property
+    def price_per_night(self) -> int:
+        """`price_total` a night ("per night incl. VAT")."""
+        return per_night(self.price_total, len(self.nights))
+
+    def night_price(self, night: NightQuote) -> int:
+        """One night's price with VAT in it, its city tax apart."""
+        return night.total - sum(t.amount for t in night.taxes if t.code in self.city_taxes)
 
     @property
     def tax_total(self) -> int:
@@ -95,8 +117,7 @@ class Offer:
     def per_night(self) -> int:
         """The total spread over the nights, to the nearest minor unit (halves up), as the
         offer lists show it; 0 for an offer with no priced night."""
-        count = len(self.nights)
-        return (self.total + count // 2) // count if count else 0
+        return per_night(self.total, len(self.nights))
 
     @property
     def highest_nightly(self) -> int:
@@ -175,6 +196,7 @@ def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[
         if not plans:
             raise NotFound(f"there is no rate plan {request.rate_plan!r} at {prop.code}")
     entitled = entitled_companies(session, plans)
+    city_taxes = tuple(t.code for t in sheet.taxes if t.per_person)
     room_features = _room_features(session, prop)
     ratings = room_type_ratings(session, prop.id)
     wanted = {f.strip().lower() for f in request.features if f.strip()}
@@ -223,6 +245,7 @@ def _offers_at(session: Session, prop: Property, request: QuoteRequest) -> list[
                 closed=closed,
                 rating=average,
                 reviews=rating.count if rating else 0,
+                city_taxes=city_taxes,
             )
             if not offer.closed and not _within_budget(offer, request):
                 continue

@@ -22,8 +22,9 @@ from db.models import (
 )
 from pms.guests.contact import display_name
 from pms.kernel.errors import ConcurrentChange, NotFound
-from pms.rates.pricing import NightQuote, TaxLine
+from pms.rates.pricing import NightQuote, TaxLine, per_night
 from pms.rates.ratesheet import cancel_policy
+from pms.rates.taxes import city_tax_codes
 
 #: Statuses that hold a room of their type for their nights (sold in the inventory).
 HOLDING = frozenset(
@@ -84,6 +85,8 @@ class ReservationView:
     version: int
     #: The guest's loyalty member number, "" when they are not a member.
     member_number: str = ""
+    #: The codes of the taxes charged per person and night (city tax), apart from the price.
+    city_taxes: tuple[str, ...] = ()
 
     @property
     def nights(self) -> int:
@@ -99,6 +102,36 @@ class ReservationView:
     def total(self) -> int:
         """What the guest pays: the nights plus the taxes not already inside them."""
         return self.room_total + sum(t.amount for t in self.taxes if not t.included)
+
+    @property
+    def city_tax(self) -> int:
+        """The city tax over the stay, shown apart from the price."""
+        return sum(t.amount for t in self.taxes if t.code in self.city_taxes)
+
+    @property
+    def price_total(self) -> int:
+        """The stay's price with VAT in it, the city tax apart ("total incl. VAT")."""
+        return self.total - self.city_tax
+
+    @property
+    def price_per_night(self) -> int:
+        """`price_total` a night ("per night incl. VAT")."""
+        return per_night(self.price_total, self.nights)
+
+    def night_price(self, night: NightPrice) -> int:
+        """One night's price with VAT in it (added VAT too), its city tax apart."""
+        added = (
+            t.amount
+            for t in self.taxes
+            if t.night == night.night and not t.included and t.code not in self.city_taxes
+        )
+        return night.price + sum(added)
+
+    def night_city_tax(self, night: NightPrice) -> int:
+        """One night's city tax, apart from its price."""
+        return sum(
+            t.amount for t in self.taxes if t.night == night.night and t.code in self.city_taxes
+        )
 
     @property
     def room(self) -> str:
@@ -172,6 +205,7 @@ def reservation_view(session: Session, reservation: Reservation) -> ReservationV
         cancellation_fee=reservation.cancellation_fee,
         version=reservation.version,
         member_number=guest.loyalty_number or "",
+        city_taxes=city_tax_codes(session, reservation.room_type.property_id),
     )
 
 
@@ -190,10 +224,12 @@ def new_stay_view(
     quotes: list[NightQuote],
     source: str,
     overbooked: bool,
+    city_taxes: tuple[str, ...],
 ) -> ReservationView:
-    """The view of a stay just stored with these values and quoted nights — what
-    `reservation_view` would show after reading it back, without the queries: a new stay has no
-    room yet, owes no cancellation fee and is at version 1."""
+    """The view of a stay just stored with these values and quoted nights (`city_taxes`: the
+    codes of the property's per-person taxes) — what `reservation_view` would show after
+    reading it back, without the queries: a new stay has no room yet, owes no cancellation fee
+    and is at version 1."""
     return ReservationView(
         confirmation=confirmation,
         status=status,
@@ -218,6 +254,7 @@ def new_stay_view(
         cancellation_fee=0,
         version=1,
         member_number=guest.loyalty_number or "",
+        city_taxes=city_taxes,
     )
 
 
