@@ -58,6 +58,8 @@ def _by_keys(*keys: str) -> Opener:
 AREAS: dict[str, tuple[Opener, set[str]]] = {
     "dashboard": (_by_keys(), {"f2", "f3", "f4", "f5", "f6"}),
     "new reservation": (_by_keys("f2"), {"ctrl+s"}),
+    "search": (_by_keys("f3"), set()),
+    "reservation": (_by_keys("f4", "enter"), {"c", "m", "x"}),
     "offers": (_offers, {"enter"}),
     "arrivals": (_by_keys("f4"), {"slash", "c", "f"}),
     "in-house": (_by_keys("f5"), {"slash"}),
@@ -71,6 +73,27 @@ AREAS: dict[str, tuple[Opener, set[str]]] = {
     "check-in": (_check_in, {"r"}),
     "folio": (_folio, {"p", "dollar_sign", "v", "t"}),
     "check-out": (_check_out, {"dollar_sign", "f", "o"}),
+}
+
+#: The screen each area opens on.
+SCREENS = {
+    "dashboard": "DashboardScreen",
+    "new reservation": "ReservationFormScreen",
+    "search": "SearchScreen",
+    "reservation": "ReservationDetailScreen",
+    "offers": "OffersScreen",
+    "arrivals": "ReservationListScreen",
+    "in-house": "ReservationListScreen",
+    "departures": "ReservationListScreen",
+    "rack": "RoomRackScreen",
+    "housekeeping": "HousekeepingScreen",
+    "rates": "RateCalendarScreen",
+    "audit trail": "AuditTrailScreen",
+    "set-up": "SetupScreen",
+    "reports": "ReportsScreen",
+    "check-in": "CheckInScreen",
+    "folio": "FolioScreen",
+    "check-out": "CheckOutScreen",
 }
 
 
@@ -121,6 +144,7 @@ async def test_footer_keeps_its_keys(
         screen = pilot.app.screen
         shown, visible = footer(screen)
         lost = {key: shown[key] for key in shown if key not in visible}
+        assert type(screen).__name__ == SCREENS[area]  # the area really opened
         if size[0] >= 120:
             assert not lost, f"{area}: {lost} cut off"
         else:
