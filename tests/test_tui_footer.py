@@ -1,5 +1,5 @@
 """The footer of every area: at 120 columns a clerk sees every key the screen shows, and at
-80×24 at least the way out (q, ctrl+q), the command palette and the screen's own main actions.
+80×24 at least the way out (ctrl+q), the command palette and the screen's own main actions.
 SQLite only: what fits in the footer does not depend on the database."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from conftest import BUSINESS_DATE, MANAGER
 from test_tui import d, see_offers, settle, stay
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey  # the footer's keys: not exported by Textual 8
 
 from pms.kernel.desk import Desk
 from screens.app import FrontDeskApp
