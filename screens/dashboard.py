@@ -48,8 +48,8 @@ class DashboardScreen(DeskScreen[None]):
         # dashboard is where a clerk learns which F-key opens what.
         Binding("q", "app.quit", "Quit", show=False),
         *area_bindings("app.", grouped=False),
-        # Off the footer so that every F-key fits 80 columns; the dashboard also reads itself
-        # again whenever the clerk comes back to it.
+        # Off the footer, left to the named F-keys; the dashboard also reads itself again
+        # whenever the clerk comes back to it.
         Binding("r", "refresh", "Refresh", tooltip="Read the dashboard again", show=False),
     ]
 
