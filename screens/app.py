@@ -31,6 +31,7 @@ from pms.hotel.property_details import list_property_details
 from pms.kernel.desk import Desk, Role
 from pms.kernel.errors import DatabaseUnavailable, PmsError
 from pms.kernel.permissions import allowed
+from screens.area_keys import area_bindings
 from screens.dashboard import DashboardScreen
 from screens.desk_shift import ShiftApp
 from screens.messages import (
@@ -100,23 +101,9 @@ class FrontDeskApp(ShiftApp):
     DEFAULT_MODE = DESK
     TITLE = "Front desk"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "new_reservation", "New", key_display="F2", tooltip="New reservation"),
-        Binding(
-            "f3", "search", "Search", key_display="F3", tooltip="Find a guest, room or reservation"
-        ),
-        Binding("f4", "open_list('arrivals')", "Arrivals", key_display="F4"),
-        Binding("f5", "open_list('in_house')", "In-house", key_display="F5"),
-        Binding("f6", "open_list('departures')", "Departures", key_display="F6"),
-        Binding("f7", "rack", "Rack", key_display="F7", tooltip="Room rack"),
-        Binding("f8", "housekeeping", "HK", key_display="F8", tooltip="Housekeeping board"),
-        Binding("f9", "rates", "Rates", key_display="F9", tooltip="Rate calendar"),
-        Binding(
-            "f11",
-            "setup",
-            "Set-up",
-            key_display="F11",
-            tooltip="Set-up: property, room types, rooms, features, rates, taxes",
-        ),
+        # Shown on every screen: ctrl+q quits from anywhere (UX.md).
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit the front desk"),
+        *area_bindings(),
         Binding("ctrl+o", "switch_property", "Property", show=False, tooltip="Switch property"),
         Binding(
             "ctrl+e",

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from pms.frontdesk.dashboard import Dashboard, dashboard
 from pms.hotel.properties import property_view
 from pms.reviews.views import ReviewPulse, review_pulse
+from screens.area_keys import area_bindings
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.messages import DashboardLoaded, OpenReservation, PropertyLoaded
@@ -43,9 +44,12 @@ class DashboardScreen(DeskScreen[None]):
 
     CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", "Quit"),
-        # Off the footer so that every F-key fits 80 columns; the dashboard also reads itself
-        # again whenever the clerk comes back to it.
+        # q quits here too, shown as the app's ctrl+q beside the areas named in full: the
+        # dashboard is where a clerk learns which F-key opens what.
+        Binding("q", "app.quit", "Quit", show=False),
+        *area_bindings("app.", grouped=False),
+        # Off the footer, left to the named F-keys; the dashboard also reads itself again
+        # whenever the clerk comes back to it.
         Binding("r", "refresh", "Refresh", tooltip="Read the dashboard again", show=False),
     ]
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from textual import on
+from textual.binding import Binding, BindingType
 from textual.screen import Screen, ScreenResultType
 from textual.worker import Worker, WorkerState
 
@@ -37,6 +38,10 @@ SELF_READS = frozenset(
 class DeskScreen(Screen[ScreenResultType]):
     """A front-desk screen: reaches the desk through the app and reports worker failures the same
     way everywhere (an unreachable database also raises the header banner)."""
+
+    #: ctrl+q first in every footer, before the screen's own keys, so that no narrow terminal
+    #: cuts it off: the app's own ctrl+q (priority) takes this place in the footer and quits.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", "Quit")]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -103,3 +103,35 @@ def test_room_rack(busy_hotel: Desk, snap_compare, size: tuple[int, int]) -> Non
         await _settle(pilot, "f7")
 
     assert snap_compare(FrontDeskApp(busy_hotel), run_before=run_before, terminal_size=size)
+
+
+@pytest.fixture
+def counted_confirmations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Confirmation numbers in booking order (TEST-0001, …) instead of random ones, so that the
+    screens that show them can be snapshot."""
+    numbers = (f"TEST-{n:04d}" for n in range(1, 100))
+    monkeypatch.setattr("pms.reservations.booking.new_confirmation", lambda: next(numbers))
+
+
+def test_arrivals_list(counted_confirmations: None, busy_hotel: Desk, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """Today's arrivals at 80 columns: every column readable, the list's keys and quit in the
+    footer before the area keys."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await _settle(pilot, "f4")
+
+    assert snap_compare(FrontDeskApp(busy_hotel), run_before=run_before)
+
+
+def test_folio(counted_confirmations: None, busy_hotel: Desk, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """A guest checked in and her folio opened from the in-house list: post, pay, reverse and
+    transfer in the footer at 80 columns."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await _settle(pilot, "f4", "c")
+        await _settle(pilot, "enter")
+        await _settle(pilot, "f5", "f")
+        pilot.app.clear_notifications()  # the check-in's toast fades in its own time
+        await pilot.pause()
+
+    assert snap_compare(FrontDeskApp(busy_hotel), run_before=run_before)
