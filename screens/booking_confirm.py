@@ -190,6 +190,7 @@ class ConfirmBookingScreen(DeskScreen[ReservationView | str | None]):
                 property_code=offer.property_code,
                 idempotency_key=self.draft.idempotency_key,
                 expected_total=offer.total,
+                company=request.company,
             )
         )
 

@@ -196,6 +196,7 @@ class ReservationFormScreen(StayFieldsScreen):
             features=tuple(f.strip() for f in values["features"].split(",") if f.strip()),
             max_total=self._money("max_total"),
             max_nightly=self._money("max_nightly"),
+            company=values["company"],
             include_closed=True,
         )
 

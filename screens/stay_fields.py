@@ -25,7 +25,7 @@ from screens.desk_screen import DeskScreen
 #: The fields in the order the clerk asks for them; the ids the services name in InvalidInput.
 STAY_FIELDS = ("arrival", "departure", "nights", "adults", "children")
 #: A new booking asks for the stay, the party and what the caller wants; the offers follow.
-NEW_FIELDS = (*STAY_FIELDS, "features", "max_total", "max_nightly")
+NEW_FIELDS = (*STAY_FIELDS, "features", "max_total", "max_nightly", "company")
 #: A modification changes the stay, the party or the room type; the guest is shown, fixed.
 MODIFY_FIELDS = (*STAY_FIELDS, "room_type", "guest", "email", "phone")
 #: What the quote service calls a field, where the form calls it otherwise.
@@ -43,6 +43,7 @@ LABELS = {
     "features": "Features",
     "max_total": "Max total",
     "max_nightly": "or per night",
+    "company": "Company",
 }
 PLACEHOLDERS = {
     "arrival": "2026-12-04 · 4.12 · +3 · fri",
@@ -52,9 +53,10 @@ PLACEHOLDERS = {
     "features": "e.g. sea view, accessible",
     "max_total": "any",
     "max_nightly": "any",
+    "company": "for its corporate rates",
 }
 #: Where the clerk's next question starts (party, room, guest, wishes): a spacer line above each.
-GROUP_STARTS = ("adults", "room_type", "guest", "features")
+GROUP_STARTS = ("adults", "room_type", "guest", "features", "company")
 #: The guest is chosen when the stay is booked; a modification changes only the stay.
 GUEST_FIELDS = ("guest", "email", "phone")
 

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input
 
 from pms.kernel.desk import Desk
 from pms.rates.calendar_view import rate_calendar
+from pms.rates.entitlement import entitle_company
 from pms.rates.plan_terms import PlanTermsInput
 from pms.rates.plans import create_rate_plan
 from pms.rates.sheet_edits import RestrictionChange, restrict
@@ -291,3 +292,34 @@ def test_offers_look(hotel: Desk, as_manager: Desk, snap_compare) -> None:  # ty
         await settle(pilot)
 
     assert snap_compare(FrontDeskApp(hotel), run_before=run_before)
+
+
+async def test_a_clerk_books_the_corporate_rate_for_the_company_entitled_to_it(
+    hotel: Desk, as_manager: Desk
+) -> None:
+    # CORP is Tejo Consulting's: a walk-in sees it closed with the reason, a booking the clerk
+    # marks as Tejo's is offered it and booked at it.
+    hotel.run(
+        create_rate_plan, "TST", PlanTermsInput("CORP", "Corporate", "BAR", -1000, restricted=True)
+    )
+    hotel.run(entitle_company, "TST", "CORP", "Tejo Consulting")
+    hotel.actor = CLERK
+    async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_form(pilot)
+        await pilot.press(*"4.12", "tab", *"6.12", "tab")
+        offers = await see_offers(pilot)
+        table = offers.query_one("#offers", DataTable)
+        assert "✗ rate plan CORP is restricted" in " ".join(map(str, table.get_row("TST/DBL/CORP")))
+        await pilot.press("escape")
+        await settle(pilot)
+        await type_into(pilot, "company", "tejo consulting")
+        offers = await see_offers(pilot)
+        assert not offers.offers["TST/DBL/CORP"].closed
+        await pick_offer(pilot, "DBL", "CORP")
+        await type_into(pilot, "guest", "Rui Costa")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        detail = pilot.app.screen
+        assert isinstance(detail, ReservationDetailScreen)
+    assert hotel.read(get_reservation, detail.confirmation).rate_plan == "CORP"
