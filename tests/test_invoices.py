@@ -84,6 +84,17 @@ def test_desks_closing_at_once_take_distinct_gap_free_numbers(hotel: Desk, db_ur
     assert [n for n, _, _ in hotel.read(list_invoices, "TST")] == [3, 2, 1]
 
 
+def _post_two_nights(desk: Desk, stay: str) -> None:
+    """The night audit's room charges of the stay's first two nights."""
+
+    def _nights(session: Session) -> None:
+        reservation = load_reservation(session, stay)
+        for night in (BUSINESS_DATE, BUSINESS_DATE.replace(day=2)):
+            post_room_night(session, reservation, night)
+
+    desk.run(_nights)
+
+
 def _split_stay(desk: Desk) -> tuple[str, int, int]:
     """Two nights for Lucía, room and VAT billed to Acme, extras and a correction on her own
     folio; both settled. Returns the confirmation and the two folio ids."""
@@ -94,12 +105,7 @@ def _split_stay(desk: Desk) -> tuple[str, int, int]:
     acme = desk.run(add_folio, stay, "Acme Ltd", "company").id
     desk.run(set_routing, stay, ["ROOM", "TAX"], "Acme Ltd")
 
-    def _nights(session: Session) -> None:
-        reservation = load_reservation(session, stay)
-        for night in (BUSINESS_DATE, BUSINESS_DATE.replace(day=2)):
-            post_room_night(session, reservation, night)
-
-    desk.run(_nights)
+    _post_two_nights(desk, stay)
     desk.run(post_charge, stay, "MINIBAR", 1250)
     wrong = desk.run(post_charge, stay, "LAUNDRY", 9900)
     desk.run(reverse_posting, wrong.id, "another room's laundry")
@@ -140,12 +146,7 @@ def test_the_vat_inside_a_price_is_stated_on_the_invoice(hotel: Desk) -> None:
     hotel.actor = CLERK
     stay = book_stay(hotel, nights=2)
 
-    def _nights(session: Session) -> None:
-        reservation = load_reservation(session, stay)
-        for night in (BUSINESS_DATE, BUSINESS_DATE.replace(day=2)):
-            post_room_night(session, reservation, night)
-
-    hotel.run(_nights)
+    _post_two_nights(hotel, stay)
     hotel.run(post_charge, stay, "MINIBAR", 1250)
     folio = folio_of(hotel, stay)
     hotel.run(pay_cash, stay, folio.balance)

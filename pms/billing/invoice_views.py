@@ -16,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.folios import Folio, Invoice, Posting
-from db.models import Guest, Property, Reservation, ReservationNight, ReservationTax, Tax
+from db.models import Guest, Property, Reservation, Tax
 from pms.billing.ledger_views import aware
 from pms.guests.contact import display_name
 from pms.hotel.properties import resolve_property
 from pms.kernel.errors import NotFound
 from pms.kernel.money import format_money, included_share
+from pms.stays.night_prices import NightKey, night_of, prices_and_taxes_inside
 
 #: Posting kinds that settle a bill rather than add to it.
 SETTLING = frozenset({"payment", "refund", "transfer"})
@@ -124,33 +125,17 @@ def _tax_summaries(session: Session, property_id: int, shown: list[Posting]) -> 
 def _taxes_inside(session: Session, shown: list[Posting]) -> dict[str, int]:
     """By tax code, the taxes inside the room nights shown: each night's stored included tax,
     the share of it that the posted amount carries (a half-price day use carries half)."""
-    posted: dict[tuple[int, dt.date], int] = {}
+    posted: dict[NightKey, int] = {}
     for p in shown:
-        if p.code == "ROOM" and p.unique_key and p.unique_key.startswith("night:"):
-            _, stay, night = p.unique_key.split(":")[:3]
-            key = (int(stay), dt.date.fromisoformat(night))
-            posted[key] = posted.get(key, 0) + p.amount
-    if not posted:
-        return {}
-    stays, days = {s for s, _ in posted}, {n for _, n in posted}
-    prices = {
-        (stay, night): price
-        for stay, night, price in session.execute(
-            select(ReservationNight.reservation_id, ReservationNight.night, ReservationNight.price)
-            .where(ReservationNight.reservation_id.in_(stays), ReservationNight.night.in_(days))
-        )
-    }  # fmt: skip
-    inside: dict[str, int] = {}
-    for stay, night, code, amount in session.execute(
-        select(ReservationTax.reservation_id, ReservationTax.night, ReservationTax.code,
-               ReservationTax.amount)
-        .where(ReservationTax.reservation_id.in_(stays), ReservationTax.night.in_(days),
-               ReservationTax.included.is_(True))
-    ):  # fmt: skip
-        if (stay, night) in posted:
-            share = included_share(amount, posted[(stay, night)], prices.get((stay, night), 0))
-            inside[f"TAX-{code}"] = inside.get(f"TAX-{code}", 0) + share
-    return {code: amount for code, amount in inside.items() if amount}
+        if p.code == "ROOM" and (night := night_of(p.unique_key)):
+            posted[night] = posted.get(night, 0) + p.amount
+    prices, inside = prices_and_taxes_inside(session, posted)
+    totals: dict[str, int] = {}
+    for night, amount in posted.items():
+        for code, tax in inside.get(night, {}).items():
+            share = included_share(tax, amount, prices.get(night, 0))
+            totals[f"TAX-{code}"] = totals.get(f"TAX-{code}", 0) + share
+    return {code: amount for code, amount in totals.items() if amount}
 
 
 def _stay_of(

@@ -32,6 +32,7 @@ from db.models import (
 )
 from pms.hotel.property_settings import settings_of
 from pms.kernel.money import included_share
+from pms.stays.night_prices import night_of, prices_and_taxes_inside
 
 Figures = dict[str, int]
 
@@ -179,12 +180,8 @@ def _revenue(session: Session, prop: Property, day: dt.date) -> dict[int, Figure
         .where(Folio.property_id == prop.id, Posting.business_date == day,
                Posting.kind.in_(["charge", "tax", "adjustment"]))
     ).all()  # fmt: skip
-    nights = {
-        (r.id, dt.date.fromisoformat(r.unique_key.split(":")[2]))
-        for r in rows
-        if r.code == "ROOM" and r.unique_key and r.unique_key.startswith("night:")
-    }
-    prices, inside = _night_prices(session, nights)
+    nights = {night for r in rows if r.code == "ROOM" and (night := night_of(r.unique_key))}
+    prices, inside = prices_and_taxes_inside(session, nights)
     money: dict[int, Figures] = defaultdict(lambda: dict.fromkeys(STATISTIC_MONEY, 0))
     for row in rows:
         counts = money[row.room_type_id]
@@ -193,39 +190,12 @@ def _revenue(session: Session, prop: Property, day: dt.date) -> dict[int, Figure
         elif row.code != "ROOM":
             counts["other_revenue"] += row.amount
         else:
-            key = row.unique_key or ""
-            night = (row.id, dt.date.fromisoformat(key.split(":")[2])) if key else None
-            included = included_share(inside.get(night, 0), row.amount, prices.get(night, 0))
+            night = night_of(row.unique_key)
+            tax_inside = sum(inside.get(night, {}).values()) if night else 0
+            included = included_share(tax_inside, row.amount, prices.get(night, 0) if night else 0)
             counts["room_revenue"] += row.amount - included
             counts["tax"] += included
     return money
-
-
-def _night_prices(
-    session: Session, nights: set[tuple[int, dt.date]]
-) -> tuple[dict[tuple[int, dt.date], int], dict[tuple[int, dt.date], int]]:
-    """Each posted night's price and the taxes inside it, by (stay, night)."""
-    ids = {stay for stay, _ in nights}
-    if not ids:
-        return {}, {}
-    days = {night for _, night in nights}
-    prices = {
-        (stay, night): price
-        for stay, night, price in session.execute(
-            select(ReservationNight.reservation_id, ReservationNight.night, ReservationNight.price)
-            .where(ReservationNight.reservation_id.in_(ids), ReservationNight.night.in_(days))
-        )
-    }  # fmt: skip
-    inside: dict[tuple[int, dt.date], int] = defaultdict(int)
-    for stay, night, amount in session.execute(
-        select(ReservationTax.reservation_id, ReservationTax.night, ReservationTax.amount).where(
-            ReservationTax.reservation_id.in_(ids),
-            ReservationTax.night.in_(days),
-            ReservationTax.included.is_(True),
-        )
-    ):
-        inside[(stay, night)] += amount
-    return prices, inside
 
 
 def _nights_revenue(session: Session, prop: Property, day: dt.date) -> dict[int, Figures]:
