@@ -15,10 +15,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from pms.kernel.audit_trail import AuditFilter, AuditRow, audit_trail
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 
@@ -51,7 +52,7 @@ class AuditTrailScreen(DeskScreen[None]):
         yield Static(Text("Audit trail", style="bold"), id="trail-title")
         yield Input(placeholder="/ user, action, record or confirmation number", id="filter")
         yield DataTable(id="trail", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#trail", DataTable).add_columns(

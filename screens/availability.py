@@ -14,12 +14,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from pms.hotel.properties import property_view
 from pms.inventory.nights import NightCount, RoomTypeAvailability, availability
 from screens.dates import long_date, short_date
+from screens.desk_footer import DeskFooter
 from screens.go_to_date import GoToDate, GoToDateScreen
 from screens.header import DeskHeader
 from screens.messages import AvailabilityLoaded, PropertyLoaded
@@ -117,7 +118,7 @@ class AvailabilityScreen(GoToDateScreen):
         yield AvailabilityTable(id="grid", cursor_type="none", header_height=2)
         yield Static(Text(LEGEND), id="legend")
         yield GoToDate()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     @property
     def grid(self) -> AvailabilityTable:

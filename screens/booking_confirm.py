@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from pms.guests.lookup import GuestInput
@@ -39,6 +39,7 @@ from screens.booking_steps import (
     steps_line,
 )
 from screens.dates import long_date
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.messages import PickGuest, ReservationSaved
@@ -92,7 +93,7 @@ class ConfirmBookingScreen(DeskScreen[ReservationView | str | None]):
                 )
                 yield Static(id=f"{name}-note", classes="note")
         yield Static(id="form-message")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def _summary(self) -> Text:
         offer, request = self.offer, self.request

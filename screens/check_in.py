@@ -23,7 +23,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -34,6 +34,7 @@ from pms.payments.take import payments_of
 from pms.rates.plans import get_rate_plan
 from pms.stays.reservation_views import get_reservation
 from screens.card_guarantee import CardGuaranteeScreen, card_refusal
+from screens.desk_footer import DeskFooter
 from screens.dialogs import ConfirmDialog
 from screens.header import DeskHeader
 from screens.messages import CheckedIn, GuaranteeRead, RoomsSuggested
@@ -109,7 +110,7 @@ class CheckInScreen(CardGuaranteeScreen):
         yield Static(Text(f"Check in {self.confirmation}", style="bold"), id="check-in-title")
         yield OptionList(id="rooms")
         yield Static(id="check-in-note")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.action_refresh()

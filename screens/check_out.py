@@ -16,13 +16,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from pms.billing.folios import FolioView
 from pms.billing.invoices import render_invoice_text
 from pms.frontdesk.check_out import CheckOutView, check_out, post_charges_due
 from pms.kernel.money import format_money
+from screens.desk_footer import DeskFooter
 from screens.folio_base import StayFoliosScreen
 from screens.header import DeskHeader
 from screens.messages import CheckedOut, FoliosLoaded, OpenFolio
@@ -54,7 +55,7 @@ class CheckOutScreen(StayFoliosScreen[CheckOutView | None]):
         yield Static(id="check-out-balance")
         with VerticalScroll(id="invoices"):
             yield Static(id="invoice-text")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#check-out-folios", DataTable).add_columns("Folio", "Status", "Balance")

@@ -18,13 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from pms.frontdesk.dashboard import Dashboard, dashboard
 from pms.hotel.properties import property_view
 from pms.reviews.views import ReviewPulse, review_pulse
 from screens.area_keys import area_bindings
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.messages import DashboardLoaded, OpenReservation, PropertyLoaded
@@ -64,7 +65,7 @@ class DashboardScreen(DeskScreen[None]):
             with Vertical(id="tonight-panel") as panel:
                 panel.border_title = "Tonight by room type"
                 yield TonightBars(id="tonight")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     @property
     def arrivals(self) -> ReservationTable:

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from pms.hotel.properties import property_view
@@ -28,6 +28,7 @@ from pms.night_audit.prechecks import Finding
 from pms.night_audit.run import STEP_TITLES, STEPS, run_night_audit
 from pms.night_audit.status import tonight_prechecks
 from pms.reports.flash import FlashReport, flash_report
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.dialogs import ConfirmDialog
 from screens.header import DeskHeader
@@ -84,7 +85,7 @@ class EndOfDayScreen(DeskScreen[None]):
         yield DataTable(id="prechecks", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="steps", cursor_type="none")
         yield Static(id="flash")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     @property
     def prechecks(self) -> DataTable[Text]:

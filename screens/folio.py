@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import DescendantFocus
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from pms.billing.codes import POINTS_PAYMENT
@@ -41,6 +41,7 @@ from pms.kernel.desk import Role
 from pms.kernel.errors import InvalidInput
 from pms.kernel.money import format_money
 from pms.loyalty.redemption import redeem_points, return_points
+from screens.desk_footer import DeskFooter
 from screens.folio_base import StayFoliosScreen
 from screens.folio_dialogs import (
     ChargeInput,
@@ -82,7 +83,7 @@ class FolioScreen(StayFoliosScreen[None]):
         Binding("t", "transfer", "Transfer", tooltip="Move the posting to another folio"),
         Binding("left_square_bracket", "switch(-1)", "Prev", key_display="[", show=False),
         Binding("right_square_bracket", "switch(1)", "Folio", key_display="]"),
-        Binding("s", "split", "Split", tooltip="Show the folios side by side"),
+        Binding("s", "split", "Split", show=False, tooltip="Show the folios side by side"),
         Binding("n", "new_folio", "New folio", show=False, tooltip="Open another folio"),
         Binding("i", "invoice", "Invoice", tooltip="Show the closed folio's invoice"),
         Binding("R", "refund", "Refund", show=False, tooltip="Refund the highlighted payment"),
@@ -102,7 +103,7 @@ class FolioScreen(StayFoliosScreen[None]):
         yield Static(id="folio-switch")
         yield Horizontal(id="folio-tables")
         yield Static(id="folio-balance")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#folio-tables").loading = True

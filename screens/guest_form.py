@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.message import Message
-from textual.widgets import Footer, Input, Label, Static, Switch
+from textual.widgets import Input, Label, Static, Switch
 from textual.worker import Worker, WorkerState
 
 from pms.guests.profile_edits import GuestDetails, create_guest, update_guest
 from pms.guests.profiles import GuestProfile
 from pms.kernel.errors import InvalidInput
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.dialogs import ConfirmDialog
 from screens.header import DeskHeader
@@ -126,7 +127,7 @@ class GuestFormScreen(DeskScreen[GuestProfile | None]):
                 )
                 yield Static(id=f"{field}-note", classes="note")
         yield Static(id="form-message")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def values(self) -> dict[str, str]:
         """What each text field holds now."""

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
+from textual.widgets import DataTable, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from pms.guests.contact import display_phone
@@ -30,6 +30,7 @@ from pms.loyalty.members import enrol
 from pms.loyalty.views import LoyaltyView, loyalty_panel
 from pms.reviews.views import ReviewView, reviews_of_guest
 from pms.search.service import SearchHit
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.dialogs import ConfirmDialog
 from screens.header import DeskHeader
@@ -139,7 +140,7 @@ class GuestProfileScreen(DeskScreen[None]):
             with Vertical(id="reviews-panel", classes="panel") as reviews:
                 reviews.border_title = "Reviews"
                 yield DataTable(id="reviews", cursor_type="row", show_header=False)
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.loading = True

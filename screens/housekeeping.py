@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from pms.frontdesk.polling import RackVersion, read_board
@@ -28,6 +28,7 @@ from pms.housekeeping.out_of_order import set_out_of_order
 from pms.housekeeping.room_status import set_housekeeping, set_out_of_service
 from screens.board_lines import matches, room_line
 from screens.dates import short_date
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.rack_dialogs import OutOfOrderDialog, OutOfOrderRequest, ReasonDialog
@@ -85,7 +86,7 @@ class HousekeepingScreen(DeskScreen[None]):
                     compact=True)  # fmt: skip
         yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
         yield Static(id="board-note")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     @property
     def table(self) -> DataTable[Text]:

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from pms.kernel.money import format_money
@@ -26,6 +26,7 @@ from pms.reservations.quotes import Offer, QuoteRequest, quote
 from pms.stays.reservation_views import ReservationView
 from screens.booking_steps import MEALS, BookingDraft, nights_text, party_text, steps_line
 from screens.dates import long_date, short_date
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.messages import ConfirmOffer, OffersLoaded
@@ -90,7 +91,7 @@ class OffersScreen(DeskScreen[ReservationView | None]):
         yield Static(id="offers-message")
         yield OfferTable(id="offers", cursor_type="row", zebra_stripes=True, header_height=2)
         yield Static(id="offer-detail")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     @property
     def table(self) -> OfferTable:

@@ -23,7 +23,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from pms.hotel.properties import RoomTypeView
@@ -32,6 +32,7 @@ from pms.rates.calendar_view import load_calendar
 from pms.rates.plans import RatePlanView
 from screens.date_grid import STEP, GridCursor
 from screens.dates import long_date, short_date
+from screens.desk_footer import DeskFooter
 from screens.go_to_date import GoToDate
 from screens.grid_screen import DateGridScreen
 from screens.header import DeskHeader
@@ -97,7 +98,7 @@ class RateCalendarScreen(DateGridScreen):
         yield Static(id="cell-info")
         yield Static(Text(LEGEND), id="legend")
         yield GoToDate()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     @property
     def grid(self) -> RateGrid:

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
@@ -24,6 +24,7 @@ from pms.kernel.errors import NotFound
 from pms.kernel.money import format_money, from_minor
 from pms.reports.flash import FlashReport, flash_report
 from pms.reports.history import ALL, DayLine, forecast, history
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 
@@ -55,7 +56,7 @@ class ReportsScreen(DeskScreen[None]):
         with Horizontal(id="charts"):
             yield PlotextPlot(id="forecast")
             yield PlotextPlot(id="revenue")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.action_refresh()

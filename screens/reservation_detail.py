@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker, WorkerState
 
 from pms.kernel.money import format_money
@@ -25,6 +25,7 @@ from pms.reviews.entry import review_categories
 from pms.stays.reservation_views import CHANGEABLE, ReservationView, get_reservation
 from pms.stays.rooms import assign_room, free_rooms
 from screens.dates import long_date, short_date
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.dialogs import CancelDialog, RoomPicker
 from screens.header import DeskHeader
@@ -53,7 +54,7 @@ class ReservationDetailScreen(DeskScreen[None]):
         Binding("m", "modify", "Modify", tooltip="Modify the stay"),
         Binding("x", "cancel_stay", "Cancel", tooltip="Cancel the stay"),
         Binding("a", "assign_room", "Assign room", tooltip="Assign a room"),
-        Binding("r", "refresh", "Refresh", tooltip="Read the reservation again"),
+        Binding("r", "refresh", "Refresh", show=False, tooltip="Read the reservation again"),
         Binding("v", "review", "Review", tooltip="Enter the guest's review of the stay"),
         *(
             Binding(key, action, description, tooltip=tooltip)
@@ -78,7 +79,7 @@ class ReservationDetailScreen(DeskScreen[None]):
         with Vertical(id="nightly-panel") as panel:
             panel.border_title = "Nightly prices"
             yield DataTable(id="nightly", cursor_type="none", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         headings = (PER_NIGHT_INCL_VAT, CITY_TAX)  # sentence case, VAT kept in capitals

@@ -25,7 +25,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from pms.hotel.properties import RoomTypeView, property_view
@@ -34,6 +34,7 @@ from pms.reservations.changes import StayChanges, modify
 from pms.reservations.quotes import QuoteRequest, quote
 from pms.stays.reservation_views import ReservationView
 from screens.booking_steps import BookingDraft, steps_line
+from screens.desk_footer import DeskFooter
 from screens.dialogs import ConfirmDialog
 from screens.header import DeskHeader
 from screens.messages import OffersLoaded, PropertyLoaded, ReservationSaved, ShowOffers
@@ -144,7 +145,7 @@ class ReservationFormScreen(StayFieldsScreen):
                     )
                 yield Static(id=f"{field}-note", classes="note")
         yield Static(id="form-message")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._load()

@@ -17,12 +17,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from pms.hotel.properties import property_view
 from pms.stays.reservation_lists import ReservationSummary, list_reservations
 from screens.dates import long_date
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.messages import (
@@ -73,7 +74,7 @@ class ReservationListScreen(DeskScreen[None]):
         yield Static(Text(LIST_TITLES[self.kind]), id="list-title")
         yield Input(placeholder="/ filter: guest name or confirmation", id="filter", compact=True)
         yield ReservationTable(id="reservations")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     @property
     def table(self) -> ReservationTable:

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from pms.frontdesk.polling import RackVersion
@@ -32,6 +32,7 @@ from pms.frontdesk.stay_changes import extend_stay, move_room
 from pms.stays.rooms import assign_room
 from screens.date_grid import STEP, GridCursor
 from screens.dates import long_date, short_date
+from screens.desk_footer import DeskFooter
 from screens.go_to_date import GoToDate
 from screens.grid_screen import DateGridScreen
 from screens.header import DeskHeader
@@ -106,7 +107,7 @@ class RoomRackScreen(DateGridScreen):
         yield Static(id="cell-info")
         yield Static(Text(LEGEND), id="legend")
         yield GoToDate()
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     @property
     def grid(self) -> RackGrid:

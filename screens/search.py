@@ -19,11 +19,12 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from pms.kernel.errors import DatabaseUnavailable
 from pms.search.service import SearchHit, catch_up, ensure_index, search
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.messages import OpenGuest, OpenReservation
@@ -154,7 +155,7 @@ class SearchScreen(DeskScreen[SearchHit | None]):
         )
         yield Static(id="search-status")
         yield HitTable(id="hits")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     @property
     def table(self) -> HitTable:

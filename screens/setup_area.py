@@ -18,13 +18,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from pms.kernel.errors import RoomHoldsStays
 from pms.setup.overview import SetupOverview, setup_overview
 from pms.setup.room_types import retire_room_type
 from pms.setup.rooms_admin import retire_rooms
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.dialogs import ConfirmDialog
 from screens.header import DeskHeader
@@ -86,7 +87,7 @@ class SetupScreen(DeskScreen[None]):
                 with TabPane(TABS[tab], id=tab):
                     yield DataTable(id=f"{tab}-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="setup-note")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         for tab, columns in TABLES.items():

@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from pms.hotel.sign_in import SignedIn, sign_in
+from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 
 
@@ -56,7 +57,7 @@ class SignInScreen(DeskScreen[SignedIn]):
             yield Input(placeholder="password", password=True, id="password")
             yield Static("", classes="problem", id="problem")
             yield Static(Text(hint), classes="hint")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#password" if self.locked_by else "#username", Input).focus()

@@ -1,5 +1,7 @@
 """The footer of every area: at 120 columns a clerk sees every key the screen shows, and at
-80×24 at least the way out (ctrl+q), the command palette and the screen's own main actions.
+80×24 at least the way out (ctrl+q), the command palette and the screen's own main actions —
+and at either size no key half-shown or hidden under the palette key: what does not fit is
+folded (the areas as one label, keys without their names), never cut.
 SQLite only: what fits in the footer does not depend on the database."""
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from conftest import BUSINESS_DATE, MANAGER
 from test_tui import d, see_offers, settle, stay
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets._footer import FooterKey  # the footer's keys: not exported by Textual 8
+from textual.widgets._footer import FooterKey, FooterLabel  # the footer's keys: not exported by Textual 8
 
 from pms.kernel.desk import Desk
 from screens.app import FrontDeskApp
@@ -97,10 +99,11 @@ SCREENS = {
 }
 
 
-def footer(screen: Screen) -> tuple[dict[str, str], set[str]]:
+def footer(screen: Screen) -> tuple[dict[str, str], set[str], list[str]]:
     """The keys the screen means to show in its footer (key → description; one per action, as
-    the footer shows them), and those wholly visible: inside the screen and not under the
-    palette key docked on the right."""
+    the footer shows them), those wholly visible (inside the screen and not under the palette
+    key docked on the right), and what the footer shows cut (keys or labels not wholly
+    visible)."""
     shown: dict[str, str] = {}
     actions: set[str] = set()
     for _node, binding, _enabled, _tip in screen.active_bindings.values():
@@ -112,12 +115,16 @@ def footer(screen: Screen) -> tuple[dict[str, str], set[str]]:
     palette = [key for key in keys if key.has_class("-command-palette")]
     edge = palette[0].region.x if palette else width
     visible = set()
+    cut = []
     for key in keys:
         region = key.region
         limit = width if key in palette else edge
         if region.width and region.x >= 0 and region.right <= limit:
             visible.add(key.key)
-    return shown, visible
+        else:
+            cut.append(key.key)
+    cut += [str(label.render()) for label in screen.query(FooterLabel) if label.region.right > edge]
+    return shown, visible, cut
 
 
 @pytest.fixture
@@ -142,10 +149,14 @@ async def test_footer_keeps_its_keys(
         await opener(pilot, conf)
         await settle(pilot)
         screen = pilot.app.screen
-        shown, visible = footer(screen)
+        shown, visible, cut = footer(screen)
         lost = {key: shown[key] for key in shown if key not in visible}
         assert type(screen).__name__ == SCREENS[area]  # the area really opened
+        assert not cut, f"{area}: {cut} shown cut"
         if size[0] >= 120:
             assert not lost, f"{area}: {lost} cut off"
         else:
             assert {"ctrl+q", pilot.app.COMMAND_PALETTE_BINDING} | main <= visible, area
+            areas = [label for label in screen.query(FooterLabel) if label.has_class("-areas")]
+            folded = {key for key in lost if key.startswith("f") and key[1:].isdigit()}
+            assert not folded or [str(a.render()) for a in areas] == ["F2–F11 Areas"], area
