@@ -24,9 +24,9 @@ from pms.kernel.dates import parse_date
 from pms.kernel.errors import InvalidInput, NotFound
 from pms.kernel.money import format_money, to_minor
 from pms.rates.calendar_view import rate_calendar
-from pms.rates.entitlement import entitle_company, restrict_plan
+from pms.rates.entitlement import create_plan_for_companies, entitle_company, restrict_plan
 from pms.rates.plan_terms import MEAL_PLANS, PlanTermsDraft, Term, check_together
-from pms.rates.plans import RatePlanView, create_rate_plan, list_rate_plans
+from pms.rates.plans import RatePlanView, list_rate_plans
 
 plan_app = typer.Typer(help="Rate plans: base and derived, with their terms.", no_args_is_help=True)
 
@@ -49,6 +49,12 @@ Restricted = Annotated[
     bool,
     typer.Option(
         "--restricted", help="Sold only to companies entitled to it (`rateplan entitle`)."
+    ),
+]
+Companies = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--company", metavar="NAME", help="With --restricted: a company entitled to it (repeat)."
     ),
 ]
 SellFrom = Annotated[
@@ -98,6 +104,7 @@ def plan_create(
     guarantee: Guarantee = "none",
     members_only: MembersOnly = False,
     restricted: Restricted = False,
+    company: Companies = None,
     sell_from: SellFrom = None,
     sell_until: SellUntil = None,
     min_advance: MinAdvance = None,
@@ -136,7 +143,8 @@ def plan_create(
         penalty=penalty,
         penalty_bp=_points(penalty_percent, "penalty percent"),
     )
-    view = desk.run(create_rate_plan, hotel.code, draft.terms(_option))
+    terms = draft.terms(_option)
+    view = desk.run(create_plan_for_companies, hotel.code, terms, company or [])
     _print_plan(view, hotel, json_output, f"Created rate plan [bold]{view.code}[/].")
 
 

@@ -8,8 +8,8 @@ from typing import ClassVar
 
 from pms.kernel.errors import InvalidInput
 from pms.kernel.money import percent_bp, to_minor
+from pms.rates.entitlement import create_plan_for_companies
 from pms.rates.plan_terms import GUARANTEES, MEAL_PLANS, PlanTermsDraft, Term
-from pms.rates.plans import create_rate_plan
 from pms.rates.taxes import add_tax
 from screens.setup_form import Field, SetupForm
 
@@ -23,10 +23,12 @@ _LABELS: dict[Term, str] = {
     "penalty_percent": "Penalty percent",
 }
 _YES_NO = (("no", "no"), ("yes", "yes"))
+_SOLD_TO = (("everyone", "everyone"), ("entitled companies only", "restricted"))
 
 
 class RatePlanDialog(SetupForm):
-    """A new rate plan: its own prices on the sheet, or derived from a plan (± %, ± amount)."""
+    """A new rate plan: its own prices on the sheet, or derived from a plan (± %, ± amount);
+    sold to everyone, or restricted to the companies named (a corporate rate)."""
 
     TITLE_TEXT = "A new rate plan"
     ALIASES: ClassVar[dict[str, str]] = {"cancel_free_hours": "free_hours"}
@@ -48,6 +50,8 @@ class RatePlanDialog(SetupForm):
             Field("guarantee", "Guarantee", choices=tuple((g, g) for g in GUARANTEES)),
             Field("non_refundable", "Non-refundable", choices=_YES_NO),
             Field("free_hours", "Free hours", "free cancellation until, before arrival (24)"),
+            Field("sold_to", "Sold to", choices=_SOLD_TO),
+            Field("companies", "Companies", "entitled to it, separated by ; (restricted only)"),
         ]  # fmt: skip
 
     def store(self) -> None:
@@ -64,12 +68,15 @@ class RatePlanDialog(SetupForm):
             guarantee=self.text("guarantee"),
             non_refundable=self.text("non_refundable") == "yes",
             free_hours=int(hours) if hours else None,
+            restricted=self.text("sold_to") == "restricted",
         )
         terms = draft.terms(lambda term: _LABELS[term])
+        companies = self.text("companies").split(";")
 
         def create() -> str:
-            view = self.desk.run(create_rate_plan, self.property_code, terms)
-            return f"Added rate plan {view.code} ({view.policy})"
+            view = self.desk.run(create_plan_for_companies, self.property_code, terms, companies)
+            sold_to = ", restricted" if view.restricted else ""
+            return f"Added rate plan {view.code} ({view.policy}{sold_to})"
 
         self.save(create)
 

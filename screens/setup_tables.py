@@ -21,7 +21,7 @@ TABLES = {
     "room-types": ("Type", "Name", "Rooms", "Guests", "Over", "Price", "Extra a/c", "Features"),
     "rooms": ("Room", "Floor", "Type", "Features", "Housekeeping"),
     "features": ("Feature", "Room types", "Rooms"),
-    "rate-plans": ("Plan", "Name", "Price", "Meals", "Guarantee", "Cancellation"),
+    "rate-plans": ("Plan", "Name", "Price", "Sold to", "Meals", "Guarantee", "Cancellation"),
     "taxes": ("Tax", "Name", "Charge"),
 }
 
@@ -114,8 +114,13 @@ def _rate_plans(view: SetupOverview) -> Rows:
             parts.append(("+" if extra > 0 else "-") + format_money(abs(extra), currency))
         return " ".join(parts)
 
+    def sold_to(plan: RatePlanView) -> str:
+        if plan.restricted:
+            return "entitled companies"
+        return "members" if plan.members_only else "everyone"
+
     return [
-        (p.code, (p.code, p.name, price(p), p.meal_plan, p.guarantee, p.policy))
+        (p.code, (p.code, p.name, price(p), sold_to(p), p.meal_plan, p.guarantee, p.policy))
         for p in view.rate_plans
     ]
 

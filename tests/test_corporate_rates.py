@@ -21,9 +21,9 @@ from pms.guests.lookup import GuestInput
 from pms.guests.profile_edits import GuestDetails, create_guest
 from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput, PermissionDenied, Restricted
-from pms.rates.entitlement import entitle_company, plan_companies
+from pms.rates.entitlement import create_plan_for_companies, entitle_company, plan_companies
 from pms.rates.plan_terms import PlanTermsInput
-from pms.rates.plans import create_rate_plan, get_rate_plan
+from pms.rates.plans import create_rate_plan, get_rate_plan, list_rate_plans
 from pms.rates.sheet_edits import set_rates
 from pms.reservations.booking import BookingRequest, book
 from pms.reservations.quotes import QuoteRequest, quote
@@ -99,6 +99,28 @@ def test_only_a_manager_entitles_a_company(corporate: Desk) -> None:
         corporate.run(entitle_company, "TST", "CORP", "TEJO consulting")
     assert corporate.read(plan_companies, "TST", "CORP") == [TEJO]
     assert corporate.read(get_rate_plan, "TST", "CORP").restricted
+
+
+def test_a_plan_is_made_with_its_companies_or_not_at_all(hotel: Desk, db_url: str) -> None:
+    """Made with its companies in one go (the set-up form and `rateplan create --company`);
+    a refused name leaves no plan on sale to everyone, and a plan sold to everyone takes none."""
+    hotel.actor = MANAGER
+    terms = PlanTermsInput("TEJO", "Tejo", "BAR", -1500, restricted=True)
+    with pytest.raises(InvalidInput, match="company"):
+        hotel.run(create_plan_for_companies, "TST", terms, [TEJO, "x" * 121])
+    with pytest.raises(InvalidInput, match="restrict it first"):
+        hotel.run(create_plan_for_companies, "TST", PlanTermsInput("OPEN", "Open"), [TEJO])
+    assert {"TEJO", "OPEN"}.isdisjoint(p.code for p in hotel.read(list_rate_plans, "TST"))
+
+    made = pms(db_url, "--user", "maria", "rateplan", "create", "TEJO", "--name", "Tejo",
+               "--parent", "BAR", "--restricted", "--company", TEJO, "--company", "Acme, Lda",
+               "--json")  # fmt: skip
+    assert data(made)["restricted"] is True
+    assert hotel.read(plan_companies, "TST", "TEJO") == ["Acme, Lda", TEJO]
+    refused = pms(db_url, "--user", "maria", "rateplan", "create", "OPEN", "--name", "Open",
+                  "--company", TEJO)  # fmt: skip
+    assert refused.exit_code == 1
+    assert "restrict it first" in one_line_error(refused)
 
 
 def test_the_command_line_sets_up_and_sells_the_corporate_rate(hotel: Desk, db_url: str) -> None:

@@ -20,6 +20,7 @@ from pms.guests.lookup import GuestInput
 from pms.hotel.properties import create_property, property_view
 from pms.inventory.nights import availability
 from pms.kernel.desk import Actor, Desk
+from pms.rates.entitlement import plan_companies
 from pms.rates.plans import list_rate_plans
 from pms.rates.taxes import list_taxes
 from pms.reservations.booking import BookingRequest, book
@@ -170,6 +171,35 @@ async def test_rate_plans_and_taxes_are_added_from_set_up(manager: Desk) -> None
     corporate = next(p for p in manager.read(list_rate_plans, "TST") if p.code == "CORP")
     assert (corporate.parent, corporate.derive_percent_bp) == ("BAR", -1000)
     assert [(t.code, t.per_person) for t in manager.read(list_taxes, "TST")] == [("CITY", 250)]
+
+
+async def test_a_corporate_plan_is_made_for_its_companies_in_one_form(manager: Desk) -> None:
+    """The manager makes a plan sold only to two companies: the plan is restricted, both are
+    entitled, a walk-in is not offered it; naming a company on a plan sold to everyone is
+    refused beside the field, with what was typed kept."""
+    async with FrontDeskApp(manager).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_setup(pilot, "5")
+        form = await open_form(pilot)
+        await type_into(pilot, "code", "TEJO")
+        await type_into(pilot, "name", "Tejo corporate")
+        await type_into(pilot, "percent", "-15")
+        await type_into(pilot, "companies", "Tejo Consulting; Acme, Lda")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is form
+        assert "restrict it first" in note(pilot, "companies")
+        assert form.query_one("#companies", Input).value == "Tejo Consulting; Acme, Lda"
+
+        form.query_one("#sold_to", Select).value = "restricted"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert any("entitled companies" in row for row in row_texts(screen.table("rate-plans")))
+
+    plan = next(p for p in manager.read(list_rate_plans, "TST") if p.code == "TEJO")
+    assert plan.restricted
+    assert manager.read(plan_companies, "TST", "TEJO") == ["Acme, Lda", "Tejo Consulting"]
 
 
 async def test_a_clerk_does_not_get_into_set_up(hotel: Desk) -> None:

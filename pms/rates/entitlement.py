@@ -8,7 +8,8 @@ face goes through these checks: the quotes, the channels' offers and `book`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,8 @@ from pms.kernel.audit import record
 from pms.kernel.errors import InvalidInput
 from pms.kernel.permissions import require
 from pms.kernel.validation import plain_text
-from pms.rates.plans import resolve_plan
+from pms.rates.plan_terms import PlanTermsInput
+from pms.rates.plans import RatePlanView, create_rate_plan, resolve_plan
 
 #: The longest company name, as the guest profile's column holds it.
 COMPANY_LENGTH = 120
@@ -82,6 +84,23 @@ def entitle_company(
     session.flush()
     record(session, "update", "rate_plan", plan.id, after={"entitled": name, "restricted": True})
     return sorted([*current, name], key=company_key)
+
+
+def create_plan_for_companies(
+    session: Session, property_code: str | None, terms: PlanTermsInput, companies: Sequence[str]
+) -> RatePlanView:
+    """A new rate plan with the companies entitled to it, in one transaction (managers): a plan
+    made for a company is never on sale to everyone for a moment, nor left without the company
+    it was made for when one name is refused. Naming companies needs a restricted plan."""
+    named = [c for c in companies if c.strip()]
+    if named and not terms.restricted:
+        raise InvalidInput(
+            "companies", "a plan sold to everyone has no entitled companies: restrict it first"
+        )
+    view = create_rate_plan(session, property_code, terms)
+    for company in named:
+        entitle_company(session, property_code, view.code, company)
+    return replace(view, restricted=terms.restricted)
 
 
 def restrict_plan(
