@@ -66,6 +66,22 @@ def refusal_for_booking(session: Session, plan: RatePlan, companies: Iterable[st
     return why_not_entitled(plan, entitled_companies(session, [plan]), named)
 
 
+def booked_for(session: Session, plan: RatePlan, named: str, profile: str) -> str:
+    """The company a booking is for, kept on the reservation ("" for none): the one it names;
+    on a restricted plan the one entitled to it, which is the guest profile's when the named
+    one is not (or none is named). Called once `refusal_for_booking` has let the booking pass,
+    so on a restricted plan one of the two is entitled."""
+    named = plain_text(named, "company", length=COMPANY_LENGTH)
+    if not plan.restricted:
+        return named
+    profile = plain_text(profile, "company", length=COMPANY_LENGTH)
+    different = named and profile and company_key(named) != company_key(profile)
+    # Both given and different: the entitled one (a query only on this rare path).
+    if different and why_not_entitled(plan, entitled_companies(session, [plan]), [named]):
+        return profile
+    return named or profile
+
+
 def entitle_company(
     session: Session, property_code: str | None, plan_code: str, company: str
 ) -> list[str]:
