@@ -67,19 +67,15 @@ def refusal_for_booking(session: Session, plan: RatePlan, companies: Iterable[st
 
 
 def booked_for(session: Session, plan: RatePlan, named: str, profile: str) -> str:
-    """The company a booking is for, kept on the reservation ("" for none): the one it names;
-    on a restricted plan the one entitled to it, which is the guest profile's when the named
-    one is not (or none is named). Called once `refusal_for_booking` has let the booking pass,
-    so on a restricted plan one of the two is entitled."""
+    """The company a booking is for, kept on the reservation ("" for none): on a plan anyone
+    may book, the one it names; on a restricted plan the entitled one, spelt as it was
+    entitled (so one company's stays read alike however the clerk typed it), the named one
+    first, else the guest profile's. Called once `refusal_for_booking` has let it pass."""
     named = plain_text(named, "company", length=COMPANY_LENGTH)
     if not plan.restricted:
         return named
-    profile = plain_text(profile, "company", length=COMPANY_LENGTH)
-    different = named and profile and company_key(named) != company_key(profile)
-    # Both given and different: the entitled one (a query only on this rare path).
-    if different and why_not_entitled(plan, entitled_companies(session, [plan]), [named]):
-        return profile
-    return named or profile
+    entitled = {company_key(c): c for c in _companies_of(session, plan)}
+    return entitled.get(company_key(named)) or entitled.get(company_key(profile), "")
 
 
 def entitle_company(
