@@ -116,7 +116,7 @@ class BookingRequest:
     expected_total: int | None = None
     external_ref: str | None = None  # another system's confirmation number (an import)
     #: The company the stay is booked for, for its restricted (corporate) plans; the guest
-    #: profile's company counts too.
+    #: profile's company counts too. Kept on the reservation (`booked_for`).
     company: str = ""
 
 
