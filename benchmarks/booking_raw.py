@@ -170,7 +170,8 @@ class RawDesk:
             "rate_plan_id": plan_id,
             "arrival": self.date(stay.arrival), "departure": self.date(stay.departure),
             "adults": stay.adults, "children": stay.children, "status": "confirmed",
-            "source": "desk", "overbooked": overbooked, "created_at": now, "updated_at": now,
+            "source": "desk", "company": None, "overbooked": overbooked, "created_at": now,
+            "updated_at": now,
             "version": 1,
         }  # fmt: skip
         reservation_id = self._one(sql.reservation.sql, sql.reservation.params(known))[0]

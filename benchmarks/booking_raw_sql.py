@@ -258,7 +258,7 @@ class RawStatements:
             Reservation, dialect, convert, returning("reservations", "id"), core=True,
             known=("property_id", "confirmation", "idempotency_key", "external_ref", "guest_id",
                    "room_type_id", "rate_plan_id", "arrival", "departure", "adults", "children",
-                   "status", "source", "overbooked", "version"),
+                   "status", "source", "company", "overbooked", "version"),
         )  # fmt: skip
         self.night = _insert(ReservationNight, dialect, convert)
         self.tax_line = _insert(ReservationTax, dialect, convert)

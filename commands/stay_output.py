@@ -50,6 +50,8 @@ def _fields(view: ReservationView) -> list[tuple[str, str | Text]]:
         ("rate", f"{view.rate_plan} ({meals})"),
         ("price", price),
     ]
+    if view.company:
+        fields.insert(-1, ("company", escape(view.company)))
     if view.taxes:
         fields.append(("taxes", _tax_summary(view)))
     fields.append(("cancellation", view.policy))

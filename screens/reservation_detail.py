@@ -249,7 +249,9 @@ class ReservationDetailScreen(DeskScreen[None]):
             "room": f"{view.room_type}, " + (f"room {view.room}" if view.rooms else "no room yet"),
             "party": f"{view.adults} adult{'s' if view.adults != 1 else ''}, "
             f"{view.children} child{'ren' if view.children != 1 else ''}",
-            "rate": f"{view.rate_plan} · booked via {view.source}",
+            "rate": f"{view.rate_plan} · "
+            + (f"for {view.company} · " if view.company else "")
+            + f"booked via {view.source}",
             "total": price_summary(
                 view.price_per_night, view.price_total, view.city_tax, view.currency
             ),

@@ -27,6 +27,7 @@ from pms.rates.plans import create_rate_plan, get_rate_plan, list_rate_plans
 from pms.rates.sheet_edits import set_rates
 from pms.reservations.booking import BookingRequest, book
 from pms.reservations.quotes import QuoteRequest, quote
+from pms.stays.reservation_views import get_reservation
 
 TEJO = "Tejo Consulting"
 
@@ -160,3 +161,44 @@ def test_the_website_is_never_offered_the_corporate_rate(corporate: Desk) -> Non
     refused = website.post(BASE + "/bookings", json=STAY | {"rate_plan": "CORP"}, headers=headers)
     assert refused.status_code >= 400
     assert "CORP" in refused.text
+
+
+def test_the_stay_keeps_the_company_it_was_booked_for(corporate: Desk, db_url: str) -> None:
+    ana = ("--user", "ana")
+    booking = ("reservation", "create", "--arrival", "3.12", "--nights", "2", "-t", "DBL",
+               "--adults", "2", "--guest", "Rui Costa", "--rate-plan", "CORP")  # fmt: skip
+    booked = data(pms(db_url, *ana, *booking, "--company", "  tejo   Consulting ", "--json"))
+    assert booked["company"] == TEJO  # as it is entitled, however it was typed
+    confirmation = booked["confirmation"]
+    shown = data(pms(db_url, *ana, "reservation", "show", confirmation, "--json"))
+    assert (shown["rate_plan"], shown["company"]) == ("CORP", TEJO)
+    text = pms(db_url, *ana, "reservation", "show", confirmation)
+    assert "company" in text.stdout and TEJO in text.stdout
+    longer = pms(db_url, *ana, "reservation", "modify", confirmation, "--nights", "3", "--json")
+    assert data(longer)["company"] == TEJO  # kept when the stay changes
+
+    walk_in = ("walkin", "--guest", "Ada Lee", "--nights", "1", "-t", "TWN", "--json")
+    walked = data(pms(db_url, *ana, *walk_in))["reservation"]["confirmation"]
+    walked_in = data(pms(db_url, *ana, "reservation", "show", walked, "--json"))
+    assert walked_in["company"] == ""
+    assert "company" not in pms(db_url, *ana, "reservation", "show", walked).stdout
+
+    exported = data(pms(db_url, "--user", "admin", "export", "reservations", "--json"))
+    assert {row["external_ref"]: row["company"] for row in exported} == {
+        confirmation: TEJO, walked: "",
+    }  # fmt: skip
+
+
+def test_the_company_entitled_is_the_one_kept(corporate: Desk) -> None:
+    # Booked through the profile's company: that one is kept. Named but not entitled, beside
+    # a profile that is: the profile's. On a plan everyone may book: the one named, if any.
+    profile = corporate.run(create_guest, GuestDetails(name="Inês Sá", company=TEJO))
+    through_profile = corporate.run(book, stay(guest=profile.id, rate_plan="CORP"))
+    assert through_profile.company == TEJO
+    named_other = corporate.run(book, stay(guest=profile.id, rate_plan="CORP", company="Acme"))
+    assert named_other.company == TEJO
+    on_bar = corporate.run(book, stay(guest=profile.id, company="Acme"))
+    assert on_bar.company == "Acme"
+    assert corporate.run(book, stay(guest=profile.id)).company == ""
+    for view in (through_profile, named_other, on_bar):
+        assert corporate.read(get_reservation, view.confirmation).company == view.company

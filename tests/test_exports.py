@@ -1,7 +1,8 @@
 """The accountant takes the books out, and a hotel moves to a new database with its data intact.
 
 Exports stream from the database as CSV or JSON; guests, rates and reservations exported from one
-database import into an empty one and export again the same (SQLite and PostgreSQL).
+database import into an empty one and export again the same (SQLite and PostgreSQL), a stay's
+company with it.
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ def _a_month_of_the_hotel(desk: Desk) -> None:
         desk.run(book, BookingRequest(
             arrival=first + dt.timedelta(days=i), nights=2 + i, room_type="DBL",
             guest=GuestInput(name, email), property_code="TST", adults=2,
+            company="Tejo Consulting" if name == "Ada Lee" else "",
         ))  # fmt: skip
     in_house = desk.run(book, BookingRequest(
         arrival=first, nights=3, room_type="TWN", guest=GuestInput("Rui Costa", "rui@example.com"),
-        property_code="TST",
+        property_code="TST", company="Douro Wines",
     )).confirmation  # fmt: skip
     desk.run(check_in, in_house, "201")
     minibar = desk.run(post_charge, in_house, "MINIBAR", 1250)
@@ -99,6 +101,10 @@ def test_guests_rates_and_stays_move_to_an_empty_database_unchanged(
                     for rows in (before, after)
                 )  # fmt: skip
             assert after == before and len(before) >= 4, kind
+            if kind == "reservations":  # the companies stays were booked for go along
+                assert sorted(row["company"] for row in after) == [
+                    "", "", "Douro Wines", "Tejo Consulting",
+                ]  # fmt: skip
     finally:
         target.close()
 

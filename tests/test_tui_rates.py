@@ -322,4 +322,6 @@ async def test_a_clerk_books_the_corporate_rate_for_the_company_entitled_to_it(
         await settle(pilot)
         detail = pilot.app.screen
         assert isinstance(detail, ReservationDetailScreen)
-    assert hotel.read(get_reservation, detail.confirmation).rate_plan == "CORP"
+        assert "CORP · for Tejo Consulting · booked via" in shown(pilot, "#fact-rate")
+    booked = hotel.read(get_reservation, detail.confirmation)
+    assert (booked.rate_plan, booked.company) == ("CORP", "Tejo Consulting")

@@ -80,6 +80,9 @@ class Reservation(Base):
     children: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(12))
     source: Mapped[str] = mapped_column(String(20), default="desk")
+    # The company the stay is booked for (a corporate rate is sold to it); None: for nobody's
+    # account. As long as a guest profile's company.
+    company: Mapped[str | None] = mapped_column(String(120))
     overbooked: Mapped[bool] = mapped_column(default=False)
     cancellation_fee: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -173,7 +173,8 @@ def _checked(
         "room_type_id": room_type.id, "rate_plan_id": plan.id, "arrival": row.arrival,
         "departure": row.departure, "adults": row.adults, "children": row.children,
         "status": stay.status, "source": row.source, "overbooked": overbooked,
-        "external_ref": row.external_ref, "checked_in_at": check_in,
+        "external_ref": row.external_ref, "company": row.company or None,
+        "checked_in_at": check_in,
         "checked_out_at": None if in_house else check_out, "version": 1,
     }  # fmt: skip
     return reservation, quotes, room.id if room else None

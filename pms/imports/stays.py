@@ -166,6 +166,7 @@ def _book(
         guest=guest_id, adults=row.adults, children=row.children, rate_plan=row.rate_plan,
         property_code=prop.code, tentative=status == ReservationStatus.TENTATIVE,
         source=row.source, overbook=allow_overbook, external_ref=row.external_ref,
+        company=row.company,
         expected_total=to_minor(row.total, prop.currency, field="total")
         if row.total is not None else None,
     )  # fmt: skip

@@ -231,8 +231,8 @@ def set_tier(session: Session, programme_code: str, terms: TierTerms) -> TierVie
     code = terms.code.strip().upper()
     if not code or len(code) > 12:
         raise InvalidInput("code", "a tier code is 1 to 12 characters")
-    if not terms.name.strip():
-        raise InvalidInput("name", "a tier needs a name")
+    if not terms.name.strip() or len(terms.name.strip()) > 80:
+        raise InvalidInput("name", "a tier needs a name of 1 to 80 characters")
     for field in ("rank", "threshold", "earn_per_unit", "stay_bonus"):
         if getattr(terms, field) < 0:
             raise InvalidInput(field, f"{field.replace('_', ' ')} cannot be negative")

@@ -68,6 +68,18 @@ def refusal_for_booking(session: Session, plan: RatePlan, companies: Iterable[st
     return why_not_entitled(plan, entitled_companies(session, [plan]), named)
 
 
+def booked_for(session: Session, plan: RatePlan, named: str, profile: str) -> str:
+    """The company a booking is for, kept on the reservation ("" for none): on a plan anyone
+    may book, the one it names; on a restricted plan the entitled one, spelt as it was
+    entitled (so one company's stays read alike however the clerk typed it), the named one
+    first, else the guest profile's. Called once `refusal_for_booking` has let it pass."""
+    named = plain_text(named, "company", length=COMPANY_LENGTH)
+    if not plan.restricted:
+        return named
+    entitled = {company_key(c): c for c in _companies_of(session, plan)}
+    return entitled.get(company_key(named)) or entitled.get(company_key(profile), "")
+
+
 def entitle_company(
     session: Session, property_code: str | None, plan_code: str, company: str
 ) -> list[str]:

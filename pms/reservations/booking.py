@@ -43,7 +43,7 @@ from pms.kernel.audit import record
 from pms.kernel.desk import connection_of
 from pms.kernel.errors import Restricted, RetryableConflict, StaleQuote
 from pms.kernel.money import format_money
-from pms.rates.entitlement import refusal_for_booking
+from pms.rates.entitlement import booked_for, refusal_for_booking
 from pms.rates.plans import resolve_plan
 from pms.rates.pricing import NightQuote, Party, stay_total
 from pms.rates.ratesheet import RateSheet
@@ -116,7 +116,7 @@ class BookingRequest:
     expected_total: int | None = None
     external_ref: str | None = None  # another system's confirmation number (an import)
     #: The company the stay is booked for, for its restricted (corporate) plans; the guest
-    #: profile's company counts too.
+    #: profile's company counts too. Kept on the reservation (`booked_for`).
     company: str = ""
 
 
@@ -266,6 +266,7 @@ def _insert_stay(
                 "children": request.children,
                 "status": status,
                 "source": request.source,
+                "company": request.company or None,
                 "overbooked": overbooked,
                 "version": 1,  # the optimistic lock starts where the ORM starts it
             },
@@ -297,6 +298,9 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
     guest = _bookable_guest(session, request.guest)
     nights = stay_nights(sale.arrival, sale.departure)
     quotes, total, city_taxes = _quote_sale(session, request, sale, guest, nights)
+    # From here on the request names the company the stay is booked for, if any.
+    company = booked_for(session, sale.plan, request.company, guest.company)
+    request = replace(request, company=company)
     overbooked = sell_nights(session, sale.room_type, nights, request.overbook)
     confirmation = new_confirmation()
     status = ReservationStatus.TENTATIVE if request.tentative else ReservationStatus.CONFIRMED
@@ -332,4 +336,5 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
         source=request.source,
         overbooked=overbooked,
         city_taxes=city_taxes,
+        company=request.company,
     )

@@ -271,6 +271,8 @@ def add_category(
     key = code.strip().lower()
     if not key.isidentifier() or len(key) > 20 or key == OVERALL:
         raise InvalidInput("code", "a category code is one word of up to 20 letters")
+    if len(name.strip()) > 80:
+        raise InvalidInput("name", "a category's name is at most 80 characters")
     existing = categories_of(session, prop)
     if any(c.code == key for c in existing):
         raise InvalidInput("code", f"{key} is a category already")

@@ -87,6 +87,8 @@ class ReservationView:
     member_number: str = ""
     #: The codes of the taxes charged per person and night (city tax), apart from the price.
     city_taxes: tuple[str, ...] = ()
+    #: The company the stay is booked for (its corporate rate), "" when none.
+    company: str = ""
 
     @property
     def nights(self) -> int:
@@ -206,6 +208,7 @@ def reservation_view(session: Session, reservation: Reservation) -> ReservationV
         version=reservation.version,
         member_number=guest.loyalty_number or "",
         city_taxes=city_tax_codes(session, reservation.room_type.property_id),
+        company=reservation.company or "",
     )
 
 
@@ -225,6 +228,7 @@ def new_stay_view(
     source: str,
     overbooked: bool,
     city_taxes: tuple[str, ...],
+    company: str = "",
 ) -> ReservationView:
     """The view of a stay just stored with these values and quoted nights (`city_taxes`: the
     codes of the property's per-person taxes) — what `reservation_view` would show after
@@ -255,6 +259,7 @@ def new_stay_view(
         version=1,
         member_number=guest.loyalty_number or "",
         city_taxes=city_taxes,
+        company=company,
     )
 
 
