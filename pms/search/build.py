@@ -21,8 +21,9 @@ from whoosh import index
 
 from pms.search import documents as docs
 from pms.search.bookmark import GAP_WINDOW, IndexState, meta_doc
+from pms.search.bulk import BulkWriter
 from pms.search.change_log import change_ids_since, log_identity, newest_change
-from pms.search.schema import codec, schema
+from pms.search.schema import schema
 from pms.search.segments import adding, build_segments
 
 #: Told (documents written, documents expected) as a build goes.
@@ -95,7 +96,7 @@ def _write_documents(
 
     ix = index.create_in(str(staging), schema())
     new_segments = build_segments(staging, _counted(docs.all_docs(session)), total, _written)
-    writer = ix.writer(codec=codec())
+    writer = BulkWriter(ix)
     try:
         writer.add_document(**meta_doc(state))
         writer.commit(mergetype=adding(new_segments))

@@ -29,9 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import index
 from whoosh.reading import SegmentReader
-from whoosh.writing import SegmentWriter
 
-from pms.search.schema import codec
+from pms.search.bulk import BulkWriter
 
 if TYPE_CHECKING:  # a worker process imports whoosh and this module only: it starts fast
     from pms.search.documents import Doc
@@ -43,9 +42,6 @@ if TYPE_CHECKING:  # a worker process imports whoosh and this module only: it st
 #: p95 ~24 ms, a purge rewrote everything in ~250 s). The clerk types all day and an erasure is
 #: rare, so queries win.
 SEGMENT_DOCS = 25_000
-
-#: Memory each segment's writer may use before spilling sorted runs to disk.
-SEGMENT_MEMORY_MB = 256
 
 #: Worker processes a build uses at most (one per core up to this).
 MAX_WORKERS = 4
@@ -68,7 +64,7 @@ def write_segment(directory: str, docs: list[Doc]) -> Any:
     """Write one segment of `docs` into the index at `directory` without committing it (runs
     in a worker process; the parent commits every segment at once)."""
     ix = index.open_dir(directory)
-    writer = SegmentWriter(ix, _lk=False, limitmb=SEGMENT_MEMORY_MB, codec=codec())
+    writer = BulkWriter(ix, _lk=False)
     try:
         for doc in docs:
             writer.add_document(**doc)
