@@ -81,10 +81,10 @@ def _write_documents(
     (`pms.search.segments`), then the bookmark; one commit makes them the index."""
     counts: Counter[str] = Counter()
 
-    def _counted(source: Iterable[docs.Doc]) -> Iterator[docs.Doc]:
-        for doc in source:
-            counts[doc["kind"]] += 1
-            yield doc
+    def _counted(sources: Iterable[docs.Source]) -> Iterator[docs.Source]:
+        for source in sources:
+            counts[source.kind] += 1
+            yield source
 
     written = 0
 
@@ -95,7 +95,7 @@ def _write_documents(
             progress(written, max(total, written))
 
     ix = index.create_in(str(staging), schema())
-    new_segments = build_segments(staging, _counted(docs.all_docs(session)), total, _written)
+    new_segments = build_segments(staging, _counted(docs.all_sources(session)), total, _written)
     writer = BulkWriter(ix)
     try:
         writer.add_document(**meta_doc(state))

@@ -23,7 +23,6 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +31,8 @@ from whoosh.reading import SegmentReader
 
 from pms.search.bulk import BulkWriter
 
-if TYPE_CHECKING:  # a worker process imports whoosh and this module only: it starts fast
-    from pms.search.documents import Doc
+if TYPE_CHECKING:  # a worker imports the documents' makers once it has its job
+    from pms.search.documents import Source
 
 #: Documents per segment of a full build. Fewer, larger segments answer queries faster (each
 #: segment is searched on its own); smaller ones make a purge cheaper. Measured at 100,000 guests
@@ -49,10 +48,10 @@ MAX_WORKERS = 4
 MergePolicy = Callable[[Any, list[Any]], list[Any]]
 
 
-def _chunks(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
-    chunk: list[Doc] = []
-    for doc in docs:
-        chunk.append(doc)
+def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    chunk: list[Source] = []
+    for source in sources:
+        chunk.append(source)
         if len(chunk) == size:
             yield chunk
             chunk = []
@@ -60,14 +59,17 @@ def _chunks(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
         yield chunk
 
 
-def write_segment(directory: str, docs: list[Doc]) -> Any:
-    """Write one segment of `docs` into the index at `directory` without committing it (runs
-    in a worker process; the parent commits every segment at once)."""
+def write_segment(directory: str, sources: list[Source]) -> Any:
+    """Make the documents of `sources` and write them as one segment into the index at
+    `directory` without committing it (in a worker process: the parent commits every segment
+    at once)."""
+    from pms.search.documents import make
+
     ix = index.open_dir(directory)
     writer = BulkWriter(ix, _lk=False)
     try:
-        for doc in docs:
-            writer.add_document(**doc)
+        for source in sources:
+            writer.add_document(**make(source))
     except BaseException:
         writer.cancel()
         raise
@@ -78,70 +80,114 @@ def write_segment(directory: str, docs: list[Doc]) -> Any:
 
 def build_segments(
     directory: Path,
-    docs: Iterable[Doc],
+    sources: Iterable[Source],
     expected: int,
     on_written: Callable[[int], None] | None = None,
 ) -> list[Any]:
-    """Write `docs` as segments of `SEGMENT_DOCS` into the (new, empty) index at `directory`;
-    returns them for one commit (`adding`). `on_written(n)` hears of each segment's size.
+    """Write the documents of `sources` as segments of `SEGMENT_DOCS` into the (new, empty)
+    index at `directory`; returns them for one commit (`adding`). `on_written(n)` hears of each
+    segment's size.
 
     With more than one core and more than two segments' worth of `expected` documents, each
-    segment is written by a worker process (`python -m pms.search.segments`) while this one
-    reads the next documents from the database. Plain subprocesses, not a multiprocessing pool:
+    segment's documents are made and written by a worker process (`python -m
+    pms.search.segments`) while this one reads the next rows from the database (in its own
+    transaction: the workers see what it sees). Plain subprocesses, not a multiprocessing pool:
     the caller may be the front desk with its threads and open connections (no fork), or a
     script without a `__main__` guard (which spawn would import again).
     """
     procs = min(os.cpu_count() or 1, MAX_WORKERS)
     if procs == 1 or expected <= 2 * SEGMENT_DOCS:
         segments = []
-        for chunk in _chunks(docs, SEGMENT_DOCS):
+        for chunk in _chunks(sources, SEGMENT_DOCS):
             segments.append(write_segment(str(directory), chunk))
             if on_written:
                 on_written(len(chunk))
         return segments
-    running: list[_Job] = []
-    segments = []
+    workers = [_Worker(directory, number) for number in range(procs)]
+    written: list[tuple[int, Any]] = []
+
+    def _collect(worker: _Worker) -> None:
+        if (finished := worker.receive()) is not None:
+            written.append(finished[:2])
+            if on_written:
+                on_written(finished[2])
+
     try:
-        for n, chunk in enumerate(_chunks(docs, SEGMENT_DOCS)):
-            running.append(_Job.start(directory, n, chunk))
-            while len(running) >= procs:
-                segments.append(running.pop(0).finish(on_written))
-        while running:
-            segments.append(running.pop(0).finish(on_written))
+        for n, chunk in enumerate(_chunks(sources, SEGMENT_DOCS)):
+            worker = workers[n % procs]  # in turn: each has at most one segment to write
+            _collect(worker)
+            worker.send(n, chunk)
+        for worker in workers:
+            _collect(worker)
+            worker.stop()
     finally:
-        for job in running:
-            job.process.kill()
-            job.process.wait()
-    return segments
+        for worker in workers:
+            worker.kill()
+    return [segment for _, segment in sorted(written, key=lambda item: item[0])]
 
 
-@dataclass
-class _Job:
-    """One segment being written by a worker process."""
+class _Worker:
+    """A worker process writing the segments it is sent, one at a time: one start-up (its
+    imports cost ~1 s of CPU) for all the segments it writes."""
 
-    process: subprocess.Popen[bytes]
-    path: Path
-    size: int
+    def __init__(self, directory: Path, number: int) -> None:
+        self.directory = directory
+        self.errors = directory / f"worker-{number}.err"
+        command = [sys.executable, "-m", __name__, str(directory)]
+        with self.errors.open("wb") as errors:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors
+            )
+        self.job: tuple[int, Path, int] | None = None
 
-    @classmethod
-    def start(cls, directory: Path, number: int, chunk: list[Doc]) -> _Job:
-        path = directory / f"job-{number}.pickle"
+    def send(self, number: int, chunk: list[Source]) -> None:
+        path = self.directory / f"job-{number}.pickle"
         path.write_bytes(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL))
-        command = [sys.executable, "-m", __name__, str(directory), str(path)]
-        return cls(subprocess.Popen(command, stderr=subprocess.PIPE), path, len(chunk))
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"{path}\n".encode())
+        self.process.stdin.flush()
+        self.job = (number, path, len(chunk))
 
-    def finish(self, on_written: Callable[[int], None] | None) -> Any:
-        _, errors = self.process.communicate()
+    def receive(self) -> tuple[int, Any, int] | None:
+        """The segment of the job sent last (number, segment, documents), once written."""
+        if self.job is None:
+            return None
+        number, path, size = self.job
+        self.job = None
+        assert self.process.stdout is not None
         try:
-            if self.process.returncode != 0:
-                raise RuntimeError(f"writing a search index segment failed: {errors.decode()}")
-            segment = pickle.loads(self.path.with_suffix(".segment").read_bytes())
+            if not self.process.stdout.readline():
+                self.process.wait()
+                raise RuntimeError(
+                    f"writing a search index segment failed: {self.errors.read_text()}"
+                )
+            segment = pickle.loads(path.with_suffix(".segment").read_bytes())
         finally:
-            self.path.unlink(missing_ok=True)
-            self.path.with_suffix(".segment").unlink(missing_ok=True)
-        if on_written:
-            on_written(self.size)
-        return segment
+            path.unlink(missing_ok=True)
+            path.with_suffix(".segment").unlink(missing_ok=True)
+        return number, segment, size
+
+    def stop(self) -> None:
+        """No more segments: let the worker end."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _serve(directory: str) -> None:
+    """A build's worker: write each segment whose job file is named on a line of stdin, and
+    name it on stdout when its segment is written."""
+    while line := sys.stdin.buffer.readline():
+        job = Path(line.decode().strip())
+        segment = write_segment(directory, pickle.loads(job.read_bytes()))
+        job.with_suffix(".segment").write_bytes(pickle.dumps(segment))
+        sys.stdout.write(f"{job.name}\n")
+        sys.stdout.flush()
 
 
 def adding(segments: list[Any]) -> MergePolicy:
@@ -174,7 +220,5 @@ def purging(keys: Collection[str]) -> MergePolicy:
     return _policy
 
 
-if __name__ == "__main__":  # a build's worker: python -m pms.search.segments DIR JOB
-    _directory, _job = sys.argv[1], Path(sys.argv[2])
-    _segment = write_segment(_directory, pickle.loads(_job.read_bytes()))
-    _job.with_suffix(".segment").write_bytes(pickle.dumps(_segment))
+if __name__ == "__main__":  # a build's worker: python -m pms.search.segments DIR
+    _serve(sys.argv[1])
