@@ -20,10 +20,13 @@ way, reading a term that names one document from its term information alone.
 
 from __future__ import annotations
 
+import struct
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from hashlib import md5
-from pickle import dumps
+from io import BytesIO
+from itertools import accumulate
+from pickle import dumps, load, loads
 from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, IDTokenizer, LowercaseFilter, RegexTokenizer
@@ -31,7 +34,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.fields import FieldType, UnknownFieldError
 from whoosh.filedb.filetables import _lengths
 from whoosh.formats import Existence
-from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort, unpack_int
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -47,6 +50,8 @@ MAX_REMEMBERED_WORDS = 200_000
 #: The length byte of a posting list without lengths (FlatWeighting never reads them).
 _NO_LENGTH = length_to_byte(0)
 _TERM_INFO = W3TermInfo._struct
+#: Where a term's posting list is in the postings file: offset and length (after its info).
+_EXTENT = struct.Struct("!qi")
 
 #: A field's analysis: the distinct terms (UTF-8) of one value.
 Analysis = Callable[[Any], Iterable[bytes]]
@@ -182,16 +187,14 @@ class BulkWriter(SegmentWriter):
                     perdoc.add_field(name, self._stored[name], value, 0)
             perdoc.finish_doc()
             self.docnum += 1
-        terms = reader._terms  # the segment's W3TermsReader: its term information, in order
-        for (name, term), info in terms.items():
+        renumber = [-1] * reader.doc_count_all()
+        for old, new in renumbered.items():
+            renumber[old] = new
+        for name, term, docnums in _posting_lists(reader._terms):  # its W3TermsReader
             lists = self._lists.get(name)
             if lists is None:
                 continue
-            if info.doc_frequency() == 1:
-                docnums: Iterable[int] = (info.min_id(),)
-            else:
-                docnums = terms.matcher(name, term, self.schema[name].format).all_ids()
-            kept = [renumbered[d] for d in docnums if d in renumbered]
+            kept = [renumber[d] for d in docnums if renumber[d] >= 0]
             if kept:
                 lists.setdefault(term, []).extend(kept)
         self._added = True
@@ -258,3 +261,37 @@ def _posting_list(docnums: list[int]) -> bytes:
         size = len(info) + len(data)
         parts += (pack_int(-size if start + BLOCK_POSTINGS >= count else size), info, data)
     return b"".join(parts)
+
+
+def _posting_lists(terms: Any) -> Iterator[tuple[str, bytes, Iterable[int]]]:
+    """Every term of a segment's terms reader with its document numbers, read from the files
+    in bulk: a term of one document from its term information alone, the others block by
+    block (whoosh's matcher steps through them one posting at a time)."""
+    fieldnames = terms._fieldunmap
+    postfile = terms._postfile
+    header = len(WHOOSH3_HEADER_MAGIC)
+    for key, value in terms._tindex.items():
+        name, term = fieldnames[int.from_bytes(key[:2], "big")], key[2:]
+        flags, _, count, _, _, _, first, _ = _TERM_INFO.unpack_from(value)
+        if flags:  # postings kept inside the term information (whoosh never writes these)
+            yield name, term, loads(value[_TERM_INFO.size :])[0]
+        elif count == 1:
+            yield name, term, (first,)
+        else:
+            offset, length = _EXTENT.unpack_from(value, _TERM_INFO.size)
+            yield name, term, _block_ids(postfile.get(offset + header, length - header))
+
+
+def _block_ids(data: bytes) -> list[int]:
+    """The document numbers of a posting list's blocks (after its header)."""
+    ids: list[int] = []
+    position = 0
+    while position < len(data):
+        size = abs(unpack_int(data[position : position + 4])[0])
+        block = BytesIO(data[position + 4 : position + 4 + size])
+        level = load(block)[3]
+        payload = block.read()
+        deltas = loads(zlib.decompress(payload) if level else payload)[0]
+        ids += accumulate(deltas)  # each block counts from 0 (whoosh's `delta_encode`)
+        position += 4 + size
+    return ids
