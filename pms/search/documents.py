@@ -308,6 +308,7 @@ def _reservation_query() -> Select[Any]:
     return (
         select(
             Reservation.id,
+            Reservation.guest_id,
             Reservation.confirmation,
             Reservation.external_ref,
             Reservation.status,
@@ -399,13 +400,33 @@ def totals(session: Session) -> int:
     return sum(c or 0 for c in counts)
 
 
+def _stays_by_guest_sources(session: Session) -> Iterator[Source]:
+    """What every reservation's document is made from, in guest order."""
+    rooms = _rooms_by_reservation(session, None)
+    query = _reservation_query().order_by(None).order_by(Reservation.guest_id, Reservation.id)
+    for row in session.execute(query.execution_options(yield_per=2000)):
+        yield Source("reservation", "reservation", (row, rooms.get(row.id, [])))
+
+
 def all_sources(session: Session) -> Iterator[Source]:
     """What every document is made from, read from the tables: guests and reservations as
     their rows (a build's worker processes make those documents, the phone's parsing is most
-    of their cost), rooms and reviews (a few hundred) as documents."""
-    yield from guest_sources(session)
+    of their cost), rooms and reviews (a few hundred) as documents.
+
+    Each guest's stays follow the guest (in guest id order), so a build's segment holds a
+    guest's documents and those of their stays, which show their name: anonymising the guest
+    rewrites that one segment (`pms.search.segments`), not one of guests and one of stays."""
+    stays = _stays_by_guest_sources(session)
+    stay = next(stays, None)
+    for guest in guest_sources(session):
+        yield guest
+        while stay is not None and stay.args[0].guest_id <= guest.args[0].id:
+            yield stay
+            stay = next(stays, None)
+    if stay is not None:
+        yield stay
+        yield from stays
     yield from (Source("room", "made", (doc,)) for doc in room_docs(session))
-    yield from reservation_sources(session)
     yield from (Source("review", "made", (doc,)) for doc in review_docs(session))
 
 
