@@ -30,7 +30,8 @@ from pickle import dumps, load, loads
 from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, IDTokenizer, LowercaseFilter, RegexTokenizer
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import STORED_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.columns import VarBytesColumn
 from whoosh.fields import FieldType, UnknownFieldError
 from whoosh.filedb.filetables import _lengths
 from whoosh.formats import Existence
@@ -179,12 +180,17 @@ class BulkWriter(SegmentWriter):
         self._check_state()
         renumbered: dict[int, int] = {}
         perdoc = self.perdocwriter
-        for old, stored in reader.iter_docs():
+        # A document's stored values are copied as the compressed bytes they are on disk
+        # (whoosh would decompress, unpickle, pickle and compress each document again).
+        stored = reader._perdoc._cached_reader("_stored", STORED_COLUMN)
+        copied = perdoc._colwriters["_stored"]._child
+        for old in reader.all_doc_ids():
             renumbered[old] = self.docnum
             perdoc.start_doc(self.docnum)
-            for name, value in stored.items():
-                if name in self._stored:
-                    perdoc.add_field(name, self._stored[name], value, 0)
+            if stored is not None and (
+                raw := VarBytesColumn.Reader.__getitem__(stored._child, old)
+            ):
+                VarBytesColumn.Writer.add(copied, self.docnum, raw)
             perdoc.finish_doc()
             self.docnum += 1
         renumber = [-1] * reader.doc_count_all()
