@@ -6,14 +6,15 @@ into a new segment, and the old bytes stay in the files until their segment is r
 Anonymising a guest must take their name and contact details out of the files, so the commit
 that applies it rewrites each segment whose term index still names one of the purged documents
 (`purging`) — and only those. A full build therefore writes many segments of at most
-`SEGMENT_DOCS` documents (guests in id order, then rooms and stays), in worker processes when the
-machine has more than one core; later commits merge only small segments (whoosh's MERGE_SMALL
-policy never folds segments of this size together), so a purge stays the size of a segment.
+`SEGMENT_DOCS` documents (guests in id order, each followed by their stays, then rooms and
+reviews), in worker processes when the machine has more than one core; later commits merge only
+small segments (whoosh's MERGE_SMALL policy never folds segments of this size together), so a
+purge stays the size of one segment: the guest's and their stays' (a guest whose documents
+straddle two segments' boundary rewrites both).
 
-Measured by `benchmarks/search.py` at 100,000 guests and 20,000 stays: a purge rewrote two of
-six segments in ~22 s where rewriting the whole index took ~250 s (see `SEGMENT_DOCS`). A
-segment's cost is its postings and distinct terms, each written in Python by whoosh: what the
-schema indexes per document (`pms.search.schema`) sets the price of a build and of a purge.
+Segments are written and rewritten by `pms.search.bulk`, several times faster than whoosh's own
+writer; what the schema indexes per document (`pms.search.schema`) still sets the price of a
+build and of a purge. Figures in benchmarks/README.md (`search.py`).
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ if TYPE_CHECKING:  # a worker imports the documents' makers once it has its job
 
 #: Documents per segment of a full build. Fewer, larger segments answer queries faster (each
 #: segment is searched on its own); smaller ones make a purge cheaper. Measured at 100,000 guests
-#: and 20,000 stays on a busy 2-core machine (benchmarks/search.py): 10,000 — 14 segments, query
-#: p95 ~60 ms, a purge ~6–10 s; 25,000 — 6 segments, p95 ~33 ms, a purge ~22 s (one segment:
-#: p95 ~24 ms, a purge rewrote everything in ~250 s). The clerk types all day and an erasure is
-#: rare, so queries win.
+#: and 20,000 stays on a busy 2-core machine, with whoosh's own writer (benchmarks/search.py):
+#: 10,000 — 14 segments, query p95 ~60 ms, a purge ~6–10 s; 25,000 — 6 segments, p95 ~33 ms, a
+#: purge ~22 s (one segment: p95 ~24 ms, a purge rewrote everything in ~250 s). The clerk types
+#: all day and an erasure is rare, so queries win.
 SEGMENT_DOCS = 25_000
 
 #: Worker processes a build uses at most (one per core up to this).
