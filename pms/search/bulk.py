@@ -146,6 +146,7 @@ class BulkWriter(SegmentWriter):
         self._analyses = {n: analysis(f) for n, f in self.schema.items() if f.indexed}
         self._stored = {n: f for n, f in self.schema.items() if f.stored}
         self._lists: dict[str, dict[bytes, list[int]]] = {n: {} for n in self._analyses}
+        self._names = set(self.schema.names())
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -156,7 +157,7 @@ class BulkWriter(SegmentWriter):
             for name, value in fields.items():
                 if value is None:
                     continue
-                if name not in self.schema:
+                if name not in self._names:
                     raise UnknownFieldError(f"No field named {name!r} in {self.schema}")
                 analyse = self._analyses.get(name)
                 if analyse is not None:
