@@ -32,9 +32,16 @@ GUESTS = [
 ]  # fmt: skip
 
 
-def _indexed(directory: Path, write: Any, docs: list[Doc], deleted: list[str]) -> Any:
+def _whooshs_own(ix: Any) -> SegmentWriter:
+    return SegmentWriter(ix, codec=codec())
+
+
+def _indexed(
+    directory: Path, write: Any, docs: list[Doc], deleted: list[str], merge: Any = None
+) -> Any:
     """The terms (with their documents) and stored lines of an index written by `write`,
-    after the documents with the `deleted` keys were deleted and merged away."""
+    after the documents with the `deleted` keys were deleted and merged away (by `merge`,
+    `write` unless told)."""
     directory.mkdir()
     ix = index.create_in(str(directory), schema())
     writer = write(ix)
@@ -42,7 +49,7 @@ def _indexed(directory: Path, write: Any, docs: list[Doc], deleted: list[str]) -
         writer.add_document(**doc)
     writer.commit()
     if deleted:
-        writer = write(ix)
+        writer = (merge or write)(ix)
         for key in deleted:
             writer.delete_by_term("key", key)
         writer.add_document(**docs[0])
@@ -54,9 +61,7 @@ def _indexed(directory: Path, write: Any, docs: list[Doc], deleted: list[str]) -
 
 
 def _both(tmp_path: Path, docs: list[Doc], deleted: list[str]) -> tuple[Any, Any]:
-    whoosh_own = _indexed(
-        tmp_path / "whoosh", lambda ix: SegmentWriter(ix, codec=codec()), docs, deleted
-    )
+    whoosh_own = _indexed(tmp_path / "whoosh", _whooshs_own, docs, deleted)
     return whoosh_own, _indexed(tmp_path / "bulk", BulkWriter, docs, deleted)
 
 
@@ -93,3 +98,14 @@ def test_merging_deleted_documents_away_keeps_the_same_index(hotel: Desk, tmp_pa
     assert bulk_terms == whoosh_terms
     assert bulk_lines == whoosh_lines
     assert len(bulk_lines) == len(docs) - len(deleted) + 1
+
+
+def test_an_index_whoosh_wrote_is_merged_by_the_bulk_writer_as_by_whoosh(
+    hotel: Desk, tmp_path: Path
+) -> None:
+    # A desk's index built before the bulk writer: its first purge rewrites whoosh's segments.
+    docs = _hotel_docs(hotel)
+    deleted = [doc["key"] for doc in docs[1::4]]
+    whoosh_own = _indexed(tmp_path / "whoosh", _whooshs_own, docs, deleted)
+    bulk = _indexed(tmp_path / "bulk", _whooshs_own, docs, deleted, merge=BulkWriter)
+    assert bulk == whoosh_own
