@@ -21,10 +21,10 @@ from whoosh import index
 
 from pms.search import documents as docs
 from pms.search.bookmark import GAP_WINDOW, IndexState, meta_doc
-from pms.search.bulk import BulkWriter
 from pms.search.change_log import change_ids_since, log_identity, newest_change
 from pms.search.schema import schema
 from pms.search.segments import adding, build_segments
+from pms.search.writer import BulkWriter
 
 #: Told (documents written, documents expected) as a build goes.
 Progress = Callable[[int, int], None]

@@ -12,7 +12,7 @@ small segments (whoosh's MERGE_SMALL policy never folds segments of this size to
 purge stays the size of one segment: the guest's and their stays' (a guest whose documents
 straddle two segments' boundary rewrites both).
 
-Segments are written and rewritten by `pms.search.bulk`, several times faster than whoosh's own
+Segments are written and rewritten by `pms.search.writer`, several times faster than whoosh's own
 writer; what the schema indexes per document (`pms.search.schema`) still sets the price of a
 build and of a purge. Figures in benchmarks/README.md (`search.py`).
 """
@@ -30,10 +30,10 @@ from typing import TYPE_CHECKING, Any
 from whoosh import index
 from whoosh.reading import SegmentReader
 
-from pms.search.bulk import BulkWriter
+from pms.search.writer import BulkWriter
 
 if TYPE_CHECKING:  # a worker imports the documents' makers once it has its job
-    from pms.search.documents import Source
+    from pms.search.documents import Doc, Source
 
 #: Documents per segment of a full build. Fewer, larger segments answer queries faster (each
 #: segment is searched on its own); smaller ones make a purge cheaper. Measured at 100,000 guests
@@ -60,23 +60,27 @@ def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
         yield chunk
 
 
-def write_segment(directory: str, sources: list[Source]) -> Any:
-    """Make the documents of `sources` and write them as one segment into the index at
-    `directory` without committing it (in a worker process: the parent commits every segment
-    at once)."""
-    from pms.search.documents import make
-
+def write_segment(directory: str, docs: list[Doc]) -> Any:
+    """Write `docs` as one segment into the index at `directory` without committing it (in a
+    worker process: the parent commits every segment at once)."""
     ix = index.open_dir(directory)
     writer = BulkWriter(ix, _lk=False)
     try:
-        for source in sources:
-            writer.add_document(**make(source))
+        for doc in docs:
+            writer.add_document(**doc)
     except BaseException:
         writer.cancel()
         raise
     # Not `_finish()`: that deletes the index's shared temporary directory, where the other
     # workers are still writing; the parent's commit clears it when every segment is in.
     return writer._finalize_segment()
+
+
+def write_sources(directory: str, sources: list[Source]) -> Any:
+    """Make the documents of `sources` and write them as one segment (`write_segment`)."""
+    from pms.search.documents import make
+
+    return write_segment(directory, [make(source) for source in sources])
 
 
 def build_segments(
@@ -100,31 +104,54 @@ def build_segments(
     if procs == 1 or expected <= 2 * SEGMENT_DOCS:
         segments = []
         for chunk in _chunks(sources, SEGMENT_DOCS):
-            segments.append(write_segment(str(directory), chunk))
+            segments.append(write_sources(str(directory), chunk))
             if on_written:
                 on_written(len(chunk))
         return segments
-    workers = [_Worker(directory, number) for number in range(procs)]
-    written: list[tuple[int, Any]] = []
+    workers = SegmentWorkers(directory, procs)
+    try:
+        for chunk in _chunks(sources, SEGMENT_DOCS):
+            workers.send(chunk, on_written)
+        return workers.finish(on_written)
+    finally:
+        workers.kill()
 
-    def _collect(worker: _Worker) -> None:
+
+class SegmentWorkers:
+    """Worker processes that make and write segments into the index at `directory` while the
+    caller reads on: `send` a segment's sources (it waits while the next worker in turn is
+    still writing its last one), then `finish` for every segment, in the order sent. Anything
+    left running is killed by `kill` (always call it)."""
+
+    def __init__(self, directory: Path, processes: int) -> None:
+        self._workers = [_Worker(directory, number) for number in range(processes)]
+        self._sent = 0
+        self._written: list[tuple[int, Any]] = []
+
+    def _collect(self, worker: _Worker, on_written: Callable[[int], None] | None) -> None:
         if (finished := worker.receive()) is not None:
-            written.append(finished[:2])
+            self._written.append(finished[:2])
             if on_written:
                 on_written(finished[2])
 
-    try:
-        for n, chunk in enumerate(_chunks(sources, SEGMENT_DOCS)):
-            worker = workers[n % procs]  # in turn: each has at most one segment to write
-            _collect(worker)
-            worker.send(n, chunk)
-        for worker in workers:
-            _collect(worker)
+    def send(self, sources: list[Source], on_written: Callable[[int], None] | None = None) -> None:
+        """Have the next worker in turn write these sources' documents as one segment."""
+        worker = self._workers[self._sent % len(self._workers)]
+        self._collect(worker, on_written)  # each worker has at most one segment to write
+        worker.send(self._sent, sources)
+        self._sent += 1
+
+    def finish(self, on_written: Callable[[int], None] | None = None) -> list[Any]:
+        """Every segment sent, once written, in the order sent; the workers end."""
+        for worker in self._workers:
+            self._collect(worker, on_written)
             worker.stop()
-    finally:
-        for worker in workers:
+        return [segment for _, segment in sorted(self._written, key=lambda item: item[0])]
+
+    def kill(self) -> None:
+        """Stop every worker still running (after `finish`, none is)."""
+        for worker in self._workers:
             worker.kill()
-    return [segment for _, segment in sorted(written, key=lambda item: item[0])]
 
 
 class _Worker:
@@ -185,7 +212,7 @@ def _serve(directory: str) -> None:
     name it on stdout when its segment is written."""
     while line := sys.stdin.buffer.readline():
         job = Path(line.decode().strip())
-        segment = write_segment(directory, pickle.loads(job.read_bytes()))
+        segment = write_sources(directory, pickle.loads(job.read_bytes()))
         job.with_suffix(".segment").write_bytes(pickle.dumps(segment))
         sys.stdout.write(f"{job.name}\n")
         sys.stdout.flush()

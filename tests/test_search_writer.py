@@ -1,4 +1,4 @@
-"""The search index's bulk writer (`pms.search.bulk`) writes the index whoosh's own writer
+"""The search index's bulk writer (`pms.search.writer`) writes the index whoosh's own writer
 writes: every term of every field with the same documents, and the same stored result lines —
 for a hotel's documents as a build makes them, and again after deleted documents are merged
 away (a purge's rewrite), read back through whoosh from the files."""
@@ -14,9 +14,9 @@ from whoosh.writing import SegmentWriter
 
 from db.models import Guest
 from pms.kernel.desk import Desk
-from pms.search.bulk import BulkWriter
 from pms.search.documents import Doc, all_docs
 from pms.search.schema import codec, schema
+from pms.search.writer import BulkWriter
 
 #: Names and details that analysis treats carefully: accents, case, runs of spaces, a tab, a
 #: hyphen and an apostrophe, digits in odd places, a phone that does not parse.
