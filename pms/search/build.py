@@ -22,8 +22,9 @@ from whoosh import index
 from pms.search import documents as docs
 from pms.search.bookmark import GAP_WINDOW, IndexState, meta_doc
 from pms.search.change_log import change_ids_since, log_identity, newest_change
-from pms.search.schema import codec, schema
+from pms.search.schema import schema
 from pms.search.segments import adding, build_segments
+from pms.search.writer import BulkWriter
 
 #: Told (documents written, documents expected) as a build goes.
 Progress = Callable[[int, int], None]
@@ -80,10 +81,10 @@ def _write_documents(
     (`pms.search.segments`), then the bookmark; one commit makes them the index."""
     counts: Counter[str] = Counter()
 
-    def _counted(source: Iterable[docs.Doc]) -> Iterator[docs.Doc]:
-        for doc in source:
-            counts[doc["kind"]] += 1
-            yield doc
+    def _counted(sources: Iterable[docs.Source]) -> Iterator[docs.Source]:
+        for source in sources:
+            counts[source.kind] += 1
+            yield source
 
     written = 0
 
@@ -94,8 +95,8 @@ def _write_documents(
             progress(written, max(total, written))
 
     ix = index.create_in(str(staging), schema())
-    new_segments = build_segments(staging, _counted(docs.all_docs(session)), total, _written)
-    writer = ix.writer(codec=codec())
+    new_segments = build_segments(staging, _counted(docs.all_sources(session)), total, _written)
+    writer = BulkWriter(ix)
     try:
         writer.add_document(**meta_doc(state))
         writer.commit(mergetype=adding(new_segments))

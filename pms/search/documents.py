@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any, NamedTuple
 
 import phonenumbers
 from sqlalchemy import Select, case, func, select
@@ -31,6 +31,16 @@ from db.models import (
 
 #: A document as whoosh takes it: field name → value (text, or anything for the stored `data`).
 Doc = dict[str, Any]
+
+
+class Source(NamedTuple):
+    """What one document is made from (`make`): its kind, the maker and the rows it takes, all
+    picklable, so that a build's worker process can make it."""
+
+    kind: str
+    maker: str
+    args: tuple[Any, ...]
+
 
 #: Where a guest or a stay stands, best first: the ranking puts in-house and upcoming stays
 #: before old ones. A status says it without the business date (a stay that never arrived
@@ -164,8 +174,9 @@ def _guest_doc(row: Any, stay: str) -> Doc:
     )
 
 
-def guest_docs(session: Session, ids: Collection[int] | None = None) -> Iterator[Doc]:
-    """Documents of live guests (neither merged away nor anonymised); all when `ids` is None."""
+def guest_sources(session: Session, ids: Collection[int] | None = None) -> Iterator[Source]:
+    """What the documents of live guests (neither merged away nor anonymised) are made from;
+    all guests when `ids` is None."""
     batches: Iterable[list[int] | None] = [None] if ids is None else chunked(ids)
     for batch in batches:
         stays = _stays_by_guest(session, batch)
@@ -173,7 +184,12 @@ def guest_docs(session: Session, ids: Collection[int] | None = None) -> Iterator
         if batch is not None:
             query = query.where(Guest.id.in_(batch))
         for row in session.execute(query.execution_options(yield_per=2000)):
-            yield _guest_doc(row, stays.get(row.id, PAST))
+            yield Source("guest", "guest", (row, stays.get(row.id, PAST)))
+
+
+def guest_docs(session: Session, ids: Collection[int] | None = None) -> Iterator[Doc]:
+    """Documents of live guests (neither merged away nor anonymised); all when `ids` is None."""
+    return map(make, guest_sources(session, ids))
 
 
 # --- rooms ----------------------------------------------------------------------------------
@@ -292,6 +308,7 @@ def _reservation_query() -> Select[Any]:
     return (
         select(
             Reservation.id,
+            Reservation.guest_id,
             Reservation.confirmation,
             Reservation.external_ref,
             Reservation.status,
@@ -310,8 +327,8 @@ def _reservation_query() -> Select[Any]:
     )
 
 
-def reservation_docs(session: Session, ids: Collection[int] | None = None) -> Iterator[Doc]:
-    """Documents of reservations: confirmation, the guest's name, dates, status, rooms."""
+def reservation_sources(session: Session, ids: Collection[int] | None = None) -> Iterator[Source]:
+    """What the documents of reservations are made from; all when `ids` is None."""
     batches: Iterable[list[int] | None] = [None] if ids is None else chunked(ids)
     for batch in batches:
         rooms = _rooms_by_reservation(session, batch)
@@ -319,7 +336,12 @@ def reservation_docs(session: Session, ids: Collection[int] | None = None) -> It
         if batch is not None:
             query = query.where(Reservation.id.in_(batch))
         for row in session.execute(query.execution_options(yield_per=2000)):
-            yield _reservation_doc(row, rooms.get(row.id, []))
+            yield Source("reservation", "reservation", (row, rooms.get(row.id, [])))
+
+
+def reservation_docs(session: Session, ids: Collection[int] | None = None) -> Iterator[Doc]:
+    """Documents of reservations: confirmation, the guest's name, dates, status, rooms."""
+    return map(make, reservation_sources(session, ids))
 
 
 # --- reviews --------------------------------------------------------------------------------
@@ -378,9 +400,48 @@ def totals(session: Session) -> int:
     return sum(c or 0 for c in counts)
 
 
+def _stays_by_guest_sources(session: Session) -> Iterator[Source]:
+    """What every reservation's document is made from, in guest order."""
+    rooms = _rooms_by_reservation(session, None)
+    query = _reservation_query().order_by(None).order_by(Reservation.guest_id, Reservation.id)
+    for row in session.execute(query.execution_options(yield_per=2000)):
+        yield Source("reservation", "reservation", (row, rooms.get(row.id, [])))
+
+
+def all_sources(session: Session) -> Iterator[Source]:
+    """What every document is made from, read from the tables: guests and reservations as
+    their rows (a build's worker processes make those documents, the phone's parsing is most
+    of their cost), rooms and reviews (a few hundred) as documents.
+
+    Each guest's stays follow the guest (in guest id order), so a build's segment holds a
+    guest's documents and those of their stays, which show their name: anonymising the guest
+    rewrites that one segment (`pms.search.segments`), not one of guests and one of stays."""
+    stays = _stays_by_guest_sources(session)
+    stay = next(stays, None)
+    for guest in guest_sources(session):
+        yield guest
+        while stay is not None and stay.args[0].guest_id <= guest.args[0].id:
+            yield stay
+            stay = next(stays, None)
+    if stay is not None:
+        yield stay
+        yield from stays
+    yield from (Source("room", "made", (doc,)) for doc in room_docs(session))
+    yield from (Source("review", "made", (doc,)) for doc in review_docs(session))
+
+
 def all_docs(session: Session) -> Iterator[Doc]:
     """Every document, read from the tables."""
-    yield from guest_docs(session)
-    yield from room_docs(session)
-    yield from reservation_docs(session)
-    yield from review_docs(session)
+    return map(make, all_sources(session))
+
+
+_MAKERS: dict[str, Callable[..., Doc]] = {
+    "guest": _guest_doc,
+    "reservation": _reservation_doc,
+    "made": lambda doc: doc,
+}
+
+
+def make(source: Source) -> Doc:
+    """The document `source` describes."""
+    return _MAKERS[source.maker](*source.args)

@@ -40,9 +40,10 @@ from pms.search import documents as docs
 from pms.search.bookmark import IndexState, IndexUnusable, is_foreign, meta_doc, read_state
 from pms.search.build import BuildReport, Progress, build_index, first_bookmark
 from pms.search.change_log import affected, changes_since, docs_for, purge_keys, purges_since
-from pms.search.schema import SCHEMA_VERSION, FlatWeighting, codec
+from pms.search.schema import SCHEMA_VERSION, FlatWeighting
 from pms.search.segments import purging
 from pms.search.typos import NameLexicon
+from pms.search.writer import BulkWriter
 
 #: Changes read per catch-up round (each round is one commit).
 CHANGE_BATCH = 20_000
@@ -268,7 +269,7 @@ class SearchIndex:
         marks replaced documents deleted, and an anonymised guest's name must not stay readable
         in the files until some later merge (`pms.search.segments`).
         """
-        writer = self._ix.writer(codec=codec())
+        writer = BulkWriter(self._ix)
         try:
             for key in gone:
                 writer.delete_by_term("key", key)
