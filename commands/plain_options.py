@@ -16,7 +16,6 @@ a Typer without it (before 0.29 Typer used Click's types, without pydantic) is l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 #: A whole number as pydantic reads one from text: spaces and a sign around ASCII digits.
@@ -36,11 +35,8 @@ def read_options_plainly() -> None:
     if getattr(_TyperParameter.get_runtime_param, "reads_plainly", False):
         return
 
-    @dataclass(frozen=True)
     class PlainParam(RuntimeParam):
         """Text, a whole number, a flag or a list of text, read as Typer's adapter would."""
-
-        fallback: list[RuntimeParam] = field(default_factory=list)
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             kind = self.annotation
@@ -52,9 +48,8 @@ def read_options_plainly() -> None:
                 return value
             if kind == list[str] and all(isinstance(item, str) for item in value):
                 return list(value)
-            if not self.fallback:
-                self.fallback.append(build_runtime_param(param.type_descriptor))
-            return self.fallback[0]._coerce_value(value, param=param, ctx=ctx)
+            typer_coercion = build_runtime_param(param.type_descriptor)  # rare: not cached
+            return typer_coercion._coerce_value(value, param=param, ctx=ctx)
 
     def get_runtime_param(param: Any) -> RuntimeParam:
         if param._runtime_param is None and _is_plain(param.type_descriptor):
