@@ -18,6 +18,10 @@ After the table, `python -X importtime` of `pms availability` lists the ten modu
 most on their own (self time) and the ten heaviest top-level imports (cumulative), so a module
 that starts loading something heavy for every command shows up at once.
 
+With --baseline DIR (a checkout of other code, e.g. `git archive main | tar -x -C DIR`) each
+`pms` command also runs from DIR, right after this tree's run of it, so a before/after pair sees
+the same load; its rows are marked "(baseline)".
+
 Without --db the script builds the demo hotel (`pms db upgrade`, `pms demo`) in a temporary SQLite
 file first (about half a minute).
 """
@@ -47,13 +51,13 @@ def _cpu_of_children() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+def _timed(argv: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float]:
     """Wall and CPU seconds of one run of `argv`; a failing run stops the benchmark. The CPU
     time (user + system) moves far less than the wall time when other processes share the
     cores."""
     cpu = _cpu_of_children()
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv[3:]) or argv}: exit {done.returncode}\n{done.stderr}")
@@ -75,8 +79,17 @@ def _a_confirmation(env: dict[str, str]) -> str:
     return rows[0]["confirmation"]
 
 
-def _commands(env: dict[str, str]) -> dict[str, list[str]]:
-    confirmation = _a_confirmation(env)
+def _commands(env: dict[str, str], baseline: Path | None) -> dict[str, tuple[list[str], Path]]:
+    """Each command's argv and the tree it runs from (`python -c` imports from its cwd)."""
+    commands: dict[str, tuple[list[str], Path]] = {}
+    for name, argv in _argvs(_a_confirmation(env)).items():
+        commands[name] = (argv, ROOT)
+        if baseline is not None and argv[: len(PMS)] == PMS:
+            commands[f"{name} (baseline)"] = (argv, baseline)
+    return commands
+
+
+def _argvs(confirmation: str) -> dict[str, list[str]]:
     return {
         "python -c pass": [sys.executable, "-c", "pass"],
         "python -c 'import sqlalchemy'": [sys.executable, "-c", "import sqlalchemy"],
@@ -117,6 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="runs per command (default 9)")
     parser.add_argument("--db", help="an existing database URL (default: a new demo hotel)")
+    parser.add_argument("--baseline", type=Path, help="a checkout to compare with, run alongside")
     args = parser.parse_args()
     console = Console(width=110)
     with tempfile.TemporaryDirectory(prefix="pms-startup-") as tmp:
@@ -129,15 +143,15 @@ def main() -> None:
             console.print("building the demo hotel …")
             _pms(env, "db", "upgrade")
             _pms(env, "demo")
-        commands = _commands(env)
+        commands = _commands(env, args.baseline)
         console.print(f"load average at start: {load_average():.2f}")
         times: dict[str, list[float]] = {name: [] for name in commands}
         cpu: dict[str, list[float]] = {name: [] for name in commands}
-        for argv in commands.values():  # one warm-up each: page cache, .pyc files
-            _timed(argv, env)
+        for argv, tree in commands.values():  # one warm-up each: page cache, .pyc files
+            _timed(argv, env, tree)
         for _ in range(args.runs):
-            for name, argv in commands.items():
-                wall, used = _timed(argv, env)
+            for name, (argv, tree) in commands.items():
+                wall, used = _timed(argv, env, tree)
                 times[name].append(wall)
                 cpu[name].append(used)
         medians = {name: statistics.median(runs) for name, runs in times.items()}

@@ -15,6 +15,10 @@ Run it from the repository root::
   given the same view again (`RackGrid.show`: every room's line is drawn anew) and every room's
   full-width line is built, as a scroll through the whole rack would. Aim: under 100 ms.
 
+With --baseline DIR (a checkout of other code, e.g. `git archive main | tar -x -C DIR`) every
+run is followed by one of the same probe importing DIR's code (PYTHONPATH), so the two starts
+of a pair see the same load; both sets of figures are printed.
+
 The figures are medians of `--runs` processes; the load average is printed beside them.
 Without --db a demo hotel of 300 rooms (`pms demo --rooms 300`) is built in a temporary SQLite
 file first (a minute or two).
@@ -80,7 +84,11 @@ def _pms(env: dict[str, str], *args: str) -> None:
     subprocess.run([*command, *args], env=env, cwd=ROOT, check=True, capture_output=True)
 
 
-def _one_start(url: str, env: dict[str, str]) -> tuple[float, dict[str, float]]:
+def _one_start(
+    url: str, env: dict[str, str], baseline: Path | None = None
+) -> tuple[float, dict[str, float]]:
+    if baseline is not None:
+        env = {**env, "PYTHONPATH": str(baseline)}
     begun = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, __file__, "--probe", url],
@@ -101,6 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--db", help="an existing database (default: a new 300-room demo)")
+    parser.add_argument("--baseline", type=Path, help="a checkout to compare with, run alongside")
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
@@ -119,26 +128,34 @@ def main() -> None:
             begun = time.perf_counter()
             subprocess.run([sys.executable, "-c", "import textual.app"], check=True)
             floor.append(time.perf_counter() - begun)
-        _one_start(url, env)  # warm: page cache, .pyc files, the search index
+        trees = [("", None)] + ([(" (baseline)", args.baseline)] if args.baseline else [])
+        for _, tree in trees:  # warm: page cache, .pyc files, the search index
+            _one_start(url, env, tree)
         print(f"load average at start: {os.getloadavg()[0]:.2f}")
-        starts, cpu, redraws, shape = [], [], [], {}
+        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _ in trees}
         for _ in range(args.runs):
-            shown, probe = _one_start(url, env)
-            starts.append(shown * 1000)
-            cpu.append(probe["cpu_ms"])
-            redraws.append(probe["redraw_ms"])
-            shape = probe
+            for label, tree in trees:
+                shown, probe = _one_start(url, env, tree)
+                runs[label].append({**probe, "shown_ms": shown * 1000})
         print(f"python -c 'import textual.app': median {statistics.median(floor) * 1000:.0f} ms")
-        print(
-            f"start to the dashboard's data shown: median {statistics.median(starts):.0f} ms, "
-            f"min {min(starts):.0f}, max {max(starts):.0f} (aim < 1000 ms); "
-            f"CPU {statistics.median(cpu):.0f} ms"
-        )
-        print(
-            f"room rack redraw, {shape['rooms']:.0f} rooms × {shape['days']:.0f} nights: median "
-            f"{statistics.median(redraws):.1f} ms, max {max(redraws):.1f} (aim < 100 ms)"
-        )
+        for label, probes in runs.items():
+            _report(label, probes)
         print(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+def _report(label: str, probes: list[dict[str, float]]) -> None:
+    starts = [probe["shown_ms"] for probe in probes]
+    redraws = [probe["redraw_ms"] for probe in probes]
+    cpu = statistics.median(probe["cpu_ms"] for probe in probes)
+    print(
+        f"start to the dashboard's data shown{label}: median {statistics.median(starts):.0f} ms, "
+        f"min {min(starts):.0f}, max {max(starts):.0f} (aim < 1000 ms); CPU {cpu:.0f} ms"
+    )
+    print(
+        f"room rack redraw{label}, {probes[-1]['rooms']:.0f} rooms × {probes[-1]['days']:.0f} "
+        f"nights: median {statistics.median(redraws):.1f} ms, max {max(redraws):.1f} "
+        f"(aim < 100 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from typer.core import TyperCommand, TyperGroup
 from typer.main import get_command_from_info, get_group
 from typer.models import CommandInfo
 
+from commands.plain_options import read_options_plainly
+
 
 @dataclass(frozen=True)
 class LazyCommand:
@@ -110,6 +112,7 @@ class LazyGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
+        read_options_plainly()  # pydantic stays unloaded while the command line is parsed
         lazy = {entry.name: entry for entry in self.lazy_commands}
         self.commands = _Commands(dict(self.commands), lazy, self.rich_markup_mode)
         self._listing = False

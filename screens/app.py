@@ -26,8 +26,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from pms.hotel.properties import PropertyView, property_view
-from pms.hotel.property_details import list_property_details
+from pms.hotel.properties import PropertyView, property_codes, property_view
 from pms.kernel.desk import Desk, Role
 from pms.kernel.errors import DatabaseUnavailable, PmsError
 from pms.kernel.permissions import allowed
@@ -172,7 +171,7 @@ class FrontDeskApp(ShiftApp):
         """With several properties and none named, the desk starts on the first (so no screen
         asks for "the" property) and the switcher asks which; read once, before any screen."""
         try:
-            codes = [p.code for p in self.desk.read(list_property_details)]
+            codes = self.desk.read(property_codes)
         except PmsError:
             return None, False  # the header's banner will say why once the app runs
         return (codes[0], True) if len(codes) > 1 else (None, False)

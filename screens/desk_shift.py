@@ -29,7 +29,6 @@ from pms.kernel.config import load_settings
 from pms.kernel.desk import Desk
 from pms.kernel.errors import ConfigError
 from pms.payments.gateways.stripe_gateway import gateway_from_settings
-from pms.payments.take import settle_left_behind, settled_line
 from screens.desk_app import KeptAction
 from screens.messages import ActionKept, CardsSettled, HouseChanged
 from screens.sign_in import SignInScreen
@@ -88,6 +87,8 @@ class ShiftApp(App[None]):
             gateway = gateway_from_settings(load_settings())
         except ConfigError:
             return  # no card processor configured: no card was ever asked from this house
+        from pms.payments.take import settle_left_behind, settled_line  # the card path's modules
+
         if line := settled_line(settle_left_behind(self.desk, gateway)):
             self.post_message(CardsSettled(line))
 

@@ -218,3 +218,22 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.returncode == 1
     assert "Traceback" in run.stderr and "DatabaseUnavailable" in run.stderr
+
+
+def test_a_read_command_loads_only_what_it_reads_with(hotel: Desk, db_url: str) -> None:
+    """A night auditor's script runs commands by the hundred: a quote parses its options and
+    reads the configuration without pydantic, signs in by its session without argon2, and
+    loads neither the front desk (Textual) nor card payments, search or migrations."""
+    script = (
+        "import sys\nfrom cli import main\nsys.argv[0] = 'pms'\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+        "heavy = ('pydantic', 'argon2', 'textual', 'stripe', 'whoosh', 'alembic')\n"
+        "print('loaded:', *[name for name in heavy if name in sys.modules])\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, "--db", db_url, "quote", "--arrival", "+10",
+         "--nights", "3", "--adults", "2"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-1] == "loaded:"

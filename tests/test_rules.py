@@ -80,6 +80,8 @@ def test_the_default_database_is_a_file_in_the_users_data_directory() -> None:
         ("[rules]\nmax_stay_nights = 'long'\n", "rules.max_stay_nights"),
         ("[rules]\nmax_stay_nights = 0\n", "rules.max_stay_nights"),
         ("[rulez]\nx = 1\n", "rulez"),
+        ("[rules]\nmax_stays = 14\n", "rules.max_stays"),
+        ("[audit]\nmin_hours = 'soon'\n", "audit.min_hours"),
         ("[rules\n", "not valid TOML"),
     ],
 )

@@ -5,8 +5,6 @@ UNIQUE(key_hash) finds a key in one indexed look-up; UNIQUE(channel, idempotency
 only one request of a channel claim a key, so two retries racing each other book once.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 

@@ -1,8 +1,6 @@
 """The typed model of a guest profile: who stays, how to reach them, and what the desk must know
 (VIP level, do-not-rent, a merge into another profile, anonymisation)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 

@@ -4,8 +4,6 @@ Inventory moves with one guarded UPDATE, so the database keeps `sold` within bou
 desks do at once. Retired room types and rooms stay on record (`retired_on`), so the stays and
 nights they sold keep reading the same."""
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import StrEnum
 from typing import Any
@@ -63,7 +61,7 @@ class Property(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
     # The room types on sale: a retired one keeps its rows for history but is not listed here.
-    room_types: Mapped[list[RoomType]] = relationship(
+    room_types: Mapped[list["RoomType"]] = relationship(
         primaryjoin=lambda: and_(
             Property.id == RoomType.property_id, RoomType.retired_on.is_(None)
         ),
@@ -120,7 +118,7 @@ class Room(Base):
     # and nights stay on record.
     retired_on: Mapped[dt.date | None] = mapped_column(Date)
 
-    room_type: Mapped[RoomType] = relationship()
+    room_type: Mapped["RoomType"] = relationship()
 
 
 class Feature(Base):

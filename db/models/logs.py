@@ -2,8 +2,6 @@
 log (who did what, before and after) and the change log, the outbox other desks follow to
 refresh their search index and live screens."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 

@@ -9,8 +9,6 @@ member number is the guest's own `loyalty_number` (unique on `guests`), so the p
 search and the lookups by number all see it.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, ClassVar
 

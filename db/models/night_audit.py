@@ -3,8 +3,6 @@ steps, and what a closed day keeps forever (statistics per room type, the ledger
 final reports). UNIQUE(property_id, business_date) on the run makes a day close once; the lease
 columns on it let a second process see who holds the day (and take it over from a dead one)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 

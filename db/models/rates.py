@@ -1,8 +1,6 @@
 """Typed models of what a night sells for: rate plans and their terms, the rate sheet with its
 restrictions, dynamic pricing rules and taxes. Prices are integers in minor units."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import (
@@ -60,7 +58,7 @@ class RatePlan(Base):
     )
     cancel_penalty_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    parent: Mapped[RatePlan | None] = relationship(remote_side=[id])
+    parent: Mapped["RatePlan | None"] = relationship(remote_side=[id])
 
 
 class RatePlanCompany(Base):

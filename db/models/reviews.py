@@ -8,8 +8,6 @@ below zero. The counts (`review_stats`) hold published reviews only and move in 
 transaction as the review, so hiding or editing one keeps them right.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, ClassVar
 

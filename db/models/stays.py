@@ -3,8 +3,6 @@ the guest accepted, and the room-nights that give it a room. UNIQUE(room_id, nig
 room from going to two stays on one night, UNIQUE(idempotency_key) a retried booking from
 being stored twice."""
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -93,13 +91,13 @@ class Reservation(Base):
     )
     version: Mapped[int] = mapped_column(Integer)
 
-    guest: Mapped[Guest] = relationship()
-    room_type: Mapped[RoomType] = relationship()
-    rate_plan: Mapped[RatePlan] = relationship()
-    nights: Mapped[list[ReservationNight]] = relationship(
+    guest: Mapped["Guest"] = relationship()
+    room_type: Mapped["RoomType"] = relationship()
+    rate_plan: Mapped["RatePlan"] = relationship()
+    nights: Mapped[list["ReservationNight"]] = relationship(
         order_by="ReservationNight.night", cascade="all, delete-orphan"
     )
-    taxes: Mapped[list[ReservationTax]] = relationship(
+    taxes: Mapped[list["ReservationTax"]] = relationship(
         order_by="ReservationTax.night", cascade="all, delete-orphan"
     )
 

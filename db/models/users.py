@@ -1,8 +1,6 @@
 """The typed model of the people who sign in at a desk, and the roles that decide what the
 services let each of them do."""
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import StrEnum
 

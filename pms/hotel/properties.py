@@ -299,10 +299,14 @@ def property_view(session: Session, code: str | None = None) -> PropertyView:
     )
 
 
+def property_codes(session: Session) -> list[str]:
+    """The code of every property in the database, in order."""
+    return list(session.scalars(select(Property.code).order_by(Property.code)))
+
+
 def list_properties(session: Session) -> list[PropertyView]:
     """Every property in the database."""
-    codes = session.scalars(select(Property.code).order_by(Property.code)).all()
-    return [property_view(session, code) for code in codes]
+    return [property_view(session, code) for code in property_codes(session)]
 
 
 def view_of_room_type(room_type: RoomType, rooms: int, price: int | None) -> RoomTypeView:

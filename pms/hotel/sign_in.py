@@ -14,9 +14,8 @@ import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -26,12 +25,22 @@ from pms.kernel.desk import Actor, Desk, desk_name_of
 from pms.kernel.errors import NotFound, NotSignedIn
 from pms.kernel.permissions import require
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 #: Failed sign-ins within LOCKOUT_PERIOD that lock a user out for the rest of the period.
 LOCKOUT_FAILURES = 5
 LOCKOUT_PERIOD = dt.timedelta(minutes=15)
 WRONG = "unknown user or wrong password"
 
-_hasher = PasswordHasher()
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    """argon2 loads when a password is checked, not for every command that signs in with a
+    token (a command's start, the front desk's)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,7 @@ def aware(moment: dt.datetime) -> dt.datetime:
 @functools.cache
 def _decoy_hash() -> str:
     """Checked against when the user does not exist, so both answers take as long."""
-    return _hasher.hash(new_token())
+    return _hasher().hash(new_token())
 
 
 def sign_in(
@@ -117,9 +126,11 @@ def _attempt(session: Session, username: str, password: str, hours: int | None) 
         _log(session, username, "refused", now)
         return _Outcome(None, _locked_message(username, locked))
     user = session.scalar(select(User).where(User.username == username))
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         known = user is not None and user.active
-        _hasher.verify(user.password_hash if known else _decoy_hash(), password)  # type: ignore[union-attr]
+        _hasher().verify(user.password_hash if known else _decoy_hash(), password)  # type: ignore[union-attr]
         if not known:
             raise VerificationError
     except (VerificationError, InvalidHashError):
