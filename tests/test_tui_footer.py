@@ -13,7 +13,9 @@ from conftest import BUSINESS_DATE, MANAGER
 from test_tui import d, see_offers, settle, stay
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets._footer import FooterKey, FooterLabel  # the footer's keys: not exported by Textual 8
+
+# The footer's keys and labels: not exported by Textual 8.
+from textual.widgets._footer import FooterKey, FooterLabel
 
 from pms.kernel.desk import Desk
 from screens.app import FrontDeskApp
