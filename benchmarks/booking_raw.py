@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 import sqlite3
 import time
 from collections import Counter
@@ -35,8 +34,7 @@ from pms.rates.pricing import (
     TaxRule,
     price_night,
 )
-
-_CONFIRMATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from pms.reservations.booking import new_confirmation
 
 
 @dataclass
@@ -162,8 +160,7 @@ class RawDesk:
         overbooked = self._take(stay, room_type_id, nights)
 
         now = self.stamp(dt.datetime.now(dt.UTC))
-        code = "".join(secrets.choice(_CONFIRMATION_ALPHABET) for _ in range(8))
-        confirmation = f"{code[:4]}-{code[4:]}"
+        confirmation = new_confirmation()  # the same pure function as `book`
         known = {
             "property_id": prop_id, "confirmation": confirmation, "idempotency_key": stay.key,
             "external_ref": None, "guest_id": guest_id, "room_type_id": room_type_id,
