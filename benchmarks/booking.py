@@ -29,9 +29,10 @@ sends (a `before_cursor_execute` listener) and the raw path's, and compares the 
 bind casts, placeholder style, quoting and table qualifiers) and the prices and tax lines stored.
 It prints the result, and a diff when they drift apart. The raw statements follow `book` with
 the rate sheet of issue 3 (fb846d6), the guest lookup that skips merged and anonymised
-profiles (issue 5) and the leaner booking path of issue 2 (property, room type and plan in one
-query; a six-query rate sheet; the guarded update first, opening nights only when it missed
-some; Core INSERTs for the stay, its lines and its audit rows; no room lookup for a new stay);
+profiles (issue 5) and the leaner booking path of issues 2 and 13 (property, room type, plan
+and the returning guest's profile in one query; a six-query rate sheet; the guarded update
+first, opening nights only when it missed some; Core INSERTs for the stay, its lines and its
+audit rows; no room lookup for a new stay);
 column lists come from `db.models`, so new columns keep them in step, but a new or changed
 statement in `book` needs a matching line in `RawStatements` / `RawDesk._book` — until then the
 ratio is starred as comparing unlike work.

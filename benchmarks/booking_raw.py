@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 import sqlite3
 import time
 from collections import Counter
@@ -35,8 +34,7 @@ from pms.rates.pricing import (
     TaxRule,
     price_night,
 )
-
-_CONFIRMATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from pms.reservations.booking import new_confirmation
 
 
 @dataclass
@@ -129,20 +127,22 @@ class RawDesk:
 
     def _book(self, stay: Stay) -> str:
         sql, at = self.sql, self.sql.at
-        sale = self._one(sql.sale, (stay.key, PROPERTY, stay.room_type, BASE_PLAN))
+        first, _, last = stay.guest_name.rpartition(" ")
+        email = stay.guest_email.lower()
+        sale = self._one(
+            sql.sale,
+            (stay.key, email, last, PROPERTY, stay.room_type, BASE_PLAN, *sql.limit_one),
+        )
         if sale[-1] is not None:  # an earlier request with this key booked it
             return str(sale[-1])
-        prop, room_type, plan = self._split(sale[:-1], sql.sale_models)
+        prop, room_type, plan, guest = self._split(sale[:-1], sql.sale_models)
         prop_id = prop[at["properties"]["id"]]
         room_type_id = room_type[at["room_types"]["id"]]
         plan_id = plan[at["rate_plans"]["id"]]
         assert plan[at["rate_plans"]["parent_id"]] is None, "the benchmark books its base plan"
 
-        first, _, last = stay.guest_name.rpartition(" ")
-        email = stay.guest_email.lower()
-        guest = self.rows(sql.guest, (email, last, *sql.guest_limit))
-        if guest:
-            guest_id, member = guest[0][0], bool(guest[0][at["guests"]["loyalty_number"]])
+        if guest[0] is not None:  # a returning guest
+            guest_id, member = guest[0], bool(guest[at["guests"]["loyalty_number"]])
         else:
             known = {
                 "first_name": first, "last_name": last, "email": email, "phone": "",
@@ -162,8 +162,7 @@ class RawDesk:
         overbooked = self._take(stay, room_type_id, nights)
 
         now = self.stamp(dt.datetime.now(dt.UTC))
-        code = "".join(secrets.choice(_CONFIRMATION_ALPHABET) for _ in range(8))
-        confirmation = f"{code[:4]}-{code[4:]}"
+        confirmation = new_confirmation()  # the same pure function as `book`
         known = {
             "property_id": prop_id, "confirmation": confirmation, "idempotency_key": stay.key,
             "external_ref": None, "guest_id": guest_id, "room_type_id": room_type_id,

@@ -143,8 +143,10 @@ class RawStatements:
             return {c.name: i for i, c in enumerate(model.__table__.columns)}
 
         self.at = {m.__tablename__: columns(m) for m in (Property, RoomType, RatePlan, Guest)}
-        # property, room type and rate plan in one query (book's _SALE), whole rows side by side
-        self.sale_models = (Property, RoomType, RatePlan)
+        # property, room type, rate plan and the returning guest's profile (find_or_create_guest's
+        # look-up, NULLs for an address no profile has) in one query (book's _SALE), whole
+        # rows side by side
+        self.sale_models = (Property, RoomType, RatePlan, Guest)
         # ... and the confirmation an earlier request with the same idempotency key made
         earlier = (
             "(SELECT reservations.confirmation FROM reservations "
@@ -153,20 +155,16 @@ class RawStatements:
         self.sale = _select_joined(
             self.sale_models,
             "properties JOIN room_types ON room_types.property_id = properties.id "
-            "JOIN rate_plans ON rate_plans.property_id = properties.id",
-            f"properties.code = {mark} AND room_types.code = {mark} AND rate_plans.code = {mark}",
+            "JOIN rate_plans ON rate_plans.property_id = properties.id "
+            f"LEFT OUTER JOIN guests ON guests.email = {mark} AND guests.last_name = {mark} "
+            "AND guests.merged_into_id IS NULL AND guests.anonymised_at IS NULL",
+            f"properties.code = {mark} AND room_types.code = {mark} AND rate_plans.code = {mark} "
+            + (f"ORDER BY guests.id LIMIT {mark} OFFSET {mark}" if lite else
+               f"ORDER BY guests.id LIMIT {mark}"),
             dialect,
             also=earlier,
-        )
-        # find_or_create_guest
-        self.guest = _select_all(
-            Guest,
-            f"guests.email = {mark} AND guests.last_name = {mark} "
-            "AND guests.merged_into_id IS NULL AND guests.anonymised_at IS NULL ORDER BY guests.id "
-            + (f"LIMIT {mark} OFFSET {mark}" if lite else f"LIMIT {mark}"),
-            dialect,
-        )
-        self.guest_limit: tuple[int, ...] = (1, 0) if lite else (1,)
+        )  # fmt: skip
+        self.limit_one: tuple[int, ...] = (1, 0) if lite else (1,)
         # ... a new profile: a Core INSERT that gives every column
         self.new_guest = _insert(Guest, dialect, convert, returning("guests", "id"))
         # pms.kernel.audit.record: Core INSERTs (on PostgreSQL Core returns the new key, as for
