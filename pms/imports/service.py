@@ -32,6 +32,7 @@ from pms.imports.rows import (
 )
 from pms.kernel.errors import InvalidInput
 from pms.kernel.permissions import require
+from pms.search.bulk import ImportedGuests
 
 #: What a file may hold, and the model each of its rows is read into.
 MODELS: dict[str, type[BaseModel]] = {
@@ -92,12 +93,31 @@ def import_rows(
     rows: list[SourceRow],
     options: ImportOptions,
     progress: Progress | None = None,
+    index: ImportedGuests | None = None,
 ) -> ImportReport:
     """Import the rows of one kind at the property, all or none (managers and admins).
 
     Raises ImportRefused with every problem when any row is bad or refused; on a dry run the
-    report says what would have been written and nothing is.
+    report says what would have been written and nothing is. New guests are indexed into
+    `index` as they go in (the caller publishes it after the commit, `pms.search.bulk`),
+    and dropped from it when the import fails.
     """
+    try:
+        return _import(session, kind, rows, options, progress, index)
+    except BaseException:
+        if index is not None:
+            index.drop()
+        raise
+
+
+def _import(
+    session: Session,
+    kind: str,
+    rows: list[SourceRow],
+    options: ImportOptions,
+    progress: Progress | None,
+    index: ImportedGuests | None,
+) -> ImportReport:
     kind = check_kind(kind)
     require(session, "import.run")
     prop = resolve_property(session, options.property_code)
@@ -115,7 +135,12 @@ def import_rows(
     writing = tick(len(rows))
     if kind == "guests":
         profiles = cast(list[tuple[int, GuestRow]], good)
-        guests.import_guests(session, profiles, options.on_duplicate, report, problems, writing)
+        aside = None if options.dry_run else index
+        if aside is not None:
+            aside.start(session)
+        guests.import_guests(
+            session, profiles, options.on_duplicate, report, problems, writing, aside
+        )
     elif kind == "reservations":
         stay_rows = cast(list[tuple[int, ReservationRow]], good)
         overbook = options.allow_overbook
