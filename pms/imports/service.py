@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from pms.hotel.properties import resolve_property
 from pms.imports import guests, hotel_kinds, stays
+from pms.imports.checks import read_models
 from pms.imports.files import SourceRow
-from pms.imports.problems import ImportRefused, ImportReport, RowProblem, problems_of
+from pms.imports.problems import ImportRefused, ImportReport
 from pms.imports.rows import (
     GuestRow,
     RatePlanRow,
@@ -28,7 +29,6 @@ from pms.imports.rows import (
     ReservationRow,
     RoomRow,
     RoomTypeRow,
-    prepared,
 )
 from pms.kernel.errors import InvalidInput
 from pms.kernel.permissions import require
@@ -66,25 +66,6 @@ def check_kind(kind: str) -> str:
     if wanted not in MODELS:
         raise InvalidInput("kind", f"{kind!r} is not a kind of import ({', '.join(KINDS)})")
     return wanted
-
-
-def read_models(
-    rows: list[SourceRow], model: type[BaseModel], currency: str, tick: Callable[[int], None]
-) -> tuple[list[tuple[int, BaseModel]], list[RowProblem]]:
-    """Every row as its model, and every problem of the rows that are not."""
-    good: list[tuple[int, BaseModel]] = []
-    problems: list[RowProblem] = []
-    for done, row in enumerate(rows, 1):
-        if row.problem:
-            problems.append(RowProblem(row.line, "", row.problem))
-        else:
-            try:
-                checked = model.model_validate(prepared(row.values), context={"currency": currency})
-                good.append((row.line, checked))
-            except ValidationError as error:
-                problems.extend(problems_of(row.line, error))
-        tick(done)
-    return good, problems
 
 
 def import_rows(
