@@ -112,18 +112,21 @@ def insert_profiles(
 ) -> list[int]:
     """The new profiles, in batches, each batch with its audit rows (then told to
     `inserted`); returns their ids."""
-    statement = insert(Guest).returning(Guest.id, sort_by_parameter_order=True)
+    # Core's INSERT of the table, not the ORM's bulk INSERT of the class: the same
+    # multi-row statements (insertmanyvalues), without the ORM's ~15 µs a row of bookkeeping.
+    table = Guest.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     made: list[int] = []
     for start in range(0, len(profiles), BATCH):
         batch = profiles[start : start + BATCH]
-        ids = session.scalars(statement, batch).all()
+        ids = list(session.execute(statement, batch).scalars())
         after = [
             (guest_id, {"name": full_name(p["first_name"], p["last_name"]), "source": "import"})
             for guest_id, p in zip(ids, batch, strict=True)
         ]
         record_many(session, "create", "guest", after)
         if inserted:
-            inserted(list(ids))
+            inserted(ids)
         made += ids
     return made
 
