@@ -61,7 +61,11 @@ class ImportedGuests:
         transaction, before its first insert."""
         self.drop()
         for leftover in self.root.glob("aside-*"):
-            if time.time() - leftover.stat().st_mtime > _STALE_SECONDS:
+            try:
+                stale = time.time() - leftover.stat().st_mtime > _STALE_SECONDS
+            except OSError:  # another desk's import removed its own meanwhile
+                continue
+            if stale:
                 shutil.rmtree(leftover, ignore_errors=True)
         self.directory.mkdir(parents=True)
         index.create_in(str(self.directory), schema())
