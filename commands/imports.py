@@ -108,6 +108,7 @@ def import_(
     from pms.imports.files import decode, format_of, read_rows
     from pms.imports.problems import ImportRefused
     from pms.imports.service import ImportOptions, import_rows
+    from pms.search.bulk import imported_guests, publish
 
     try:
         data = file.read_bytes()
@@ -116,28 +117,34 @@ def import_(
     rows = read_rows(decode(data), format_of(file.name, file_format))
     options = ImportOptions(property_code, dry_run, on_duplicate.value, allow_overbook)
     desk = desk_for(ctx)
+    index = desk.read(imported_guests) if kind == ImportKind.GUESTS and not dry_run else None
     try:
         with _progress(f"Importing {kind}", len(rows)) as progress:
-            report = desk.run(import_rows, kind, rows, options, progress)
+            report = desk.run(import_rows, kind, rows, options, progress, index)
+        if index is not None:
+            desk.read(publish, index)  # the documents written as the rows went in
+        elif kind == ImportKind.RESERVATIONS and report.created and not dry_run:
+            _index_catches_up(desk, report.created)
     except ImportRefused as refused:
         if json_output:
             print_json({"kind": kind, "imported": False, "problems": refused.problems})
         for problem in refused.problems:
             typer.echo(f"{file.name}: {problem}", err=True)
         raise
-    if kind in ("guests", "reservations") and report.created and not dry_run:
-        _index_catches_up(desk, report.created)
+    finally:
+        if index is not None:
+            index.drop()  # nothing is left aside, whatever happened
     _print_report(report, file.name, json_output)
 
 
-#: From this many new records on, building the index again (in worker processes, segment by
+#: From this many new stays on, building the index again (in worker processes, segment by
 #: segment) is faster than catching up with them change by change (benchmarks/imports.py).
 REBUILD_FROM = 20_000
 
 
 def _index_catches_up(desk: Any, created: int) -> None:
-    """The new profiles and stays into this desk's search index, in bulk: its change-log
-    batches, or a whole new index after a large import."""
+    """The new stays (and their guests) into this desk's search index, in bulk: its
+    change-log batches, or a whole new index after a large import."""
     from pms.search.service import catch_up, reindex
 
     if created < REBUILD_FROM:

@@ -179,6 +179,22 @@ def test_a_bad_row_at_the_end_of_a_long_file_leaves_the_hotel_untouched(
     assert count(hotel, AuditLog) == audited
 
 
+def test_a_long_file_checked_on_two_cores_names_its_bad_rows_in_line_order(
+    hotel: Desk, tmp_path: Path
+) -> None:
+    rows = [f"Guest{i},Number{i},guest{i}@example.com,+35191{i:07d}" for i in range(6_000)]
+    rows[10] = "Ten,Ten,ten@example,"  # in the half this process checks
+    rows[5_000] = "Five,Thousand,,+35191"  # in the half the worker process checks
+    text = "first_name,last_name,email,phone\n" + "\n".join(rows) + "\n"
+    found = problems(pms(hotel, "import", "guests", write(tmp_path, "long.csv", text)))
+    assert [p.split(":")[0:2] for p in found] == [["line 12", " email"], ["line 5002", " phone"]]
+    rows[10], rows[5_000] = "Ten,Ten,ten@example.com,", "Five,Thousand,,+351 912 000 001"
+    text = "first_name,last_name,email,phone\n" + "\n".join(rows) + "\n"
+    assert pms(hotel, "import", "guests", write(tmp_path, "long.csv", text)).exit_code == 0
+    stored = hotel.read(lambda s: s.scalars(select(Guest.phone).order_by(Guest.id)).all())
+    assert (len(stored), stored[5_000], stored[-1]) == (6_000, "+351912000001", "+351910005999")
+
+
 def test_the_other_systems_stays_arrive_where_they_are_in_their_life(
     hotel: Desk, tmp_path: Path
 ) -> None:

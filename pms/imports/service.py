@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from pms.hotel.properties import resolve_property
 from pms.imports import guests, hotel_kinds, stays
+from pms.imports.checks import read_models
 from pms.imports.files import SourceRow
-from pms.imports.problems import ImportRefused, ImportReport, RowProblem, problems_of
+from pms.imports.problems import ImportRefused, ImportReport
 from pms.imports.rows import (
     GuestRow,
     RatePlanRow,
@@ -28,10 +29,10 @@ from pms.imports.rows import (
     ReservationRow,
     RoomRow,
     RoomTypeRow,
-    prepared,
 )
 from pms.kernel.errors import InvalidInput
 from pms.kernel.permissions import require
+from pms.search.bulk import ImportedGuests
 
 #: What a file may hold, and the model each of its rows is read into.
 MODELS: dict[str, type[BaseModel]] = {
@@ -67,37 +68,37 @@ def check_kind(kind: str) -> str:
     return wanted
 
 
-def read_models(
-    rows: list[SourceRow], model: type[BaseModel], currency: str, tick: Callable[[int], None]
-) -> tuple[list[tuple[int, BaseModel]], list[RowProblem]]:
-    """Every row as its model, and every problem of the rows that are not."""
-    good: list[tuple[int, BaseModel]] = []
-    problems: list[RowProblem] = []
-    for done, row in enumerate(rows, 1):
-        if row.problem:
-            problems.append(RowProblem(row.line, "", row.problem))
-        else:
-            try:
-                checked = model.model_validate(prepared(row.values), context={"currency": currency})
-                good.append((row.line, checked))
-            except ValidationError as error:
-                problems.extend(problems_of(row.line, error))
-        tick(done)
-    return good, problems
-
-
 def import_rows(
     session: Session,
     kind: str,
     rows: list[SourceRow],
     options: ImportOptions,
     progress: Progress | None = None,
+    index: ImportedGuests | None = None,
 ) -> ImportReport:
     """Import the rows of one kind at the property, all or none (managers and admins).
 
     Raises ImportRefused with every problem when any row is bad or refused; on a dry run the
-    report says what would have been written and nothing is.
+    report says what would have been written and nothing is. New guests are indexed into
+    `index` as they go in (the caller publishes it after the commit, `pms.search.bulk`),
+    and dropped from it when the import fails.
     """
+    try:
+        return _import(session, kind, rows, options, progress, index)
+    except BaseException:
+        if index is not None:
+            index.drop()
+        raise
+
+
+def _import(
+    session: Session,
+    kind: str,
+    rows: list[SourceRow],
+    options: ImportOptions,
+    progress: Progress | None,
+    index: ImportedGuests | None,
+) -> ImportReport:
     kind = check_kind(kind)
     require(session, "import.run")
     prop = resolve_property(session, options.property_code)
@@ -115,7 +116,12 @@ def import_rows(
     writing = tick(len(rows))
     if kind == "guests":
         profiles = cast(list[tuple[int, GuestRow]], good)
-        guests.import_guests(session, profiles, options.on_duplicate, report, problems, writing)
+        aside = None if options.dry_run else index
+        if aside is not None:
+            aside.start(session)
+        guests.import_guests(
+            session, profiles, options.on_duplicate, report, problems, writing, aside
+        )
     elif kind == "reservations":
         stay_rows = cast(list[tuple[int, ReservationRow]], good)
         overbook = options.allow_overbook
