@@ -2,12 +2,12 @@
 
 Catching up with 100,000 new profiles after their import (or building the whole index again)
 took as long as the import itself. Instead, as an import inserts each batch of profiles, their
-documents — read back in the import's own transaction by `guest_docs`, so they are the very
-documents a catch-up would write — go to worker processes that write whoosh segments into a
-directory aside from the live index (`pms.search.segments`), while the import goes on writing
-rows. No desk sees that directory. Once the import has committed, `publish` moves the segments
-into the index in one commit under the machine-wide lock, then applies the change log since the
-index's bookmark as a catch-up does — every change but the import's own inserts, which the
+rows — read back in the import's own transaction by `guest_sources`, the very rows a catch-up
+makes its documents of — go to worker processes (`SegmentWorkers`) that make the documents and
+write whoosh segments into a directory aside from the live index, while the import goes on
+writing rows. No desk sees that directory. Once the import has committed, `publish` moves the
+segments into the index in one commit under the machine-wide lock, then applies the change log
+since the index's bookmark as a catch-up does — every change but the import's own inserts, which the
 segments hold. An import that is refused, fails, is retried or is a dry run drops the
 directory (`ImportedGuests.drop`): neither rows nor documents of it are left.
 """
@@ -30,10 +30,10 @@ from whoosh.filedb.filestore import FileStorage
 from db.models import ChangeLog
 from pms.search.bookmark import IndexState, IndexUnusable
 from pms.search.change_log import affected, changes_since, docs_for, newest_change, purge_keys
-from pms.search.documents import Doc, guest_docs
+from pms.search.documents import Source, guest_sources
 from pms.search.index import BUILD_WAIT_SECONDS, CHANGE_BATCH, IndexBusy, SearchIndex
 from pms.search.schema import codec, schema
-from pms.search.segments import SEGMENT_DOCS, _Job, adding, write_segment
+from pms.search.segments import MAX_WORKERS, SEGMENT_DOCS, SegmentWorkers, adding, write_sources
 from pms.search.service import catch_up, index_for
 
 #: Left-over documents up to this many are written in this process when the import is
@@ -52,9 +52,8 @@ class ImportedGuests:
         self.changes: set[int] = set()  # the change-log rows of the import's own inserts
         self.documents = 0
         self._since = 0
-        self._pending: list[Doc] = []
-        self._jobs: list[_Job] = []
-        self._segments: list[Any] = []
+        self._pending: list[Source] = []
+        self._workers: SegmentWorkers | None = None
 
     def start(self, session: Session) -> None:
         """Begin (again: a retried transaction writes its rows anew) in the import's
@@ -85,31 +84,38 @@ class ImportedGuests:
             if guest_id in wanted:  # on PostgreSQL, other desks' changes may lie in between
                 self.changes.add(change_id)
                 self._since = change_id
-        self._pending.extend(guest_docs(session, guest_ids))
+        self._pending.extend(guest_sources(session, guest_ids))
         while len(self._pending) >= SEGMENT_DOCS:
             chunk, self._pending = self._pending[:SEGMENT_DOCS], self._pending[SEGMENT_DOCS:]
-            self._jobs.append(_Job.start(self.directory, len(self._jobs), chunk))
-            self.documents += len(chunk)
+            self._send(chunk)
+
+    def _send(self, chunk: list[Source]) -> None:
+        """A segment's sources to the workers, started with the first (the documents are made
+        there too: parsing the phones is most of a guest's document)."""
+        if self._workers is None:
+            self._workers = SegmentWorkers(self.directory, min(os.cpu_count() or 1, MAX_WORKERS))
+        self._workers.send(chunk)
+        self.documents += len(chunk)
 
     def finish(self) -> list[Any]:
         """Every segment, once its worker is done."""
-        if self._pending:
-            if len(self._pending) > IN_PROCESS_DOCS:
-                self._jobs.append(_Job.start(self.directory, len(self._jobs), self._pending))
-            else:
-                self._segments.append(write_segment(str(self.directory), self._pending))
-            self.documents += len(self._pending)
-            self._pending = []
-        while self._jobs:
-            self._segments.append(self._jobs.pop(0).finish(None))
-        return self._segments
+        segments = []
+        pending, self._pending = self._pending, []
+        if pending and (self._workers is not None or len(pending) > IN_PROCESS_DOCS):
+            self._send(pending)
+        elif pending:
+            segments.append(write_sources(str(self.directory), pending))
+            self.documents += len(pending)
+        if self._workers is not None:
+            segments[:0] = self._workers.finish()
+            self._workers = None
+        return segments
 
     def drop(self) -> None:
         """Stop the workers and remove the directory aside."""
-        for job in self._jobs:
-            job.process.kill()
-            job.process.wait()
-        self._jobs, self._pending, self._segments = [], [], []
+        if self._workers is not None:
+            self._workers.kill()
+        self._workers, self._pending = None, []
         self.changes, self.documents = set(), 0
         shutil.rmtree(self.directory, ignore_errors=True)
 
