@@ -233,48 +233,6 @@ def test_the_commands_refuse_an_administrator_s_name_too_long_in_one_line(
     assert "breakfast" not in {code for code, _ in hotel.read(review_categories)}
 
 
-def test_the_checks_go_down_and_up_again(desk: Desk) -> None:
-    from alembic import command
-
-    config = migrate.alembic_config()
-    with desk.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, BEFORE_CHECKS)
-    assert stored_checks(desk.engine) == set()
-    migrate.upgrade(desk.engine)
-    assert stored_checks(desk.engine) == declared_checks()
-    with desk.engine.connect() as conn:
-        if desk.engine.dialect.name == "sqlite":
-            assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
-
-
-def test_an_sqlite_file_with_a_name_already_too_long_is_not_upgraded(
-    tmp_path: Path, sqlite_template: Path
-) -> None:
-    # Before the checks SQLite stored any length; the upgrade names what to shorten and
-    # leaves the file as it was rather than add a rule its rows already break.
-    from alembic import command
-
-    path = tmp_path / "old.sqlite3"
-    shutil.copy(sqlite_template, path)
-    desk = Desk.open(f"sqlite:///{path}")
-    config = migrate.alembic_config()
-    with desk.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, BEFORE_CHECKS)
-    with desk.engine.begin() as conn:
-        conn.execute(insert(Guest).values(last_name="L" * 300))
-    with pytest.raises(RuntimeError, match=r"1 row\(s\) of guests have a last_name longer than 80"):
-        migrate.upgrade(desk.engine)
-    assert migrate.current_revision(desk.engine) == BEFORE_CHECKS
-    assert stored_checks(desk.engine) == set()
-    with desk.engine.begin() as conn:
-        conn.execute(text("UPDATE guests SET last_name = 'Lovelace'"))
-    migrate.upgrade(desk.engine)
-    assert stored_checks(desk.engine) == declared_checks()
-    desk.close()
-
-
 def downgrade_to(engine: Engine, revision: str) -> None:
     from alembic import command
 
@@ -287,6 +245,37 @@ def downgrade_to(engine: Engine, revision: str) -> None:
 def integrity(engine: Engine) -> str:
     with engine.connect() as conn:
         return conn.execute(text("PRAGMA integrity_check")).scalar_one()
+
+
+def test_the_checks_go_down_and_up_again(desk: Desk) -> None:
+    downgrade_to(desk.engine, BEFORE_CHECKS)
+    assert stored_checks(desk.engine) == set()
+    migrate.upgrade(desk.engine)
+    assert stored_checks(desk.engine) == declared_checks()
+    if desk.engine.dialect.name == "sqlite":
+        assert integrity(desk.engine) == "ok"
+
+
+def test_an_sqlite_file_with_a_name_already_too_long_is_not_upgraded(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    # Before the checks SQLite stored any length; the upgrade names what to shorten and
+    # leaves the file as it was rather than add a rule its rows already break.
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(sqlite_template, path)
+    desk = Desk.open(f"sqlite:///{path}")
+    downgrade_to(desk.engine, BEFORE_CHECKS)
+    with desk.engine.begin() as conn:
+        conn.execute(insert(Guest).values(last_name="L" * 300))
+    with pytest.raises(RuntimeError, match=r"1 row\(s\) of guests have a last_name longer than 80"):
+        migrate.upgrade(desk.engine)
+    assert migrate.current_revision(desk.engine) == BEFORE_CHECKS
+    assert stored_checks(desk.engine) == set()
+    with desk.engine.begin() as conn:
+        conn.execute(text("UPDATE guests SET last_name = 'Lovelace'"))
+    migrate.upgrade(desk.engine)
+    assert stored_checks(desk.engine) == declared_checks()
+    desk.close()
 
 
 def test_every_check_and_the_company_go_down_and_up_on_a_hotel_with_stays(
