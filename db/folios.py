@@ -4,8 +4,6 @@ the rules two desks could race on: one reversal per posting, one night-audit pos
 gap-free invoice numbers per property, never more refunded than captured.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, ClassVar
 
