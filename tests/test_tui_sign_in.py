@@ -107,6 +107,18 @@ async def test_a_password_typed_as_the_lock_appears_goes_to_the_password(hotel: 
         assert hotel.actor is not None and hotel.actor.username == "ana"
 
 
+async def test_a_clerk_who_locks_and_types_at_once_is_back_at_the_desk(hotel: Desk) -> None:
+    """ctrl+g and the password in one read: the lock is up before the password is handed on,
+    so the password reaches its field, not the dashboard under the lock."""
+    app = FrontDeskApp(hotel)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        typed_ahead(pilot, "ctrl+g", *PASSWORD, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert hotel.actor is not None and hotel.actor.username == "ana"
+
+
 async def test_an_idle_desk_locks_and_the_next_shift_takes_it_over(hotel: Desk) -> None:
     hotel.rules = RuleSettings(idle_lock_minutes=1)
     app = FrontDeskApp(hotel)
