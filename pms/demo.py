@@ -30,6 +30,7 @@ from db.models import (
 )
 from pms.billing.folios import balance_of, post
 from pms.billing.room_charges import post_nights_stayed
+from pms.billing.vat import add_vat, apply_tax
 from pms.frontdesk.check_out import check_out
 from pms.hotel.features import add_features
 from pms.hotel.properties import add_room, add_room_type, resolve_property, set_extra_charges
@@ -264,6 +265,12 @@ def _build_rates(session: Session, first: dt.date, last: dt.date) -> None:
         create_rate_plan(session, DEMO_CODE, terms)
     entitle_company(session, DEMO_CODE, "CORP", CORPORATE_CLIENT)
     add_tax(session, DEMO_CODE, "VAT", "VAT 6 %", percent_bp=600)
+    # Portugal's rates: food 13 %, drinks and the other services 23 %; a cancellation or
+    # no-show fee pays for the room that was held, so it has the room's VAT.
+    apply_tax(session, DEMO_CODE, "VAT", ["CANCEL-FEE", "NOSHOW-FEE"])
+    add_vat(session, DEMO_CODE, "VAT13", "VAT 13 %", percent_bp=1300, on=["FNB"])
+    add_vat(session, DEMO_CODE, "VAT23", "VAT 23 %", percent_bp=2300,
+            on=["MINIBAR", "PHONE", "LAUNDRY", "MISC"])  # fmt: skip
     add_tax(session, DEMO_CODE, "CITY", "Lisbon city tax", per_person=200)
     set_taxes_inclusive(session, DEMO_CODE, True)
     add_pricing_rule(session, DEMO_CODE, threshold_pct=85, adjust_bp=1500)
