@@ -6,7 +6,6 @@ Money and percentages are typed and read as in `commands.rates` (`commands.rate_
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -130,9 +129,7 @@ def tax_list(
 
 def _charge(tax: TaxView, currency: str) -> str:
     if tax.percent_bp:
-        where = ["of the room price"] if tax.room else []
-        where += [f"inside {', '.join(tax.charges)}"] if tax.charges else []
-        return f"{Decimal(tax.percent_bp) / 100:g} % {' and '.join(where) or 'on nothing yet'}"
+        return tax.percent_text
     who = "adult" if tax.children_exempt else "guest"
     return f"{format_money(tax.per_person, currency)} per {who} per night"
 

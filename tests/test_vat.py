@@ -36,6 +36,7 @@ from pms.billing.folios import (
 from pms.billing.invoice_views import InvoiceView, invoice_view
 from pms.billing.invoices import render_invoice_text
 from pms.billing.vat import add_vat, apply_tax, vat_inside
+from pms.demo import DEMO_CODE
 from pms.frontdesk.check_in import check_in
 from pms.frontdesk.check_out import check_out, post_charges_due
 from pms.guests.lookup import GuestInput
@@ -280,3 +281,26 @@ def test_a_reversal_s_vat_rounds_as_its_original_s() -> None:
     for amount in (1, 113, 3820, 99_999):
         assert vat_inside(-amount, 1300) == -vat_inside(amount, 1300)
     assert vat_inside(3820, 1300) == 439 and vat_inside(1450, 2300) == 271
+
+
+@pytest.mark.slow  # builds the demo hotel (one day of history)
+def test_the_demo_hotel_bills_a_dinner_and_a_minibar_at_portugal_s_rates(
+    db_url: str, desk: Desk
+) -> None:
+    made = pms(db_url, "demo", "--rooms", "10", "--seed", "3", "--history-days", "1")
+    assert made.exit_code == 0, made.output
+    desk.actor = CLERK
+    taxes = {t.code: t for t in desk.read(list_taxes, DEMO_CODE)}
+    assert {code: t.charges for code, t in taxes.items() if t.charges} == {
+        "VAT": ("CANCEL-FEE", "NOSHOW-FEE"), "VAT13": ("FNB",),
+        "VAT23": ("LAUNDRY", "MINIBAR", "MISC", "PHONE"),
+    }  # fmt: skip
+    stay = desk.read(lambda s: s.scalars(
+        select(Reservation.confirmation)
+        .where(Reservation.status == "checked_in").order_by(Reservation.id)
+    ).first())  # fmt: skip
+    desk.run(post_charge, stay, "MINIBAR", 1450)
+    desk.run(post_charge, stay, "FNB", 3820, "Dinner")
+    invoice = _leave(desk, stay)
+    said = {t.name: t.amount for t in invoice.taxes}
+    assert said["VAT 13 %"] == 439 and said["VAT 23 %"] == 271 and said["VAT 6 %"] > 0

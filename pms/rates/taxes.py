@@ -6,6 +6,7 @@ which charge codes carry which VAT)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +31,14 @@ class TaxView:
     room: bool = True
     #: The charge codes whose price has this tax inside (FNB, MINIBAR …), by code.
     charges: tuple[str, ...] = ()
+
+    @property
+    def percent_text(self) -> str:
+        """`6 % of the room price`, `13 % inside FNB`: what a percentage is charged on, in the
+        words every face shows."""
+        where = ["of the room price"] if self.room else []
+        where += [f"inside {', '.join(self.charges)}"] if self.charges else []
+        return f"{Decimal(self.percent_bp) / 100:g} % {' and '.join(where) or 'on nothing yet'}"
 
 
 def add_tax(
