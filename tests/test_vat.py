@@ -33,7 +33,7 @@ from pms.billing.folios import (
     reverse_posting,
     transfer_posting,
 )
-from pms.billing.invoice_views import InvoiceView, invoice_view
+from pms.billing.invoice_views import InvoiceView, invoice_view, list_invoices
 from pms.billing.invoices import render_invoice_text
 from pms.billing.vat import add_vat, apply_tax, vat_inside
 from pms.demo import DEMO_CODE
@@ -294,6 +294,8 @@ def test_the_demo_hotel_bills_a_dinner_and_a_minibar_at_portugal_s_rates(
         "VAT": ("CANCEL-FEE", "NOSHOW-FEE"), "VAT13": ("FNB",),
         "VAT23": ("LAUNDRY", "MINIBAR", "MISC", "PHONE"),
     }  # fmt: skip
+    billed = [desk.read(invoice_view, DEMO_CODE, n) for n, _, _ in desk.read(list_invoices)]
+    assert any(t.name == "VAT 23 %" for i in billed for t in i.taxes)  # a guest's minibar
     stay = desk.read(lambda s: s.scalars(
         select(Reservation.confirmation)
         .where(Reservation.status == "checked_in").order_by(Reservation.id)
