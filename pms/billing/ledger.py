@@ -228,7 +228,9 @@ def post(
         raise InvalidInput("amount", f"a {kind} posts a {direction} amount, not {amount}")
     refuse_if_stay_over(session, folio, kind, code)
     check_amount_cap(property_of(session, folio), amount)
-    vat = vat_of_charge(session, folio.property_id, code, amount) if kind == "charge" else None
+    vat = None
+    if kind == "charge" and code != "ROOM":  # the room's taxes are the stay's nights'
+        vat = vat_of_charge(session, folio.property_id, code, amount)
     lock_folio(session, folio, expected_version)
     return append_posting(
         session,
