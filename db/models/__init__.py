@@ -41,7 +41,15 @@ from db.models.night_audit import (
     DailyStatistic,
     LedgerDay,
 )
-from db.models.rates import PricingRule, Rate, RatePlan, RatePlanCompany, RatePlanPrice, Tax
+from db.models.rates import (
+    ChargeTax,
+    PricingRule,
+    Rate,
+    RatePlan,
+    RatePlanCompany,
+    RatePlanPrice,
+    Tax,
+)
 from db.models.reviews import Review, ReviewCategory, ReviewScore, ReviewStat
 from db.models.stays import (
     Reservation,
@@ -64,6 +72,7 @@ __all__ = [
     "AuditStep",
     "Base",
     "ChangeLog",
+    "ChargeTax",
     "DailyStatistic",
     "Feature",
     "Guest",
