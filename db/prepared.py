@@ -30,7 +30,6 @@ from sqlalchemy import Column, Connection, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state
-from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import Executable
 
@@ -233,20 +232,30 @@ def whole_row(model: type[Any]) -> list[Column[Any]]:
     return [attr.columns[0] for attr in inspect(model).column_attrs]  # type: ignore[misc]
 
 
+@dataclass(frozen=True, slots=True)
+class _Loading:
+    """What `as_loaded` needs of a model, worked out once: a booking puts four rows in its
+    session, and looking the mapper up for each cost more than the rest of the work."""
+
+    keys: tuple[str, ...]  # the column attributes, in `whole_row`'s order
+    primary: tuple[int, ...]  # positions of the primary key's columns in a whole row
+    mapper: Any
+    new_instance: Callable[[], Any]
+
+
 @cache
-def _attribute_keys(model: type[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The keys of the model's column attributes, and of those that make its primary key."""
+def _loading(model: type[Any]) -> _Loading:
     mapper = inspect(model)
-    primary = tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key)
-    return tuple(attr.key for attr in mapper.column_attrs), primary
+    keys = tuple(attr.key for attr in mapper.column_attrs)
+    primary = tuple(keys.index(mapper.get_property_by_column(c).key) for c in mapper.primary_key)
+    return _Loading(keys, primary, mapper, mapper.class_manager.new_instance)
 
 
 def as_loaded(session: Session, model: type[Any], values: Sequence[Any]) -> Any:
     """The entity of a whole row (`whole_row`'s columns): the one the session holds already,
     as the ORM would return it, else a new persistent object with exactly these values."""
-    keys, primary = _attribute_keys(model)
-    state = dict(zip(keys, values, strict=True))
-    key = identity_key(model, tuple(state[k] for k in primary))
+    loading = _loading(model)
+    key = loading.mapper.identity_key_from_primary_key(tuple(values[i] for i in loading.primary))
     identity_map = session.identity_map
     held = identity_map.get(key)
     if held is not None:
@@ -256,9 +265,9 @@ def as_loaded(session: Session, model: type[Any], values: Sequence[Any]) -> Any:
     # identity and put in the identity map. `make_transient_to_detached` then `Session.add`
     # did the same in ~90 µs a row, mostly `add`'s cascade walk over relationships that a
     # row just read cannot have loaded.
-    entity = inspect(model).class_manager.new_instance()
+    entity = loading.new_instance()
     loaded = instance_state(entity)
-    loaded.dict.update(state)
+    loaded.dict.update(zip(loading.keys, values, strict=True))
     loaded.key = key
     loaded.identity_token = key[2]
     loaded.session_id = session.hash_key

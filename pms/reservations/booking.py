@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db.models import (
     Guest,
@@ -135,21 +136,23 @@ class BookingRequest:
 
 @dataclass(frozen=True, slots=True)
 class _Sale:
-    """What a request books, resolved and checked: where, which room type, on which plan, when."""
+    """What a request books, resolved and checked: where, which room type, on which plan, when,
+    under which idempotency key (None for none) and from which source."""
 
     prop: Property
     room_type: RoomType
     plan: RatePlan
     arrival: dt.date
     departure: dt.date
+    idempotency_key: str | None
+    source: str
 
 
 def _insert_prices(connection: Connection, reservation_id: int, quotes: list[NightQuote]) -> None:
     """Store a new stay's quoted nights and tax lines (`store_prices` for a stay not loaded)."""
-    nights, taxes = price_lines(quotes)
-    own = {"reservation_id": reservation_id}
-    _NEW_NIGHTS.execute_many(connection, [night | own for night in nights])
-    _NEW_TAXES.execute_many(connection, [tax | own for tax in taxes])
+    nights, taxes = price_lines(quotes, reservation_id=reservation_id)
+    _NEW_NIGHTS.execute_many(connection, nights)
+    _NEW_TAXES.execute_many(connection, taxes)
 
 
 def new_confirmation() -> str:
@@ -161,7 +164,7 @@ def new_confirmation() -> str:
 
 
 def _sale_of(
-    session: Session, request: BookingRequest, guest: TypedGuest | None
+    session: Session, request: BookingRequest, key: str | None, guest: TypedGuest | None
 ) -> tuple[Any, ...] | None:
     """The property, room type and rate plan the request names, what the guest's address as
     typed found (`FoundAsTyped`, None for a guest given by id) and the confirmation of the stay
@@ -172,7 +175,7 @@ def _sale_of(
     found = _SALE.execute(
         connection_of(session),
         {
-            "idempotency_key": request.idempotency_key or None,
+            "idempotency_key": key,
             "guest_email": guest.email if guest is not None and guest.email else None,
             "guest_last_name": guest.last_name if guest is not None else None,
             "property_code": request.property_code.upper(),
@@ -186,6 +189,11 @@ def _sale_of(
     for model, width in zip(_SALE_MODELS, _SALE_WIDTHS, strict=True):
         entities.append(as_loaded(session, model, row[start : start + width]))
         start += width
+    plan = entities[2]
+    if plan.parent_id is None and "parent" not in vars(plan):
+        # What reading `plan.parent` would store (no parent), without the lazy loader's walk:
+        # pricing and the restrictions read it for every booking.
+        set_committed_value(plan, "parent", None)
     profile = row[start : start + _GUEST_WIDTH]
     as_typed = FoundAsTyped(profile if profile[0] is not None else None)
     return (*entities, as_typed if guest is not None else None, row[-1])
@@ -207,9 +215,13 @@ def _earlier_booking(
 
 
 def _resolve_sale(
-    session: Session, request: BookingRequest, found: tuple[Any, ...] | None
+    session: Session,
+    request: BookingRequest,
+    checked: tuple[str | None, str],
+    found: tuple[Any, ...] | None,
 ) -> _Sale:
-    """The property, stay dates, room type and rate plan the request names, each checked."""
+    """The property, stay dates, room type and rate plan the request names, each checked
+    (`checked`: its idempotency key and source, checked already)."""
     # One query found all three; when it found nothing, the resolvers say what is missing, in
     # the order these checks have always run.
     prop, room_type, plan = found[:3] if found is not None else (None, None, None)
@@ -220,7 +232,7 @@ def _resolve_sale(
     room_type = room_type or resolve_room_type(session, prop, request.room_type)
     check_party(room_type, request.adults, request.children)
     plan = plan or resolve_plan(session, prop, request.rate_plan)
-    return _Sale(prop, room_type, plan, arrival, departure)
+    return _Sale(prop, room_type, plan, arrival, departure, *checked)
 
 
 def _typed_guest(guest: GuestInput | int) -> TypedGuest | None:
@@ -282,18 +294,20 @@ def _insert_stay(
     request: BookingRequest,
     sale: _Sale,
     guest: Guest,
+    company: str,
     confirmation: str,
     status: ReservationStatus,
     overbooked: bool,
 ) -> int:
-    """Store the new reservation with one INSERT; returns its id."""
+    """Store the new reservation with one INSERT (`company`: the one it is booked for, or '');
+    returns its id."""
     try:
         return _NEW_STAY.execute(
             connection,
             {
                 "property_id": sale.prop.id,
                 "confirmation": confirmation,
-                "idempotency_key": request.idempotency_key or None,
+                "idempotency_key": sale.idempotency_key,
                 "external_ref": request.external_ref or None,
                 "guest_id": guest.id,
                 "room_type_id": sale.room_type.id,
@@ -303,8 +317,8 @@ def _insert_stay(
                 "adults": request.adults,
                 "children": request.children,
                 "status": status,
-                "source": request.source,
-                "company": request.company or None,
+                "source": sale.source,
+                "company": company or None,
                 "overbooked": overbooked,
                 "version": 1,  # the optimistic lock starts where the ORM starts it
             },
@@ -322,30 +336,26 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
 
     A request whose idempotency key was seen before returns that reservation unchanged.
     """
-    request = replace(
-        request,
-        idempotency_key=validation.idempotency_key(request.idempotency_key),
-        source=validation.plain_text(request.source, "source", length=20, required=True),
-    )
+    key = validation.idempotency_key(request.idempotency_key)
+    source = validation.plain_text(request.source, "source", length=20, required=True)
     typed = _typed_guest(request.guest)
-    found = _sale_of(session, request, typed)
-    if request.idempotency_key:
-        earlier = _earlier_booking(session, request.idempotency_key, found)
+    found = _sale_of(session, request, key, typed)
+    if key:
+        earlier = _earlier_booking(session, key, found)
         if earlier is not None:
             return earlier
-    sale = _resolve_sale(session, request, found)
+    sale = _resolve_sale(session, request, (key, source), found)
     guest = _bookable_guest(session, request.guest, typed, found[3] if found else None)
     nights = stay_nights(sale.arrival, sale.departure)
     quotes, total, city_taxes = _quote_sale(session, request, sale, guest, nights)
-    # From here on the request names the company the stay is booked for, if any.
+    # From here on the stay names the company it is booked for, if any.
     company = booked_for(session, sale.plan, request.company, guest.company)
-    request = replace(request, company=company)
     overbooked = sell_nights(session, sale.room_type, nights, request.overbook)
     confirmation = new_confirmation()
     status = ReservationStatus.TENTATIVE if request.tentative else ReservationStatus.CONFIRMED
     connection = connection_of(session)  # after the flush of anything pending, a new guest too
     reservation_id = _insert_stay(
-        connection, request, sale, guest, confirmation, status, overbooked
+        connection, request, sale, guest, company, confirmation, status, overbooked
     )
     _insert_prices(connection, reservation_id, quotes)
     after = stay_snapshot(
@@ -372,8 +382,8 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
         adults=request.adults,
         children=request.children,
         quotes=quotes,
-        source=request.source,
+        source=sale.source,
         overbooked=overbooked,
         city_taxes=city_taxes,
-        company=request.company,
+        company=company,
     )
