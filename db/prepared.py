@@ -21,12 +21,13 @@ time (expanding IN lists, SQL-expression defaults).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Connection, inspect
+from sqlalchemy import Column, Connection, Date, DateTime, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state
@@ -200,11 +201,37 @@ def _compile(statement: Executable, connection: Connection, keys: tuple[str, ...
         sql=compiled.string,
         names=tuple(compiled.positiontup or ()),
         fixed=fixed,
-        processors=dict(compiled._bind_processors),
+        processors=_date_processors(compiled),
         defaults=defaults,
         results=results,
         given=frozenset(keys),
     )
+
+
+# A date the dialect's own DATE processor must write as `date.isoformat` does, for
+# `_date_processors` to use the faster call in its place.
+_PROBE = dt.date(1, 2, 3)
+
+
+def _date_processors(compiled: SQLCompiler) -> dict[str, Callable[[Any], Any]]:
+    """The statement's bind processors, a date's as `date.isoformat` where the dialect writes
+    dates as ISO text (SQLite's default storage format): its `%`-formatting of a dictionary
+    was a tenth of `Prepared`'s own time, and a booking binds ~15 dates. A datetime, None or
+    anything else still goes to the dialect's processor."""
+    processors = dict(compiled._bind_processors)
+    for name, processor in processors.items():
+        kind = compiled.binds[name].type
+        is_date = isinstance(kind, Date) and not isinstance(kind, DateTime)
+        if is_date and processor(_PROBE) == _PROBE.isoformat():
+            processors[name] = _iso_date(processor)
+    return processors
+
+
+def _iso_date(slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def process(value: Any) -> Any:
+        return value.isoformat() if type(value) is dt.date else slow(value)
+
+    return process
 
 
 def _default_maker(default: Any) -> Callable[[], Any]:
