@@ -7,10 +7,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, event, insert, select
+from sqlalchemy import String, bindparam, cast, event, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from db.models import AuditLog, Inventory, RoomType
+from db.models import AuditLog, Guest, Inventory, RoomType
 from db.prepared import Prepared
 from pms.kernel.desk import Desk, connection_of
 
@@ -73,3 +73,26 @@ def test_a_constraint_broken_on_the_driver_raises_sqlalchemys_error(hotel: Desk)
 
     with pytest.raises(IntegrityError, match=r"UNIQUE|duplicate"):
         hotel.run(_twice)
+
+
+_GUEST = Prepared(insert(Guest).returning(Guest.id))
+
+
+def test_times_written_on_the_driver_are_stored_as_sqlalchemy_stores_them(hotel: Desk) -> None:
+    """A guest's profile made at a desk whose clock has an offset, and one from an old import:
+    the stored text is the same on both paths (`db.prepared` writes dates and times itself)."""
+    made = [
+        dt.datetime(2026, 12, 7, 9, 30, 0, 250, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+        dt.datetime(999, 1, 2, 3, 4, 5),
+    ]
+
+    def _work(session: Any) -> Any:
+        guest = {"first_name": "Ana", "last_name": "Lima", "email": "", "phone": ""}
+        ids = [
+            _GUEST.execute(connection_of(session), guest | {"created_at": at})[0][0] for at in made
+        ]
+        stored = select(cast(Guest.created_at, String)).where(Guest.id.in_(ids))
+        return session.scalars(stored.order_by(Guest.id)).all()
+
+    direct, through_sqlalchemy = _both_ways(hotel, _work)
+    assert direct == through_sqlalchemy

@@ -17,26 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import (
     Guest,
-    Property,
-    RatePlan,
     Reservation,
     ReservationNight,
     ReservationStatus,
     ReservationTax,
-    RoomType,
 )
-from db.prepared import Prepared, as_loaded, whole_row
+from db.prepared import Prepared
 from pms.guests.lookup import (
-    RETURNING_GUEST,
     FoundAsTyped,
     GuestInput,
     TypedGuest,
@@ -45,7 +40,7 @@ from pms.guests.lookup import (
     load_guest,
     typed_guest,
 )
-from pms.hotel.properties import BASE_PLAN, resolve_property, resolve_room_type
+from pms.hotel.properties import BASE_PLAN
 from pms.inventory.nights import stay_nights
 from pms.kernel import validation
 from pms.kernel.audit import record
@@ -53,53 +48,19 @@ from pms.kernel.desk import connection_of
 from pms.kernel.errors import InvalidInput, Restricted, RetryableConflict, StaleQuote
 from pms.kernel.money import format_money
 from pms.rates.entitlement import booked_for, refusal_for_booking
-from pms.rates.plans import resolve_plan
 from pms.rates.pricing import NightQuote, Party, stay_total
 from pms.rates.ratesheet import RateSheet
+from pms.reservations.sale import Sale, earlier_booking, find_sale, resolve_sale
 from pms.reservations.selling import price_lines, priced, sell_nights
 from pms.stays.reservation_views import (
     ReservationView,
-    load_reservation,
     new_stay_view,
-    reservation_view,
     stay_snapshot,
 )
-from pms.stays.stay_rules import check_party, resolve_stay
 
 _CONFIRMATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 
-# The statements of `book`, built once (see the module docstring).
-_EARLIER = Prepared(
-    select(Reservation.confirmation).where(
-        Reservation.idempotency_key == bindparam("idempotency_key")
-    )
-)
-# The property, room type and rate plan a request names, the returning guest's profile (whole
-# row, NULLs when the address typed has none) and the stay an earlier request with the same
-# idempotency key made (NULL for a new key): one query for the look-ups every booking starts
-# with. Whole rows read as Core and put in the session as loaded (`db.prepared.as_loaded`).
-_SALE_MODELS = (Property, RoomType, RatePlan)
-_SALE_WIDTHS = [len(whole_row(model)) for model in _SALE_MODELS]
-_GUEST_WIDTH = len(whole_row(Guest))
-_SALE = Prepared(
-    select(
-        *(column for model in (*_SALE_MODELS, Guest) for column in whole_row(model)),
-        select(Reservation.confirmation)
-        .where(Reservation.idempotency_key == bindparam("idempotency_key"))
-        .scalar_subquery(),
-    )
-    .select_from(Property)
-    .join(RoomType, RoomType.property_id == Property.id)
-    .join(RatePlan, RatePlan.property_id == Property.id)
-    .outerjoin(Guest, RETURNING_GUEST)
-    .where(
-        Property.code == bindparam("property_code"),
-        RoomType.code == bindparam("room_type_code"),
-        RatePlan.code == bindparam("plan_code"),
-    )
-    .order_by(Guest.id)
-    .limit(1)
-)
+# The statements that store a new stay, built once (see the module docstring).
 _NEW_STAY = Prepared(insert(Reservation).returning(Reservation.id))
 _NEW_NIGHTS = Prepared(insert(ReservationNight))
 _NEW_TAXES = Prepared(insert(ReservationTax))
@@ -133,23 +94,11 @@ class BookingRequest:
     company: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Sale:
-    """What a request books, resolved and checked: where, which room type, on which plan, when."""
-
-    prop: Property
-    room_type: RoomType
-    plan: RatePlan
-    arrival: dt.date
-    departure: dt.date
-
-
 def _insert_prices(connection: Connection, reservation_id: int, quotes: list[NightQuote]) -> None:
     """Store a new stay's quoted nights and tax lines (`store_prices` for a stay not loaded)."""
-    nights, taxes = price_lines(quotes)
-    own = {"reservation_id": reservation_id}
-    _NEW_NIGHTS.execute_many(connection, [night | own for night in nights])
-    _NEW_TAXES.execute_many(connection, [tax | own for tax in taxes])
+    nights, taxes = price_lines(quotes, reservation_id=reservation_id)
+    _NEW_NIGHTS.execute_many(connection, nights)
+    _NEW_TAXES.execute_many(connection, taxes)
 
 
 def new_confirmation() -> str:
@@ -158,69 +107,6 @@ def new_confirmation() -> str:
     bits = secrets.randbits(40)
     code = "".join(_CONFIRMATION_ALPHABET[(bits >> shift) & 31] for shift in range(0, 40, 5))
     return f"{code[:4]}-{code[4:]}"
-
-
-def _sale_of(
-    session: Session, request: BookingRequest, guest: TypedGuest | None
-) -> tuple[Any, ...] | None:
-    """The property, room type and rate plan the request names, what the guest's address as
-    typed found (`FoundAsTyped`, None for a guest given by id) and the confirmation of the stay
-    its idempotency key already made (or None), in one query; None when one of the three
-    does not exist (or no property is named), for the resolvers to say which."""
-    if not request.property_code:
-        return None
-    found = _SALE.execute(
-        connection_of(session),
-        {
-            "idempotency_key": request.idempotency_key or None,
-            "guest_email": guest.email if guest is not None and guest.email else None,
-            "guest_last_name": guest.last_name if guest is not None else None,
-            "property_code": request.property_code.upper(),
-            "room_type_code": request.room_type.upper(),
-            "plan_code": request.rate_plan.upper(),
-        },
-    )
-    if not found:
-        return None
-    row, start, entities = found[0], 0, []
-    for model, width in zip(_SALE_MODELS, _SALE_WIDTHS, strict=True):
-        entities.append(as_loaded(session, model, row[start : start + width]))
-        start += width
-    profile = row[start : start + _GUEST_WIDTH]
-    as_typed = FoundAsTyped(profile if profile[0] is not None else None)
-    return (*entities, as_typed if guest is not None else None, row[-1])
-
-
-def _earlier_booking(
-    session: Session, idempotency_key: str, sale: tuple[Any, ...] | None
-) -> ReservationView | None:
-    """The reservation a request with this idempotency key made before, if one did (the sale
-    query found it already, when it found the sale)."""
-    if sale is not None:
-        earlier = sale[4]
-    else:
-        found = _EARLIER.execute(connection_of(session), {"idempotency_key": idempotency_key})
-        earlier = found[0][0] if found else None
-    if earlier is None:
-        return None
-    return reservation_view(session, load_reservation(session, earlier))
-
-
-def _resolve_sale(
-    session: Session, request: BookingRequest, found: tuple[Any, ...] | None
-) -> _Sale:
-    """The property, stay dates, room type and rate plan the request names, each checked."""
-    # One query found all three; when it found nothing, the resolvers say what is missing, in
-    # the order these checks have always run.
-    prop, room_type, plan = found[:3] if found is not None else (None, None, None)
-    prop = prop or resolve_property(session, request.property_code)
-    arrival, departure = resolve_stay(
-        session, prop, request.arrival, request.departure, request.nights
-    )
-    room_type = room_type or resolve_room_type(session, prop, request.room_type)
-    check_party(room_type, request.adults, request.children)
-    plan = plan or resolve_plan(session, prop, request.rate_plan)
-    return _Sale(prop, room_type, plan, arrival, departure)
 
 
 def _typed_guest(guest: GuestInput | int) -> TypedGuest | None:
@@ -250,7 +136,7 @@ def _bookable_guest(
 
 
 def _quote_sale(
-    session: Session, request: BookingRequest, sale: _Sale, guest: Guest, nights: list[dt.date]
+    session: Session, request: BookingRequest, sale: Sale, guest: Guest, nights: list[dt.date]
 ) -> tuple[list[NightQuote], int, tuple[str, ...]]:
     """The nights priced from today's sheet, their total and the sheet's city taxes (shown
     apart), refused when the sheet closes the stay to this guest or the total is not the one
@@ -280,20 +166,22 @@ def _quote_sale(
 def _insert_stay(
     connection: Connection,
     request: BookingRequest,
-    sale: _Sale,
+    sale: Sale,
     guest: Guest,
+    company: str,
     confirmation: str,
     status: ReservationStatus,
     overbooked: bool,
 ) -> int:
-    """Store the new reservation with one INSERT; returns its id."""
+    """Store the new reservation with one INSERT (`company`: the one it is booked for, or '');
+    returns its id."""
     try:
         return _NEW_STAY.execute(
             connection,
             {
                 "property_id": sale.prop.id,
                 "confirmation": confirmation,
-                "idempotency_key": request.idempotency_key or None,
+                "idempotency_key": sale.idempotency_key,
                 "external_ref": request.external_ref or None,
                 "guest_id": guest.id,
                 "room_type_id": sale.room_type.id,
@@ -303,8 +191,8 @@ def _insert_stay(
                 "adults": request.adults,
                 "children": request.children,
                 "status": status,
-                "source": request.source,
-                "company": request.company or None,
+                "source": sale.source,
+                "company": company or None,
                 "overbooked": overbooked,
                 "version": 1,  # the optimistic lock starts where the ORM starts it
             },
@@ -322,30 +210,26 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
 
     A request whose idempotency key was seen before returns that reservation unchanged.
     """
-    request = replace(
-        request,
-        idempotency_key=validation.idempotency_key(request.idempotency_key),
-        source=validation.plain_text(request.source, "source", length=20, required=True),
-    )
+    key = validation.idempotency_key(request.idempotency_key)
+    source = validation.plain_text(request.source, "source", length=20, required=True)
     typed = _typed_guest(request.guest)
-    found = _sale_of(session, request, typed)
-    if request.idempotency_key:
-        earlier = _earlier_booking(session, request.idempotency_key, found)
+    found = find_sale(session, request, key, typed)
+    if key:
+        earlier = earlier_booking(session, key, found)
         if earlier is not None:
             return earlier
-    sale = _resolve_sale(session, request, found)
+    sale = resolve_sale(session, request, (key, source), found)
     guest = _bookable_guest(session, request.guest, typed, found[3] if found else None)
     nights = stay_nights(sale.arrival, sale.departure)
     quotes, total, city_taxes = _quote_sale(session, request, sale, guest, nights)
-    # From here on the request names the company the stay is booked for, if any.
+    # From here on the stay names the company it is booked for, if any.
     company = booked_for(session, sale.plan, request.company, guest.company)
-    request = replace(request, company=company)
     overbooked = sell_nights(session, sale.room_type, nights, request.overbook)
     confirmation = new_confirmation()
     status = ReservationStatus.TENTATIVE if request.tentative else ReservationStatus.CONFIRMED
     connection = connection_of(session)  # after the flush of anything pending, a new guest too
     reservation_id = _insert_stay(
-        connection, request, sale, guest, confirmation, status, overbooked
+        connection, request, sale, guest, company, confirmation, status, overbooked
     )
     _insert_prices(connection, reservation_id, quotes)
     after = stay_snapshot(
@@ -372,8 +256,8 @@ def book(session: Session, request: BookingRequest) -> ReservationView:
         adults=request.adults,
         children=request.children,
         quotes=quotes,
-        source=request.source,
+        source=sale.source,
         overbooked=overbooked,
         city_taxes=city_taxes,
-        company=request.company,
+        company=company,
     )

@@ -43,11 +43,14 @@ def sell_nights(
     return True
 
 
-def price_lines(quotes: list[NightQuote]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The quoted nights as reservation night rows and reservation tax rows."""
-    nights = [{"night": q.night, "price": q.room} for q in quotes]
+def price_lines(
+    quotes: list[NightQuote], **fixed: Any
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The quoted nights as reservation night rows and reservation tax rows, each with the
+    `fixed` values too (a new stay's id, for its INSERTs)."""
+    nights = [{**fixed, "night": q.night, "price": q.room} for q in quotes]
     taxes = [
-        {"night": q.night, "code": t.code, "amount": t.amount, "included": t.included}
+        {**fixed, "night": q.night, "code": t.code, "amount": t.amount, "included": t.included}
         for q in quotes
         for t in q.taxes
     ]
