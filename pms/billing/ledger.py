@@ -25,7 +25,7 @@ from db.folios import Folio, Invoice, Posting
 from db.models import Property, Reservation, ReservationStatus
 from pms.billing.codes import KINDS, transaction_code
 from pms.billing.ledger_views import folio_label
-from pms.hotel.property_settings import check_amount_cap
+from pms.hotel.amount_cap import check_amount_cap
 from pms.kernel.audit import record
 from pms.kernel.desk import actor_of
 from pms.kernel.errors import ConcurrentChange, InvalidInput, InvalidTransition, RetryableConflict
