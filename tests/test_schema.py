@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from db import migrate
-from db.models import Base
+from db.models import load_all
 from pms.kernel.desk import Desk
 from pms.kernel.errors import DatabaseUnavailable
 
@@ -15,7 +15,7 @@ from pms.kernel.errors import DatabaseUnavailable
 def test_autogenerate_finds_nothing_to_migrate(desk: Desk) -> None:
     with desk.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, load_all()) == []
     assert migrate.current_revision(desk.engine) == migrate.head_revision()
 
 
