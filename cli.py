@@ -6,7 +6,9 @@ Each area's commands live in their own module of `commands/`; nothing here talks
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import time
 from typing import Annotated, Any
 
@@ -33,6 +35,11 @@ class _RootGroup(LazyGroup):
             result = super().invoke(ctx)
         except (typer.TyperException, typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`pms export postings | head`): stop quietly, as cat and git
+            # do, with the status of a process SIGPIPE ended; nothing more reaches the pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(128 + 13) from None
         except Exception as error:
             _journal(ctx, started, error)
             if ctx.params.get("debug"):

@@ -1,12 +1,11 @@
 """Taxes, dynamic pricing and extra-person charges from the command line: `pms tax
-add|list|inclusive|exclusive`, `pms pricing-rule add|list|remove`, `pms room-type extras`.
+add|apply|list|inclusive|exclusive`, `pms pricing-rule add|list|remove`, `pms room-type extras`.
 
 Money and percentages are typed and read as in `commands.rates` (`commands.rate_input`).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ from rich.markup import escape
 from commands import JsonOption, PropertyOption, desk_for
 from commands.output import Column, console, print_json, print_rows, signed_percent
 from commands.rate_input import hotel_of, percent_bp, whole_percent
+from pms.billing.vat import add_vat, apply_tax
 from pms.hotel.properties import set_extra_charges
 from pms.kernel.money import format_money, to_minor
 from pms.rates.dynamic_pricing import (
@@ -48,27 +48,67 @@ def tax_add(
     children_pay: Annotated[
         bool, typer.Option("--children-pay", help="Children pay the per-person tax too.")
     ] = False,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CODES",
+            help="A percentage inside these charges' prices instead of the room's, e.g. FNB "
+            "or MINIBAR,PHONE (ROOM among them: the room's too).",
+        ),
+    ] = None,
     property_code: PropertyOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Add a tax (managers): a percentage, or a fixed amount per person per night."""
     if (percent is None) == (per_person is None):
         raise typer.BadParameter("give --percent or --per-person (one of them)")
+    if on is not None and percent is None:
+        raise typer.BadParameter("--on takes a percentage (--percent): a charge's VAT")
     desk = desk_for(ctx)
     hotel = hotel_of(desk, property_code)
-    view = desk.run(
-        add_tax,
-        hotel.code,
-        code,
-        name,
-        percent_bp=percent_bp(percent, "percent") if percent is not None else 0,
-        per_person=to_minor(per_person, hotel.currency, field="per person") if per_person else 0,
-        children_exempt=not children_pay,
-    )
+    if on is not None:
+        view = desk.run(
+            add_vat, hotel.code, code, name, percent_bp=percent_bp(percent, "percent"),
+            on=on.split(","),
+        )  # fmt: skip
+    else:
+        view = desk.run(
+            add_tax,
+            hotel.code,
+            code,
+            name,
+            percent_bp=percent_bp(percent, "percent") if percent is not None else 0,
+            per_person=to_minor(per_person, hotel.currency, field="per person")
+            if per_person
+            else 0,
+            children_exempt=not children_pay,
+        )
     if json_output:
         print_json(view)
         return
     console().print(f"Added tax [bold]{view.code}[/]: {_charge(view, hotel.currency)}.")
+
+
+@tax_app.command("apply")
+def tax_apply(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The percentage tax, e.g. VAT23.")],
+    *,
+    to: Annotated[
+        str, typer.Option(metavar="CODES", help="Charge codes it is the VAT of: MINIBAR,PHONE.")
+    ],
+    property_code: PropertyOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Make a tax the VAT inside these charges' prices (managers); charges already posted keep
+    the VAT they were posted with."""
+    desk = desk_for(ctx)
+    hotel = hotel_of(desk, property_code)
+    view = desk.run(apply_tax, hotel.code, code, to.split(","))
+    if json_output:
+        print_json(view)
+        return
+    console().print(f"Tax [bold]{view.code}[/]: {_charge(view, hotel.currency)}.")
 
 
 @tax_app.command("list")
@@ -89,7 +129,7 @@ def tax_list(
 
 def _charge(tax: TaxView, currency: str) -> str:
     if tax.percent_bp:
-        return f"{Decimal(tax.percent_bp) / 100:g} % of the room price"
+        return tax.percent_text
     who = "adult" if tax.children_exempt else "guest"
     return f"{format_money(tax.per_person, currency)} per {who} per night"
 

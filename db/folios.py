@@ -26,6 +26,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from db.models import Base, utcnow
 from db.models.lengths import check_lengths
 
+#: A posting's VAT: both columns or neither, of the line's sign and no more than the line.
+VAT_WITHIN_AMOUNT = (
+    "(vat_code IS NULL AND vat_amount IS NULL) OR "
+    "(vat_code IS NOT NULL AND vat_amount IS NOT NULL AND ("
+    "(amount > 0 AND vat_amount >= 0 AND vat_amount <= amount) OR "
+    "(amount < 0 AND vat_amount <= 0 AND vat_amount >= amount)))"
+)
+
 
 class Folio(Base):
     """A bill: a ledger of postings for a stay (one or more, split by routing), or a company's
@@ -61,6 +69,8 @@ class Posting(Base):
             name="kind_known",
         ),
         CheckConstraint("amount <> 0", name="amount_not_zero"),
+        # The VAT inside a line is part of it: of its sign and never more than the line.
+        CheckConstraint(VAT_WITHIN_AMOUNT, name="vat_within_amount"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -81,6 +91,11 @@ class Posting(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     #: History brought from another PMS, which booked and invoiced it: the journal says so.
     imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The VAT inside a charge (an extra's price is gross), fixed when it was posted so a
+    #: later rate never rewrites it: the tax's code and the amount, rounded for this line.
+    #: None on room nights (their taxes are the stay's) and on what carries no VAT.
+    vat_code: Mapped[str | None] = mapped_column(String(12))
+    vat_amount: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class RoutingRule(Base):

@@ -28,8 +28,9 @@ from db.models import (
     Role,
     Room,
 )
-from pms.billing.folios import balance_of, post
+from pms.billing.folios import balance_of, post, post_to_stay
 from pms.billing.room_charges import post_nights_stayed
+from pms.billing.vat import add_vat, apply_tax
 from pms.frontdesk.check_out import check_out
 from pms.hotel.features import add_features
 from pms.hotel.properties import add_room, add_room_type, resolve_property, set_extra_charges
@@ -172,7 +173,9 @@ def _live_the_day(session: Session, day: dt.date, seed: int, *, evening: bool) -
             Reservation.status == ReservationStatus.CHECKED_IN, Reservation.departure <= day
         ).order_by(Reservation.id)
     ).all()  # fmt: skip
+    extras = random.Random(seed * 20_000 + day.toordinal())  # leaves `rng`'s draws as they were
     for confirmation in leaving:
+        _dinner_and_minibar(session, confirmation, extras)
         _settle(session, confirmation, rng.choice(["PAY-CARD", "PAY-CARD", "PAY-CASH"]))
         check_out(session, confirmation)
     arriving = session.scalars(
@@ -186,6 +189,17 @@ def _live_the_day(session: Session, day: dt.date, seed: int, *, evening: bool) -
         reservation.status = ReservationStatus.CHECKED_IN
         reservation.checked_in_at = dt.datetime.now(dt.UTC)
     session.flush()
+
+
+def _dinner_and_minibar(session: Session, confirmation: str, rng: random.Random) -> None:
+    """What some guests had besides the room, so their invoices state the VAT of food (13 %)
+    and drinks (23 %) beside the room's: a dinner for about a third, the minibar for a fifth."""
+    reservation = load_reservation(session, confirmation)
+    if rng.random() < 0.35:
+        post_to_stay(session, reservation, code="FNB", amount=rng.randrange(1800, 7200, 10),
+                     description="Dinner, Restaurante Maré")  # fmt: skip
+    if rng.random() < 0.2:
+        post_to_stay(session, reservation, code="MINIBAR", amount=rng.randrange(450, 2400, 50))
 
 
 def _settle(session: Session, confirmation: str, code: str) -> None:
@@ -264,6 +278,12 @@ def _build_rates(session: Session, first: dt.date, last: dt.date) -> None:
         create_rate_plan(session, DEMO_CODE, terms)
     entitle_company(session, DEMO_CODE, "CORP", CORPORATE_CLIENT)
     add_tax(session, DEMO_CODE, "VAT", "VAT 6 %", percent_bp=600)
+    # Portugal's rates: food 13 %, drinks and the other services 23 %; a cancellation or
+    # no-show fee pays for the room that was held, so it has the room's VAT.
+    apply_tax(session, DEMO_CODE, "VAT", ["CANCEL-FEE", "NOSHOW-FEE"])
+    add_vat(session, DEMO_CODE, "VAT13", "VAT 13 %", percent_bp=1300, on=["FNB"])
+    add_vat(session, DEMO_CODE, "VAT23", "VAT 23 %", percent_bp=2300,
+            on=["MINIBAR", "PHONE", "LAUNDRY", "MISC"])  # fmt: skip
     add_tax(session, DEMO_CODE, "CITY", "Lisbon city tax", per_person=200)
     set_taxes_inclusive(session, DEMO_CODE, True)
     add_pricing_rule(session, DEMO_CODE, threshold_pct=85, adjust_bp=1500)

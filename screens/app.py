@@ -129,7 +129,15 @@ class FrontDeskApp(ShiftApp):
         Binding("ctrl+l", "open_list('all')", "All reservations", show=False),
         # Shift+F9 beside the rates; most terminals report it as F21.
         Binding("shift+f9,f21", "availability", "Availability", key_display="⇧F9", show=False),
-        Binding("ctrl+g", "lock", "Lock", show=False, tooltip="Lock the desk / switch user"),
+        # Priority: the lock is up before the keys typed behind ctrl+g are handed on.
+        Binding(
+            "ctrl+g",
+            "lock",
+            "Lock",
+            show=False,
+            priority=True,
+            tooltip="Lock the desk / switch user",
+        ),
         # Shown (and in the palette) only while an action the database lost is kept for the
         # screen on view; otherwise ctrl+r is the screen's own (the rack's refresh).
         Binding(

@@ -22,6 +22,7 @@ from pms.kernel.audit_trail import AuditFilter, AuditRow, audit_trail
 from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
+from screens.typing import DeskInput
 
 #: How many of the newest rows the screen holds; older ones are for `pms audit-log --from`.
 ROWS = 500
@@ -50,7 +51,7 @@ class AuditTrailScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield Static(Text("Audit trail", style="bold"), id="trail-title")
-        yield Input(placeholder="/ user, action, record or confirmation number", id="filter")
+        yield DeskInput(placeholder="/ user, action, record or confirmation number", id="filter")
         yield DataTable(id="trail", cursor_type="row", zebra_stripes=True)
         yield DeskFooter()
 

@@ -43,6 +43,7 @@ from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.messages import PickGuest, ReservationSaved
+from screens.typing import DeskInput
 
 #: What the guest's fields say while nothing is typed.
 GUEST_PLACEHOLDERS = {"guest": "first and last name", "email": "optional", "phone": "optional"}
@@ -85,7 +86,7 @@ class ConfirmBookingScreen(DeskScreen[ReservationView | str | None]):
         with Grid(id="form-grid"):
             for name, label in GUEST_FIELDS.items():
                 yield Label(label, classes="field-label")
-                yield Input(
+                yield DeskInput(
                     self.draft.guest[name],
                     id=name,
                     compact=True,

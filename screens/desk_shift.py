@@ -20,6 +20,7 @@ from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import App, ScreenStackError
+from textual.binding import BindingType
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -32,6 +33,7 @@ from pms.payments.gateways.stripe_gateway import gateway_from_settings
 from screens.desk_app import KeptAction
 from screens.messages import ActionKept, CardsSettled, HouseChanged
 from screens.sign_in import SignInScreen
+from screens.typing import FIELD_KEYS, FIELD_MOVES, moves_between_fields
 
 #: Seconds between looks at how long the desk has been idle (`rules.idle_lock_minutes`).
 IDLE_CHECK_SECONDS = 5.0
@@ -42,12 +44,15 @@ LIVE_SECONDS = 2.0
 
 
 #: What keys may still do while the sign-in screen covers the desk: quit, and move between its
-#: two fields (tab is the app's `focus_next`).
-_WHILE_SIGNING_IN = frozenset({"quit", "focus_next", "focus_previous"})
+#: two fields (tab is the app's `next_field`, or Textual's `focus_next` off a field).
+_WHILE_SIGNING_IN = frozenset({"quit", "focus_next", "focus_previous", *FIELD_MOVES})
 
 
 class ShiftApp(App[None]):
     """An app over one desk that signs its clerk in, locks when left, and follows the house."""
+
+    #: Tab and shift+tab between fields, in the order typed (`screens.typing`).
+    BINDINGS: ClassVar[list[BindingType]] = [*FIELD_KEYS]
 
     #: The screens that read their data again (`action_refresh`) when the house changed.
     LIVE_SCREENS: ClassVar[tuple[type[Screen], ...]] = ()
@@ -144,9 +149,19 @@ class ShiftApp(App[None]):
         """While the sign-in screen covers the desk, no key leads past it (quitting aside)."""
         if isinstance(self.screen, SignInScreen) and action not in _WHILE_SIGNING_IN:
             return False
+        if action in FIELD_MOVES:
+            return moves_between_fields(self.focused)
         if action == "retry":  # offered on the screen the action was asked on, and only there
             return self.kept is not None and self.kept.screen is self.screen
         return super().check_action(action, parameters)
+
+    def action_next_field(self) -> None:
+        """tab in a field: the next one, before the keys typed after the tab are handed on."""
+        self.screen.focus_next()
+
+    def action_previous_field(self) -> None:
+        """shift+tab in a field: the previous one."""
+        self.screen.focus_previous()
 
     def action_lock(self) -> None:
         """ctrl+g: cover every screen until the clerk's password (or another clerk's) is typed."""

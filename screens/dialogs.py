@@ -22,6 +22,7 @@ from pms.stays.reservation_views import ReservationView
 from pms.stays.rooms import RoomChoice
 from screens.dates import long_date
 from screens.status_marks import HOUSEKEEPING_DOTS, UNKNOWN_DOT
+from screens.typing import DeskInput
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -76,7 +77,7 @@ class CancelDialog(ModalScreen[str | None]):
                 ),
                 classes="question",
             )
-            yield Input(placeholder="reason (e.g. guest's flight cancelled)", id="reason")
+            yield DeskInput(placeholder="reason (e.g. guest's flight cancelled)", id="reason")
             yield Static("", classes="problem", id="problem")
             with Horizontal():
                 yield Button("Cancel the stay", variant="error", id="cancel-stay")

@@ -21,6 +21,7 @@ from pms.billing.folios import TRANSACTION_CODES
 from pms.kernel.errors import InvalidInput
 from pms.kernel.money import to_minor
 from screens.form_dialog import FormDialog
+from screens.typing import DeskInput
 
 #: The codes a clerk posts by hand as charges (payments and refunds go through pms.payments.take).
 CHARGE_CODES: dict[str, str] = {
@@ -38,7 +39,7 @@ class TextPrompt(FormDialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self.question), classes="question")
-            yield Input(placeholder=self.placeholder, id="text", compact=True)
+            yield DeskInput(placeholder=self.placeholder, id="text", compact=True)
             yield Static("", classes="problem", id="problem")
 
     @on(Input.Submitted)
@@ -69,15 +70,15 @@ class PostChargeDialog(FormDialog[ChargeInput]):
         codes = list(CHARGE_CODES)
         with Vertical():
             yield Label(Text(f"Post a charge to {self.folio_label}"), classes="question")
-            yield Input(
+            yield DeskInput(
                 placeholder="code",
                 id="code",
                 compact=True,
                 suggester=SuggestFromList(codes, case_sensitive=False),
             )
             yield Static(Text(" · ".join(codes)), classes="hint")
-            yield Input(placeholder=f"amount ({self.currency})", id="amount", compact=True)
-            yield Input(placeholder="description (optional)", id="description", compact=True)
+            yield DeskInput(placeholder=f"amount ({self.currency})", id="amount", compact=True)
+            yield DeskInput(placeholder="description (optional)", id="description", compact=True)
             yield Static("", classes="problem", id="problem")
 
     @on(Input.Submitted)
@@ -139,7 +140,7 @@ class PointsDialog(FormDialog[int]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(f"Pay with {self.guest_name}'s loyalty points"), classes="question")
-            yield Input(self.points, placeholder="points to spend, e.g. 5000", id="points",
+            yield DeskInput(self.points, placeholder="points to spend, e.g. 5000", id="points",
                         compact=True)  # fmt: skip
             yield Static(self.first_problem, classes="problem", id="problem")
 

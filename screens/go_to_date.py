@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 from pms.kernel.dates import parse_date
 from pms.kernel.errors import InvalidInput
 from screens.desk_screen import DeskScreen
+from screens.typing import DeskInput
 
 
 class GoToDate(Horizontal):
@@ -53,7 +54,7 @@ class GoToDate(Horizontal):
         self.business_date: dt.date | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="date: 2026-12-04, 4.12, +3, fri", id="goto", compact=True)
+        yield DeskInput(placeholder="date: 2026-12-04, 4.12, +3, fri", id="goto", compact=True)
         yield Static(id="goto-note")
 
     def open(self) -> None:

@@ -26,6 +26,7 @@ from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.dialogs import ConfirmDialog
 from screens.header import DeskHeader
+from screens.typing import DeskInput
 
 #: Text fields in the order a clerk asks; the ids are the names the services use in errors.
 FIELDS = ("name", "email", "phone", "country", "company", "city", "loyalty_number",
@@ -119,7 +120,7 @@ class GuestFormScreen(DeskScreen[GuestProfile | None]):
                     yield Switch(bool(self.profile and self.profile.do_not_rent), id="do_not_rent")
                     yield Static("supervisors only", classes="note")
                 yield Label(LABELS[field], classes="field-label")
-                yield Input(
+                yield DeskInput(
                     self.initial[field],
                     id=field,
                     compact=True,

@@ -32,6 +32,7 @@ from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.rack_dialogs import OutOfOrderDialog, OutOfOrderRequest, ReasonDialog
+from screens.typing import DeskInput
 
 #: Seconds between the questions "did anything change at another desk?".
 POLL_SECONDS = 2.0
@@ -82,7 +83,7 @@ class HousekeepingScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield Static(Text("Housekeeping"), id="board-title")
-        yield Input(placeholder="/ filter: dirty, vacant, floor 2, ooo, 204 …", id="filter",
+        yield DeskInput(placeholder="/ filter: dirty, vacant, floor 2, ooo, 204 …", id="filter",
                     compact=True)  # fmt: skip
         yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
         yield Static(id="board-note")

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from pms.kernel.errors import InvalidInput
 from pms.kernel.money import from_minor, to_minor
 from screens.form_dialog import FormDialog
+from screens.typing import DeskInput
 
 #: A card token as the processor gives it (`pm_…`): what the guarantee dialog accepts, so a card
 #: number typed by mistake is refused, never sent or stored.
@@ -61,9 +62,9 @@ class PaymentDialog(FormDialog[PaymentInput]):
                 PAYMENT_METHODS, value="cash", allow_blank=False, id="method", compact=True
             )
             yield Static(Text(f"amount in {self.currency}"), classes="hint")
-            yield Input(str(owed), id="amount", compact=True)
+            yield DeskInput(str(owed), id="amount", compact=True)
             yield Static(Text("terminal receipt reference (card terminal only)"), classes="hint")
-            yield Input(id="reference", compact=True)
+            yield DeskInput(id="reference", compact=True)
             yield Static("", classes="problem", id="problem")
             with Horizontal():
                 yield Button("Take it", variant="primary", id="take")
@@ -131,10 +132,10 @@ class CardGuaranteeDialog(FormDialog[CardGuaranteeInput]):
                 ),
                 classes="hint",
             )
-            yield Input(
+            yield DeskInput(
                 str(amount), placeholder=f"amount ({self.currency})", id="amount", compact=True
             )
-            yield Input(
+            yield DeskInput(
                 self.token,
                 placeholder="card token from the terminal, e.g. pm_…",
                 id="token",

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from pms.kernel.dates import parse_date
 from pms.kernel.errors import InvalidInput
+from screens.typing import DeskInput
 
 
 class ReasonDialog(ModalScreen[str | None]):
@@ -34,7 +35,7 @@ class ReasonDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self.question), classes="question")
-            yield Input(placeholder=self.placeholder, id="reason")
+            yield DeskInput(placeholder=self.placeholder, id="reason")
             yield Static("", classes="problem", id="problem")
             with Horizontal():
                 yield Button("OK (enter)", variant="primary", id="ok")
@@ -82,9 +83,9 @@ class OutOfOrderDialog(ModalScreen[OutOfOrderRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(f"Room {self.room} out of order"), classes="question")
-            yield Input(value="+0", placeholder="first night out: 4.12, +0, fri", id="start")
-            yield Input(value="+1", placeholder="back in order on: 5.12, +1", id="end")
-            yield Input(placeholder="reason (e.g. leak in the bathroom)", id="reason")
+            yield DeskInput(value="+0", placeholder="first night out: 4.12, +0, fri", id="start")
+            yield DeskInput(value="+1", placeholder="back in order on: 5.12, +1", id="end")
+            yield DeskInput(placeholder="reason (e.g. leak in the bathroom)", id="reason")
             yield Static("", classes="problem", id="problem")
             with Horizontal():
                 yield Button("Take out (ctrl+s)", variant="error", id="ok")

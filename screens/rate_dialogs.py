@@ -27,6 +27,7 @@ from pms.kernel.money import format_money, to_minor
 from pms.rates.sheet_edits import RestrictionChange, restrict_block, set_block_rates
 from screens.dates import long_date, short_date
 from screens.desk_screen import DeskScreen
+from screens.typing import DeskInput
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class BlockDialog(DeskScreen[str | None], ModalScreen[str | None]):
 
     def field_widget(self, field: str) -> Widget:
         """The input for a field."""
-        return Input(id=field, compact=True)
+        return DeskInput(id=field, compact=True)
 
     def hint(self, field: str) -> str:
         """What the note beside a field says before anything is wrong."""

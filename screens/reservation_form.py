@@ -48,6 +48,7 @@ from screens.stay_fields import (
     SERVICE_FIELDS,
     StayFieldsScreen,
 )
+from screens.typing import DeskInput
 
 
 class ReservationFormScreen(StayFieldsScreen):
@@ -136,7 +137,7 @@ class ReservationFormScreen(StayFieldsScreen):
                 if field == "room_type":
                     yield Select[str]([], prompt="pick a room type", id=field, compact=True)
                 else:
-                    yield Input(
+                    yield DeskInput(
                         self.initial[field],
                         id=field,
                         compact=True,

@@ -37,6 +37,7 @@ from screens.messages import (
 )
 from screens.reservation_table import ReservationTable
 from screens.stay_actions import STAY_KEYS, stay_actions
+from screens.typing import DeskInput
 
 #: The lists by name, as the footer, the title and the command palette say them.
 LIST_TITLES: dict[ListKind, str] = {
@@ -72,7 +73,9 @@ class ReservationListScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield Static(Text(LIST_TITLES[self.kind]), id="list-title")
-        yield Input(placeholder="/ filter: guest name or confirmation", id="filter", compact=True)
+        yield DeskInput(
+            placeholder="/ filter: guest name or confirmation", id="filter", compact=True
+        )
         yield ReservationTable(id="reservations")
         yield DeskFooter()
 

@@ -20,6 +20,7 @@ from pms.kernel.errors import InvalidInput, PmsError
 from pms.reviews.entry import ReviewInput, add_review
 from screens.desk_app import DeskApp
 from screens.form_dialog import FormDialog
+from screens.typing import DeskInput
 
 
 class ReviewDialog(FormDialog[int]):
@@ -37,14 +38,16 @@ class ReviewDialog(FormDialog[int]):
             yield Label(Text(f"Review of {self.confirmation} by {self.guest}"), classes="question")
             with VerticalScroll(id="review-fields"):
                 yield Label("Overall (1–5)")
-                yield Input(id="overall", compact=True, restrict=r"[0-9]*", max_length=1)
+                yield DeskInput(id="overall", compact=True, restrict=r"[0-9]*", max_length=1)
                 for code, name in self.categories:
                     yield Label(f"{name} (1–5, optional)")
-                    yield Input(id=f"score-{code}", compact=True, restrict=r"[0-9]*", max_length=1)
+                    yield DeskInput(
+                        id=f"score-{code}", compact=True, restrict=r"[0-9]*", max_length=1
+                    )
                 yield Label("Title")
-                yield Input(id="title", compact=True)
+                yield DeskInput(id="title", compact=True)
                 yield Label("What the guest wrote")
-                yield Input(id="text", compact=True)
+                yield DeskInput(id="text", compact=True)
             yield Static("", classes="problem", id="problem")
             yield Static(Text("enter saves · escape closes"), classes="hint")
 

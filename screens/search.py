@@ -29,6 +29,7 @@ from screens.desk_screen import DeskScreen
 from screens.header import DeskHeader
 from screens.messages import OpenGuest, OpenReservation
 from screens.status_marks import STATES
+from screens.typing import DeskInput
 
 #: Seconds to wait after a keystroke before searching (typing on cancels the search).
 DEBOUNCE_SECONDS = 0.15
@@ -147,7 +148,7 @@ class SearchScreen(DeskScreen[SearchHit | None]):
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield Static(id="search-title")
-        yield Input(
+        yield DeskInput(
             self.initial_text,
             placeholder="name, e-mail, phone, confirmation, loyalty or room number",
             id="query",

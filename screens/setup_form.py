@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from pms.kernel.errors import InvalidInput
 from screens.desk_screen import DeskScreen
+from screens.typing import DeskInput
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class SetupForm(DeskScreen[str | None], ModalScreen[str | None]):
             known = {choice for _, choice in field.choices}
             start = value if value in known else field.choices[0][1]
             return Select(field.choices, value=start, allow_blank=False, id=field.id, compact=True)
-        return Input(value, id=field.id, compact=True)
+        return DeskInput(value, id=field.id, compact=True)
 
     def text(self, field: str) -> str:
         """A field's value as typed (or picked)."""

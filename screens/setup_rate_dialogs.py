@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pms.billing.vat import add_vat
 from pms.kernel.errors import InvalidInput
 from pms.kernel.money import percent_bp, to_minor
 from pms.rates.entitlement import create_plan_for_companies
@@ -82,10 +83,11 @@ class RatePlanDialog(SetupForm):
 
 
 class TaxDialog(SetupForm):
-    """A new tax: a percentage of the room price, or an amount per person per night."""
+    """A new tax: a percentage of the room price, or an amount per person per night; or a VAT
+    inside the prices of other charges (the same service and checks as `pms tax add --on`)."""
 
     TITLE_TEXT = "A new tax"
-    ALIASES: ClassVar[dict[str, str]] = {"percent": "value", "per_person": "value"}
+    ALIASES: ClassVar[dict[str, str]] = {"percent": "value", "per_person": "value", "to": "on"}
 
     def __init__(self, currency: str) -> None:
         self.currency = currency
@@ -99,6 +101,7 @@ class TaxDialog(SetupForm):
             Field("kind", "Charged as", choices=kinds),
             Field("value", "Percent or amount", f"e.g. 6, or 2.00 {self.currency}"),
             Field("children_pay", "Children pay", "per-person taxes only", choices=_YES_NO),
+            Field("on", "Inside", "a VAT of FNB, MINIBAR,PHONE … (blank: the room's)"),
         ]
 
     def store(self) -> None:
@@ -111,10 +114,17 @@ class TaxDialog(SetupForm):
         }
         code, name = self.text("code"), self.text("name")
         children_exempt = self.text("children_pay") != "yes"
+        on = self.text("on")
+        if on and per_person:
+            raise InvalidInput("on", "a VAT inside a price is a percentage")
 
         def add() -> str:
-            view = self.desk.run(add_tax, self.property_code, code, name,
-                                 children_exempt=children_exempt, **kind)  # fmt: skip
+            if on:
+                view = self.desk.run(add_vat, self.property_code, code, name,
+                                     percent_bp=kind["percent_bp"], on=on.split(","))  # fmt: skip
+            else:
+                view = self.desk.run(add_tax, self.property_code, code, name,
+                                     children_exempt=children_exempt, **kind)  # fmt: skip
             return f"Added tax {view.code}"
 
         self.save(add)

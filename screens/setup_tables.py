@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 
 from pms.kernel.money import format_money
 from pms.rates.plans import RatePlanView
+from pms.rates.taxes import TaxView
 from pms.setup.overview import SetupOverview
 from screens.dates import long_date
 
@@ -128,16 +129,13 @@ def _rate_plans(view: SetupOverview) -> Rows:
 def _taxes(view: SetupOverview) -> Rows:
     currency = view.details.currency
 
-    def charge(percent_bp: int, per_person: int, children_exempt: bool) -> str:
-        if percent_bp:
-            return f"{Decimal(percent_bp) / 100:g} % of the room price"
-        who = "adult" if children_exempt else "guest"
-        return f"{format_money(per_person, currency)} per {who} a night"
+    def charge(t: TaxView) -> str:
+        if t.percent_bp:
+            return t.percent_text
+        who = "adult" if t.children_exempt else "guest"
+        return f"{format_money(t.per_person, currency)} per {who} a night"
 
-    return [
-        (t.code, (t.code, t.name, charge(t.percent_bp, t.per_person, t.children_exempt)))
-        for t in view.taxes
-    ]
+    return [(t.code, (t.code, t.name, charge(t))) for t in view.taxes]
 
 
 _ROWS: dict[str, Callable[[SetupOverview], Rows]] = {

@@ -4,6 +4,11 @@ or someone else signs in, taking over the desk with its screens as they are (a s
 
 It covers what lies under it (a full screen, not a dialog), and there is no way past it but a
 password; failed tries count towards the lockout like `pms login`'s.
+
+A clerk often types ahead of the screen (the desk is starting, the machine is loaded), and the
+terminal hands over `ana⏎demo⏎` in one read: the keys go where the clerk meant them as every
+field's do (`screens.typing`), and so do this screen's own — enter from the user field, and the
+field the clerk types in first, focused as soon as the screen is composed.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -23,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from pms.hotel.sign_in import SignedIn, sign_in
 from screens.desk_footer import DeskFooter
 from screens.desk_screen import DeskScreen
+from screens.typing import DeskInput
 
 
 @dataclass
@@ -39,7 +46,16 @@ class SignInScreen(DeskScreen[SignedIn]):
     CSS_PATH = "sign_in.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "sign_in", "Sign in", tooltip="Sign in with the password typed"),
+        # Priority, as tab (`screens.typing`): the app moves on to the password before it hands
+        # on the keys typed after the enter. ctrl+j is an enter typed before `pms` took the
+        # terminal (which turns it into a newline); in the password field it signs in, after
+        # the keys typed before it, as the field's own enter does.
+        Binding("enter,ctrl+j", "to_password", show=False, priority=True),
+        Binding("ctrl+j", "sign_in", show=False),
     ]
+    # The field typed in first (the password when the desk is locked) has the focus as soon as
+    # it is composed: a focus() on mount would come after the keys already typed ahead.
+    AUTO_FOCUS = ".typed-first"
 
     def __init__(self, locked_by: str | None = None) -> None:
         super().__init__()
@@ -53,18 +69,28 @@ class SignInScreen(DeskScreen[SignedIn]):
             title, hint = "Front desk — sign in", "Ask an administrator if you have no user."
         with Vertical():
             yield Label(Text(title), classes="question")
-            yield Input(value=self.locked_by or "", placeholder="user", id="username")
-            yield Input(placeholder="password", password=True, id="password")
+            yield DeskInput(
+                value=self.locked_by or "",
+                placeholder="user",
+                id="username",
+                classes="" if self.locked_by else "typed-first",
+            )
+            yield DeskInput(
+                placeholder="password",
+                password=True,
+                id="password",
+                classes="typed-first" if self.locked_by else "",
+            )
             yield Static("", classes="problem", id="problem")
             yield Static(Text(hint), classes="hint")
         yield DeskFooter()
 
-    def on_mount(self) -> None:
-        self.query_one("#password" if self.locked_by else "#username", Input).focus()
-
-    @on(Input.Submitted, "#username")
-    def _to_password(self) -> None:
-        self.query_one("#password", Input).focus()
+    def action_to_password(self) -> None:
+        """enter in the user field goes on to the password; in the password field it is the
+        field's own enter (it signs in)."""
+        if self.focused is not self.query_one("#username", Input):
+            raise SkipAction()
+        self.set_focus(self.query_one("#password", Input))
 
     @on(Input.Submitted, "#password")
     def action_sign_in(self) -> None:

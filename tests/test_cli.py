@@ -245,3 +245,19 @@ def test_a_read_command_loads_only_what_it_reads_with(hotel: Desk, db_url: str) 
         )  # fmt: skip
         assert run.returncode == 0, run.stderr
         assert run.stdout.splitlines()[-1] == "loaded:", command
+
+
+def test_a_command_piped_into_a_reader_that_stops_early_ends_quietly(
+    hotel: Desk, db_url: str
+) -> None:
+    """`pms export postings | head -1`: when the reader has what it wants and goes, the command
+    stops without an error line, with the status of a command the closed pipe ended."""
+    run = subprocess.Popen(
+        [sys.executable, "-c", "from cli import main; main()", "--db", db_url,
+         "availability", "--from", "today", "--to", "+14", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert run.stdout is not None and run.stderr is not None
+    run.stdout.close()  # the reader is gone before the first line
+    assert run.wait(timeout=60) == 141
+    assert run.stderr.read() == ""

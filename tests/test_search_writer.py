@@ -14,7 +14,8 @@ from whoosh.writing import SegmentWriter
 
 from db.models import Guest
 from pms.kernel.desk import Desk
-from pms.search.documents import Doc, all_docs
+from pms.search.documents import Doc
+from pms.search.reading import all_docs
 from pms.search.schema import codec, schema
 from pms.search.writer import BulkWriter
 

@@ -167,10 +167,24 @@ async def test_rate_plans_and_taxes_are_added_from_set_up(manager: Desk) -> None
 
         assert pilot.app.screen is screen
         assert "CITY City tax €2.50 per adult a night" in row_texts(screen.table("taxes"))
+        form = await open_form(pilot)  # dinner's VAT, refused beside the field first
+        await type_into(pilot, "code", "VAT13")
+        await type_into(pilot, "name", "VAT 13 %")
+        await type_into(pilot, "value", "13")
+        await type_into(pilot, "on", "FNB,BAR")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is form and "'BAR' is not a charge code" in note(pilot, "on")
+        await type_into(pilot, "on", "FNB")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "VAT13 VAT 13 % 13 % inside FNB" in row_texts(screen.table("taxes"))
 
     corporate = next(p for p in manager.read(list_rate_plans, "TST") if p.code == "CORP")
     assert (corporate.parent, corporate.derive_percent_bp) == ("BAR", -1000)
-    assert [(t.code, t.per_person) for t in manager.read(list_taxes, "TST")] == [("CITY", 250)]
+    assert [(t.code, t.per_person, t.charges) for t in manager.read(list_taxes, "TST")] == [
+        ("CITY", 250, ()), ("VAT13", 0, ("FNB",)),
+    ]  # fmt: skip
 
 
 async def test_a_corporate_plan_is_made_for_its_companies_in_one_form(manager: Desk) -> None:

@@ -31,7 +31,15 @@ from db.models.hotel import (
     RoomType,
 )
 from db.models.lengths import check_lengths
-from db.models.rates import PricingRule, Rate, RatePlan, RatePlanCompany, RatePlanPrice, Tax
+from db.models.rates import (
+    ChargeTax,
+    PricingRule,
+    Rate,
+    RatePlan,
+    RatePlanCompany,
+    RatePlanPrice,
+    Tax,
+)
 from db.models.stays import (
     Reservation,
     ReservationNight,
@@ -124,6 +132,7 @@ __all__ = [
     "AuditStep",
     "Base",
     "ChangeLog",
+    "ChargeTax",
     "DailyStatistic",
     "Feature",
     "Guest",

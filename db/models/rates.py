@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -129,8 +130,9 @@ class PricingRule(Base):
 
 
 class Tax(Base):
-    """A tax with its own code: a percentage of the room price, or a fixed amount per person
-    per night (city tax) — never both."""
+    """A tax with its own code: a percentage of the price, or a fixed amount per person per
+    night (city tax) — never both. `room` taxes are charged on the room nights (the rate
+    sheet's); a percentage may also be the VAT of other charges (`ChargeTax`)."""
 
     __tablename__ = "taxes"
     __table_args__ = (
@@ -148,3 +150,18 @@ class Tax(Base):
     percent_bp: Mapped[int] = mapped_column(Integer, default=0)
     per_person: Mapped[int] = mapped_column(BigInteger, default=0)
     children_exempt: Mapped[bool] = mapped_column(default=True)
+    #: Charged on the room nights, as every tax was before extras had a VAT of their own.
+    room: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+class ChargeTax(Base):
+    """The VAT inside the price of one charge code (FNB, MINIBAR …) at a property: one VAT per
+    code (the primary key), a percentage tax of the same property. The room's taxes are the
+    `room` taxes instead, which may be several (VAT and city tax)."""
+
+    __tablename__ = "charge_taxes"
+    __table_args__ = (CheckConstraint("code <> 'ROOM'", name="not_room"),)
+
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tax_id: Mapped[int] = mapped_column(ForeignKey("taxes.id"), index=True)

@@ -78,6 +78,13 @@ def _refuse_if_reversed(session: Session, posting: Posting) -> None:
         )
 
 
+def _negated_vat(posting: Posting) -> tuple[str | None, int | None]:
+    """The VAT a posting's opposite carries: its own, negated (none if it had none)."""
+    if posting.vat_amount is None:
+        return None, None
+    return posting.vat_code, -posting.vat_amount
+
+
 def reverse_posting(
     session: Session, posting_id: int, reason: str, *, expected_version: int | None = None
 ) -> PostingView:
@@ -104,6 +111,7 @@ def reverse_posting(
         reason=reason,
         reverses_id=posting.id,
         action="reverse",
+        vat=_negated_vat(posting),
     )
     return posting_views([reversal])[0]
 
@@ -143,6 +151,7 @@ def transfer_posting(
         reverses_id=posting.id,
         transfer_group=group,
         action="transfer",
+        vat=_negated_vat(posting),
     )
     moved = append_posting(
         session,
@@ -154,5 +163,6 @@ def transfer_posting(
         reason=reason,
         transfer_group=group,
         action="transfer",
+        vat=(posting.vat_code, posting.vat_amount),
     )
     return posting_views([moved])[0]

@@ -110,12 +110,16 @@ def _tax_names(session: Session, property_id: int) -> dict[str, str]:
 def _tax_summaries(session: Session, property_id: int, shown: list[Posting]) -> list[TaxSummary]:
     """The total of each tax among the lines shown, named as the property names it: the taxes
     added to the price (their own lines) and those inside it (VAT in a VAT-inclusive price,
-    which an invoice must state although it is no line of its own)."""
+    which an invoice must state although it is no line of its own): the room's, from the
+    stay's nights, and the extras', as each line was posted with it."""
     names = _tax_names(session, property_id)
     tax_totals: dict[str, int] = _taxes_inside(session, shown)
     for p in shown:
         if p.kind == "tax":
             tax_totals[p.code] = tax_totals.get(p.code, 0) + p.amount
+        if p.vat_code is not None and p.vat_amount:
+            code = f"TAX-{p.vat_code}"
+            tax_totals[code] = tax_totals.get(code, 0) + p.vat_amount
     return [
         TaxSummary(code.removeprefix("TAX-"), names.get(code, code.removeprefix("TAX-")), amount)
         for code, amount in sorted(tax_totals.items())

@@ -25,6 +25,7 @@ from db.folios import Folio, Invoice, Posting
 from db.models import Property, Reservation, ReservationStatus
 from pms.billing.codes import KINDS, transaction_code
 from pms.billing.ledger_views import folio_label
+from pms.billing.vat import vat_of_charge
 from pms.hotel.amount_cap import check_amount_cap
 from pms.kernel.audit import record
 from pms.kernel.desk import actor_of
@@ -127,6 +128,8 @@ def _snapshot(posting: Posting) -> dict[str, Any]:
         "reverses_id": posting.reverses_id,
         "transfer_group": posting.transfer_group,
         "reason": posting.reason,
+        "vat_code": posting.vat_code,
+        "vat_amount": posting.vat_amount,
     }
 
 
@@ -145,8 +148,10 @@ def append_posting(
     payment_id: int | None = None,
     business_date: dt.date | None = None,
     action: str = "post",
+    vat: tuple[str | None, int | None] = (None, None),
 ) -> Posting:
-    """Insert one posting on a folio already locked by `lock_folio`, with its audit row."""
+    """Insert one posting on a folio already locked by `lock_folio`, with its audit row;
+    `vat` is the (tax code, amount) inside it."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
         raise InvalidInput("amount", "a posting needs a non-zero amount in minor units")
     posting = Posting(
@@ -162,6 +167,8 @@ def append_posting(
         unique_key=unique_key,
         transfer_group=transfer_group,
         payment_id=payment_id,
+        vat_code=vat[0],
+        vat_amount=vat[1],
     )
     session.add(posting)
     try:
@@ -203,7 +210,8 @@ def post(
     Charges, taxes and refunds post positive amounts, payments negative ones; adjustments
     either. The kind comes from the transaction code unless given, the business date from the
     property, the user from the unit of work. A posting whose `unique_key` exists already is
-    returned as it is (the night audit may run again).
+    returned as it is (the night audit may run again). A charge carries the VAT its code has
+    at the property now (`pms.billing.vat`).
     """
     if existing := posting_by_key(session, unique_key):
         return existing
@@ -220,6 +228,9 @@ def post(
         raise InvalidInput("amount", f"a {kind} posts a {direction} amount, not {amount}")
     refuse_if_stay_over(session, folio, kind, code)
     check_amount_cap(property_of(session, folio), amount)
+    vat = None
+    if kind == "charge" and code != "ROOM":  # the room's taxes are the stay's nights'
+        vat = vat_of_charge(session, folio.property_id, code, amount)
     lock_folio(session, folio, expected_version)
     return append_posting(
         session,
@@ -233,4 +244,5 @@ def post(
         transfer_group=transfer_group,
         payment_id=payment_id,
         business_date=business_date,
+        vat=vat or (None, None),
     )

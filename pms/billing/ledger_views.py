@@ -46,6 +46,9 @@ class PostingView:
     payment_id: int | None
     #: History from another PMS, booked and invoiced there.
     imported: bool = False
+    #: The VAT inside the line (an extra's), as it was posted; None when it carries none.
+    vat_code: str | None = None
+    vat_amount: int | None = None
 
     @property
     def is_reversal(self) -> bool:
@@ -163,6 +166,8 @@ def posting_views(postings: list[Posting]) -> list[PostingView]:
             transfer_group=p.transfer_group,
             payment_id=p.payment_id,
             imported=p.imported,
+            vat_code=p.vat_code,
+            vat_amount=p.vat_amount,
         )
         for p in postings
     ]

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from typing import Any, TextIO
 
 from sqlalchemy import Select, func, select
@@ -37,8 +38,9 @@ from pms.hotel.properties import resolve_property
 from pms.imports.files import write_rows
 from pms.kernel.dates import parse_date
 from pms.kernel.errors import InvalidInput
-from pms.kernel.money import from_minor, minor_exponent
+from pms.kernel.money import from_minor, included_share, minor_exponent
 from pms.kernel.permissions import require
+from pms.stays.night_prices import night_of, prices_and_taxes_inside
 
 #: Rows fetched from the database at a time.
 BATCH = 2_000
@@ -152,8 +154,9 @@ def _postings(session: Session, prop: Property, period: Period) -> Iterator[Row]
             Posting.business_date, Posting.id.label("posting"), Posting.posted_at,
             Posting.folio_id.label("folio"), Folio.name.label("folio_name"),
             Reservation.confirmation, Posting.kind, Posting.code, Posting.description,
-            Posting.amount, Posting.reverses_id.label("reverses"), Posting.reason,
-            Posting.username.label("user"), Posting.imported,
+            Posting.amount, Posting.vat_code, Posting.vat_amount.label("vat"),
+            Posting.reverses_id.label("reverses"), Posting.reason,
+            Posting.username.label("user"), Posting.imported, Posting.unique_key,
         )
         .join(Folio, Folio.id == Posting.folio_id)
         .outerjoin(Reservation, Reservation.id == Folio.reservation_id)
@@ -161,12 +164,35 @@ def _postings(session: Session, prop: Property, period: Period) -> Iterator[Row]
         .order_by(Posting.business_date, Posting.id)
     )  # fmt: skip
     currency, exponent = prop.currency, -minor_exponent(prop.currency)
-    for row in _stream(session, query):
-        line = row._asdict()
-        line["confirmation"] = line["confirmation"] or ""
-        line["amount"] = Decimal(line["amount"]).scaleb(exponent)
-        line["reverses"] = line["reverses"] or ""
-        yield line | {"currency": currency}
+    rows = _stream(session, query)
+    while batch := list(islice(rows, BATCH)):
+        for line in _with_room_vat(session, [row._asdict() for row in batch]):
+            del line["unique_key"]
+            line["confirmation"] = line["confirmation"] or ""
+            line["amount"] = Decimal(line["amount"]).scaleb(exponent)
+            line["vat_code"] = line["vat_code"] or ""
+            line["vat"] = "" if line["vat"] is None else Decimal(line["vat"]).scaleb(exponent)
+            line["reverses"] = line["reverses"] or ""
+            yield line | {"currency": currency}
+
+
+def _with_room_vat(session: Session, lines: list[Row]) -> list[Row]:
+    """The lines with the VAT inside each room night (a VAT-inclusive sheet's), as the invoice
+    states it: the night's stored tax, the share the posted amount carries. An extra's VAT is
+    its own column already; a night with several taxes inside gives their codes and sum."""
+    nights = {line["posting"]: night for line in lines
+              if line["code"] == "ROOM" and (night := night_of(line["unique_key"]))}  # fmt: skip
+    if not nights:
+        return lines
+    prices, inside = prices_and_taxes_inside(session, set(nights.values()))
+    for line in lines:
+        if (night := nights.get(line["posting"])) is None or not inside.get(night):
+            continue
+        price = prices.get(night, 0)
+        shares = {code: included_share(tax, line["amount"], price)
+                  for code, tax in sorted(inside[night].items())}  # fmt: skip
+        line["vat_code"], line["vat"] = "+".join(shares), sum(shares.values())
+    return lines
 
 
 def _invoices(session: Session, prop: Property, period: Period) -> Iterator[Row]:

@@ -1,7 +1,8 @@
 """The day's statistics per room type (OPERA's daily statistics are the model), stored when the
 day closes and never recomputed: a closed day reads the same forever, and a correction lands on
 a later day. Room revenue is net of tax: taxes inside the price (VAT-inclusive sheets) come out
-of the room line in proportion to what was posted of the night.
+of the room line in proportion to what was posted of the night, and other revenue is net of
+the VAT each extra was posted with.
 """
 
 from __future__ import annotations
@@ -169,11 +170,12 @@ def _movements(
 
 
 def _revenue(session: Session, prop: Property, day: dt.date) -> dict[int, Figures]:
-    """Room revenue (net of tax), other revenue and tax posted on `day`, per room type."""
+    """Room revenue and other revenue (both net of tax) and tax posted on `day`, per room
+    type."""
     rows = session.execute(
         select(
             Reservation.id, Reservation.room_type_id, Posting.kind, Posting.code,
-            Posting.amount, Posting.unique_key,
+            Posting.amount, Posting.unique_key, Posting.vat_amount,
         )
         .join(Folio, Folio.id == Posting.folio_id)
         .join(Reservation, Reservation.id == Folio.reservation_id)
@@ -188,7 +190,9 @@ def _revenue(session: Session, prop: Property, day: dt.date) -> dict[int, Figure
         if row.kind == "tax":
             counts["tax"] += row.amount
         elif row.code != "ROOM":
-            counts["other_revenue"] += row.amount
+            # Net of the VAT inside an extra's price, as room revenue is net of the room's.
+            counts["other_revenue"] += row.amount - (row.vat_amount or 0)
+            counts["tax"] += row.vat_amount or 0
         else:
             night = night_of(row.unique_key)
             tax_inside = sum(inside.get(night, {}).values()) if night else 0

@@ -127,7 +127,7 @@ _INVENTORY = select(
 )
 _TAXES = (
     select(Tax.code, Tax.name, Tax.percent_bp, Tax.per_person, Tax.children_exempt)
-    .where(Tax.property_id == bindparam("property_id"))
+    .where(Tax.property_id == bindparam("property_id"), Tax.room.is_(True))
     .order_by(Tax.code)
 )
 _RULES = select(

@@ -19,9 +19,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 from whoosh import index
 
-from pms.search import documents as docs
 from pms.search.bookmark import GAP_WINDOW, IndexState, meta_doc
 from pms.search.change_log import change_ids_since, log_identity, newest_change
+from pms.search.documents import Source
+from pms.search.reading import all_sources, totals
 from pms.search.schema import schema
 from pms.search.segments import adding, build_segments
 from pms.search.writer import BulkWriter
@@ -61,7 +62,7 @@ def build_index(
 ) -> Counter[str]:
     """Write every document and `state` into a staging directory under `root`, then put it at
     `path`; returns how many documents of each kind were written."""
-    total = docs.totals(session)
+    total = totals(session)
     for leftover in [*root.glob("build-*"), *root.glob("old-*")]:
         shutil.rmtree(leftover, ignore_errors=True)  # a build that crashed
     staging = root / f"build-{uuid.uuid4().hex}"
@@ -81,7 +82,7 @@ def _write_documents(
     (`pms.search.segments`), then the bookmark; one commit makes them the index."""
     counts: Counter[str] = Counter()
 
-    def _counted(sources: Iterable[docs.Source]) -> Iterator[docs.Source]:
+    def _counted(sources: Iterable[Source]) -> Iterator[Source]:
         for source in sources:
             counts[source.kind] += 1
             yield source
@@ -95,7 +96,7 @@ def _write_documents(
             progress(written, max(total, written))
 
     ix = index.create_in(str(staging), schema())
-    new_segments = build_segments(staging, _counted(docs.all_sources(session)), total, _written)
+    new_segments = build_segments(staging, _counted(all_sources(session)), total, _written)
     writer = BulkWriter(ix)
     try:
         writer.add_document(**meta_doc(state))

@@ -30,8 +30,9 @@ from whoosh.filedb.filestore import FileStorage
 from db.models import ChangeLog
 from pms.search.bookmark import IndexState, IndexUnusable
 from pms.search.change_log import affected, changes_since, docs_for, newest_change, purge_keys
-from pms.search.documents import Source, guest_sources
+from pms.search.documents import Source
 from pms.search.index import BUILD_WAIT_SECONDS, CHANGE_BATCH, IndexBusy, SearchIndex
+from pms.search.reading import guest_sources
 from pms.search.schema import codec, schema
 from pms.search.segments import MAX_WORKERS, SEGMENT_DOCS, SegmentWorkers, adding, write_sources
 from pms.search.service import catch_up, index_for

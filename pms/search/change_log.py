@@ -15,14 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ChangeLog, Guest, Reservation, Room
-from pms.search.documents import (
-    Doc,
-    chunked,
-    guest_docs,
-    reservation_docs,
-    review_docs,
-    room_docs,
-)
+from pms.search.documents import Doc
+from pms.search.reading import chunked, guest_docs, reservation_docs, review_docs, room_docs
 
 #: The change-log operation of an anonymisation (the audit trigger writes it for the action
 #: `anonymise`): desks purge the guest's old documents from their index files before they

@@ -1,33 +1,20 @@
-"""What the search index holds for each guest, room and reservation, read from the database.
+"""What the search index holds for each guest, room, reservation and review: a document made
+from rows already read (`pms.search.reading` reads them).
 
-The index is a cache: every document here is built from the rows as they are now, so applying a
-change twice, or late, or out of order gives the same index. A first build reads the tables
-(the demo and imports insert guests in bulk without change-log rows); later changes come from
-the change log (followed in `pms.search.change_log`), which names the entity and not what
-changed, so a change is always applied by reading the entity again.
+Making is apart from reading so that a build's worker processes, which are sent rows, make the
+documents without a session; and the index is a cache, every document made from the rows as they
+are now, so applying a change twice, or late, or out of order gives the same index.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import phonenumbers
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session
 
-from db.models import (
-    Guest,
-    Property,
-    Reservation,
-    ReservationStatus,
-    Review,
-    Room,
-    RoomNight,
-    RoomType,
-)
+from db.models import ReservationStatus
 
 #: A document as whoosh takes it: field name → value (text, or anything for the stored `data`).
 Doc = dict[str, Any]
@@ -46,11 +33,8 @@ class Source(NamedTuple):
 #: before old ones. A status says it without the business date (a stay that never arrived
 #: becomes a no-show at the night audit), so the index never goes stale as days pass.
 IN_HOUSE, UPCOMING, PAST = "in_house", "upcoming", "past"
-_STAY_RANK = {IN_HOUSE: 2, UPCOMING: 1, PAST: 0}
-_RANK_STAY = {rank: stay for stay, rank in _STAY_RANK.items()}
-
-#: Ids per IN (...) list: well under SQLite's bound on bound parameters.
-_CHUNK = 500
+#: The groups by the rank a grouped query of a guest's stays computes (`pms.search.reading`).
+RANK_STAY = {2: IN_HOUSE, 1: UPCOMING, 0: PAST}
 
 
 def stay_of(status: str) -> str:
@@ -97,44 +81,6 @@ def _clean(doc: Doc) -> Doc:
     return {k: v for k, v in doc.items() if v not in ("", None, [])}
 
 
-def chunked(ids: Collection[int]) -> Iterator[list[int]]:
-    """The ids in sorted lists short enough for one IN (...) each."""
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), _CHUNK):
-        yield ordered[start : start + _CHUNK]
-
-
-# --- guests ---------------------------------------------------------------------------------
-
-_GUEST_COLUMNS = (
-    Guest.id,
-    Guest.first_name,
-    Guest.last_name,
-    Guest.email,
-    Guest.phone,
-    Guest.company,
-    Guest.city,
-    Guest.country,
-    Guest.loyalty_number,
-    Guest.vip_level,
-    Guest.do_not_rent,
-)
-_LIVE_GUEST = (Guest.merged_into_id.is_(None), Guest.anonymised_at.is_(None))
-
-
-def _stays_by_guest(session: Session, guest_ids: list[int] | None) -> dict[int, str]:
-    """Each guest's best stay group, in one grouped query."""
-    rank = case(
-        (Reservation.status == ReservationStatus.CHECKED_IN, 2),
-        (Reservation.status.in_([ReservationStatus.CONFIRMED, ReservationStatus.TENTATIVE]), 1),
-        else_=0,
-    )
-    query = select(Reservation.guest_id, func.max(rank)).group_by(Reservation.guest_id)
-    if guest_ids is not None:
-        query = query.where(Reservation.guest_id.in_(guest_ids))
-    return {guest_id: _RANK_STAY[best] for guest_id, best in session.execute(query)}
-
-
 def _guest_doc(row: Any, stay: str) -> Doc:
     name = _words(row.first_name, row.last_name)
     phones, reversed_digits, phone = phone_terms(row.phone)
@@ -172,86 +118,6 @@ def _guest_doc(row: Any, stay: str) -> Doc:
             },
         }
     )
-
-
-def guest_sources(session: Session, ids: Collection[int] | None = None) -> Iterator[Source]:
-    """What the documents of live guests (neither merged away nor anonymised) are made from;
-    all guests when `ids` is None."""
-    batches: Iterable[list[int] | None] = [None] if ids is None else chunked(ids)
-    for batch in batches:
-        stays = _stays_by_guest(session, batch)
-        query = select(*_GUEST_COLUMNS).where(*_LIVE_GUEST).order_by(Guest.id)
-        if batch is not None:
-            query = query.where(Guest.id.in_(batch))
-        for row in session.execute(query.execution_options(yield_per=2000)):
-            yield Source("guest", "guest", (row, stays.get(row.id, PAST)))
-
-
-def guest_docs(session: Session, ids: Collection[int] | None = None) -> Iterator[Doc]:
-    """Documents of live guests (neither merged away nor anonymised); all when `ids` is None."""
-    return map(make, guest_sources(session, ids))
-
-
-# --- rooms ----------------------------------------------------------------------------------
-
-
-def room_docs(session: Session, ids: Collection[int] | None = None) -> Iterator[Doc]:
-    """Documents of rooms: number, type, features (the room's and its type's), housekeeping."""
-    batches: Iterable[list[int] | None] = [None] if ids is None else chunked(ids)
-    for batch in batches:
-        query = (
-            select(Room, RoomType, Property.code)
-            .join(RoomType, Room.room_type_id == RoomType.id)
-            .join(Property, Room.property_id == Property.id)
-            .order_by(Room.id)
-        )
-        if batch is not None:
-            query = query.where(Room.id.in_(batch))
-        for room, room_type, property_code in session.execute(query):
-            features = sorted({*room.features, *room_type.features})
-            text = _words(room_type.code, room_type.name, *features, room.housekeeping)
-            kind = f"{room_type.code} {room_type.name}"
-            detail = " · ".join([kind, f"floor {room.floor}", *features, room.housekeeping])
-            yield _clean(
-                {
-                    "key": f"room:{room.id}",
-                    "kind": "room",
-                    "property": property_code.lower(),
-                    "code": room.number.lower(),
-                    "code_start": room.number.lower(),
-                    "words": text,
-                    "start": text,
-                    "data": {
-                        "kind": "room",
-                        "id": room.id,
-                        "ref": room.number,
-                        "title": f"Room {room.number}",
-                        "detail": detail,
-                        "stay": "",
-                        "vip": 0,
-                        "dnr": False,
-                        "property": property_code,
-                    },
-                }
-            )
-
-
-# --- reservations ---------------------------------------------------------------------------
-
-
-def _rooms_by_reservation(session: Session, ids: list[int] | None) -> dict[int, list[str]]:
-    query = (
-        select(RoomNight.reservation_id, Room.number)
-        .join(Room, Room.id == RoomNight.room_id)
-        .order_by(RoomNight.reservation_id, RoomNight.night)
-    )
-    if ids is not None:
-        query = query.where(RoomNight.reservation_id.in_(ids))
-    rooms: dict[int, list[str]] = defaultdict(list)
-    for reservation_id, number in session.execute(query):
-        if number not in rooms[reservation_id]:
-            rooms[reservation_id].append(number)
-    return rooms
 
 
 def _reservation_doc(row: Any, rooms: list[str]) -> Doc:
@@ -304,135 +170,61 @@ def _reservation_doc(row: Any, rooms: list[str]) -> Doc:
     )
 
 
-def _reservation_query() -> Select[Any]:
-    return (
-        select(
-            Reservation.id,
-            Reservation.guest_id,
-            Reservation.confirmation,
-            Reservation.external_ref,
-            Reservation.status,
-            Reservation.arrival,
-            Reservation.departure,
-            RoomType.code.label("room_type"),
-            Property.code.label("property_code"),
-            Guest.first_name,
-            Guest.last_name,
-            Guest.anonymised_at,
-        )
-        .join(Guest, Reservation.guest_id == Guest.id)
-        .join(RoomType, Reservation.room_type_id == RoomType.id)
-        .join(Property, Reservation.property_id == Property.id)
-        .order_by(Reservation.id)
+def room_doc(room: Any, room_type: Any, property_code: str) -> Doc:
+    """A room is found by its number, type, features (the room's and its type's) and
+    housekeeping status."""
+    features = sorted({*room.features, *room_type.features})
+    text = _words(room_type.code, room_type.name, *features, room.housekeeping)
+    kind = f"{room_type.code} {room_type.name}"
+    detail = " · ".join([kind, f"floor {room.floor}", *features, room.housekeeping])
+    return _clean(
+        {
+            "key": f"room:{room.id}",
+            "kind": "room",
+            "property": property_code.lower(),
+            "code": room.number.lower(),
+            "code_start": room.number.lower(),
+            "words": text,
+            "start": text,
+            "data": {
+                "kind": "room",
+                "id": room.id,
+                "ref": room.number,
+                "title": f"Room {room.number}",
+                "detail": detail,
+                "stay": "",
+                "vip": 0,
+                "dnr": False,
+                "property": property_code,
+            },
+        }
     )
 
 
-def reservation_sources(session: Session, ids: Collection[int] | None = None) -> Iterator[Source]:
-    """What the documents of reservations are made from; all when `ids` is None."""
-    batches: Iterable[list[int] | None] = [None] if ids is None else chunked(ids)
-    for batch in batches:
-        rooms = _rooms_by_reservation(session, batch)
-        query = _reservation_query()
-        if batch is not None:
-            query = query.where(Reservation.id.in_(batch))
-        for row in session.execute(query.execution_options(yield_per=2000)):
-            yield Source("reservation", "reservation", (row, rooms.get(row.id, [])))
-
-
-def reservation_docs(session: Session, ids: Collection[int] | None = None) -> Iterator[Doc]:
-    """Documents of reservations: confirmation, the guest's name, dates, status, rooms."""
-    return map(make, reservation_sources(session, ids))
-
-
-# --- reviews --------------------------------------------------------------------------------
-
-
-def review_docs(session: Session, ids: Collection[int] | None = None) -> Iterator[Doc]:
-    """Documents of published reviews, found by the words of their title and text (a hidden
-    review leaves the index); they open the stay reviewed."""
-    batches: Iterable[list[int] | None] = [None] if ids is None else chunked(ids)
-    for batch in batches:
-        query = (
-            select(Review, Reservation.confirmation, RoomType.code, Property.code)
-            .join(Reservation, Reservation.id == Review.reservation_id)
-            .join(RoomType, RoomType.id == Review.room_type_id)
-            .join(Property, Property.id == Review.property_id)
-            .where(Review.status == "published")
-            .order_by(Review.id)
-        )
-        if batch is not None:
-            query = query.where(Review.id.in_(batch))
-        for review, confirmation, room_type, property_code in session.execute(query):
-            stars = "★" * review.overall + "☆" * (5 - review.overall)
-            yield _clean(
-                {
-                    "key": f"review:{review.id}",
-                    "kind": "review",
-                    "property": property_code.lower(),
-                    "words": _words(review.title, review.text),
-                    "start": review.title,
-                    "data": {
-                        "kind": "review",
-                        "id": review.id,
-                        "ref": confirmation,
-                        "title": f"{stars} {review.title or 'Review'} · {confirmation}",
-                        "detail": f"{review.review_date:%d %b %Y} · {room_type} · "
-                        f"{review.text[:120]}",
-                        "stay": "",
-                        "vip": 0,
-                        "dnr": False,
-                        "property": property_code,
-                    },
-                }
-            )
-
-
-def totals(session: Session) -> int:
-    """How many documents a full build writes (for its progress bar)."""
-    counts = [
-        session.scalar(select(func.count()).select_from(Guest).where(*_LIVE_GUEST)),
-        session.scalar(select(func.count()).select_from(Room)),
-        session.scalar(select(func.count()).select_from(Reservation)),
-        session.scalar(
-            select(func.count()).select_from(Review).where(Review.status == "published")
-        ),
-    ]
-    return sum(c or 0 for c in counts)
-
-
-def _stays_by_guest_sources(session: Session) -> Iterator[Source]:
-    """What every reservation's document is made from, in guest order."""
-    rooms = _rooms_by_reservation(session, None)
-    query = _reservation_query().order_by(None).order_by(Reservation.guest_id, Reservation.id)
-    for row in session.execute(query.execution_options(yield_per=2000)):
-        yield Source("reservation", "reservation", (row, rooms.get(row.id, [])))
-
-
-def all_sources(session: Session) -> Iterator[Source]:
-    """What every document is made from, read from the tables: guests and reservations as
-    their rows (a build's worker processes make those documents, the phone's parsing is most
-    of their cost), rooms and reviews (a few hundred) as documents.
-
-    Each guest's stays follow the guest (in guest id order), so a build's segment holds a
-    guest's documents and those of their stays, which show their name: anonymising the guest
-    rewrites that one segment (`pms.search.segments`), not one of guests and one of stays."""
-    stays = _stays_by_guest_sources(session)
-    stay = next(stays, None)
-    for guest in guest_sources(session):
-        yield guest
-        while stay is not None and stay.args[0].guest_id <= guest.args[0].id:
-            yield stay
-            stay = next(stays, None)
-    if stay is not None:
-        yield stay
-        yield from stays
-    yield from (Source("room", "made", (doc,)) for doc in room_docs(session))
-    yield from (Source("review", "made", (doc,)) for doc in review_docs(session))
-
-
-def all_docs(session: Session) -> Iterator[Doc]:
-    """Every document, read from the tables."""
-    return map(make, all_sources(session))
+def review_doc(review: Any, confirmation: str, room_type: str, property_code: str) -> Doc:
+    """A published review is found by the words of its title and text; it opens the stay
+    reviewed."""
+    stars = "★" * review.overall + "☆" * (5 - review.overall)
+    return _clean(
+        {
+            "key": f"review:{review.id}",
+            "kind": "review",
+            "property": property_code.lower(),
+            "words": _words(review.title, review.text),
+            "start": review.title,
+            "data": {
+                "kind": "review",
+                "id": review.id,
+                "ref": confirmation,
+                "title": f"{stars} {review.title or 'Review'} · {confirmation}",
+                "detail": f"{review.review_date:%d %b %Y} · {room_type} · {review.text[:120]}",
+                "stay": "",
+                "vip": 0,
+                "dnr": False,
+                "property": property_code,
+            },
+        }
+    )
 
 
 _MAKERS: dict[str, Callable[..., Doc]] = {

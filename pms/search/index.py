@@ -36,10 +36,10 @@ from whoosh.util.filelock import FileLock, try_for
 
 from pms.kernel.config import APP_NAME
 from pms.kernel.errors import PmsError
-from pms.search import documents as docs
 from pms.search.bookmark import IndexState, IndexUnusable, is_foreign, meta_doc, read_state
 from pms.search.build import BuildReport, Progress, build_index, first_bookmark
 from pms.search.change_log import affected, changes_since, docs_for, purge_keys, purges_since
+from pms.search.documents import Doc
 from pms.search.schema import SCHEMA_VERSION, FlatWeighting
 from pms.search.segments import purging
 from pms.search.typos import NameLexicon
@@ -261,7 +261,7 @@ class SearchIndex:
             raise IndexUnusable(f"the index at {self.path} went away") from exc
 
     def _commit(
-        self, current: list[docs.Doc], gone: set[str], state: IndexState, *, purge: set[str]
+        self, current: list[Doc], gone: set[str], state: IndexState, *, purge: set[str]
     ) -> None:
         """Write the changed documents and the bookmark in one commit.
 
