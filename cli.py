@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from commands import GlobalOptions, desk_for
-from commands.lazy import LazyCommand, LazyGroup
+from commands.lazy import LazyCommand, LazyGroup, long_lived_imports
 from pms.kernel.errors import InvalidInput, PmsError
 
 
@@ -166,7 +166,8 @@ def root(
     ctx.obj = GlobalOptions(db=db, user=user_name, debug=debug)
     if ctx.invoked_subcommand is None:
         # Textual loads only when the front desk is wanted, so scripted commands start fast.
-        from screens.app import FrontDeskApp
+        with long_lived_imports():
+            from screens.app import FrontDeskApp
 
         FrontDeskApp(desk_for(ctx, sign_in=False, face="tui")).run()
 

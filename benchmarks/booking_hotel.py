@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 from common import temp_postgres, temp_sqlite
 
-from db.models import Guest, Reservation, Role
+from db.models import Guest, Reservation, Role, load_all
 from pms.guests.lookup import GuestInput
 from pms.hotel.properties import (
     BASE_PLAN,
@@ -254,7 +254,7 @@ def _stay_tables() -> list[str]:
     reservations = Reservation.__table__
     children = [
         t.name
-        for t in reversed(Reservation.metadata.sorted_tables)
+        for t in reversed(load_all().sorted_tables)
         if any(fk.column.table is reservations for fk in t.foreign_keys)
     ]
     return [*children, reservations.name]

@@ -8,6 +8,7 @@ the one module it runs and nothing else (measured by `benchmarks/startup.py`).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 from collections.abc import Iterator, MutableMapping
@@ -20,6 +21,21 @@ from typer.main import get_command_from_info, get_group
 from typer.models import CommandInfo
 
 from commands.plain_options import read_options_plainly
+
+
+@contextlib.contextmanager
+def long_lived_imports() -> Iterator[None]:
+    """Import what lives as long as the process (a command's module, the front desk's) without
+    the garbage collector: it makes tens of thousands of objects (classes, mappers, statements
+    built once) and none of them is garbage, yet the collector's passes over them while they are
+    made cost ~10 % of a read command's start and of the desk's imports (callgrind);
+    `gc.freeze()` then keeps later passes off them too."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 @dataclass(frozen=True)
@@ -40,16 +56,8 @@ class LazyCommand:
     def load(self, rich_markup_mode: Any) -> Any:
         """Import the module and build the command Typer builds for `add_typer` / `command`."""
         module_name, _, attribute = self.target.partition(":")
-        # Importing a command's module makes tens of thousands of objects (classes, mappers)
-        # that live as long as the process: the collector's passes over them while they are
-        # made cost ~10 % of a read command's start, and `gc.freeze()` keeps later passes off
-        # them too.
-        gc.disable()
-        try:
+        with long_lived_imports():
             found = getattr(importlib.import_module(module_name), attribute)
-        finally:
-            gc.freeze()
-            gc.enable()
         if isinstance(found, typer.Typer):
             command: Any = get_group(found)
         else:

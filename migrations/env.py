@@ -8,10 +8,10 @@ from alembic import context
 from sqlalchemy import Connection
 
 from db.engine import make_engine
-from db.models import Base
+from db.models import load_all
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = load_all()  # every table, those loaded on use too
 
 
 def _run(connection: Connection) -> None:

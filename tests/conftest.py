@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 
 from db.engine import make_engine
-from db.models import Base, Role, User
+from db.models import Role, User, load_all
 from pms.hotel.features import add_features
 from pms.hotel.properties import add_room, add_room_type, create_property
 from pms.hotel.session_file import StoredSession, remember
@@ -92,7 +92,7 @@ def postgres_url() -> Iterator[str]:
 
 def _empty_postgres(url: str) -> None:
     engine = make_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    tables = ", ".join(f'"{t.name}"' for t in load_all().sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()

@@ -221,22 +221,30 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 
 def test_a_read_command_loads_only_what_it_reads_with(hotel: Desk, db_url: str) -> None:
-    """A night auditor's script runs commands by the hundred: a quote parses its options and
-    reads the configuration without pydantic, signs in by its session without argon2, and
-    loads neither the front desk (Textual) nor card payments, search or migrations."""
+    """A night auditor's script runs commands by the hundred: a quote, the availability and a
+    stay shown parse their options and read the configuration and the property's settings
+    without pydantic, sign in by the session without argon2, and load neither the front desk
+    (Textual) nor card payments, search or migrations."""
+    booking = ["reservation", "create", "--arrival", "3.12", "--nights", "2", "-t", "DBL",
+               "--guest", "Lucía García", "--json"]  # fmt: skip
+    booked = data(pms(db_url, "--user", "ana", *booking))
     script = (
         "import sys\nfrom cli import main\nsys.argv[0] = 'pms'\n"
         "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
         "heavy = ('pydantic', 'argon2', 'textual', 'stripe', 'whoosh', 'alembic')\n"
         "print('loaded:', *[name for name in heavy if name in sys.modules])\n"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", script, "--db", db_url, "quote", "--arrival", "+10",
-         "--nights", "3", "--adults", "2"],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[-1] == "loaded:"
+    for command in (
+        ["quote", "--arrival", "+10", "--nights", "3", "--adults", "2"],
+        ["availability", "--from", "today", "--to", "+14"],
+        ["reservation", "show", booked["confirmation"]],
+    ):
+        run = subprocess.run(
+            [sys.executable, "-c", script, "--db", db_url, *command],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.splitlines()[-1] == "loaded:", command
 
 
 def test_a_command_piped_into_a_reader_that_stops_early_ends_quietly(

@@ -24,7 +24,7 @@ from db.models import Guest, Property
 from pms.frontdesk.check_in import check_in
 from pms.guests.contact import person_name
 from pms.guests.lookup import GuestInput
-from pms.hotel.property_settings import check_amount_cap
+from pms.hotel.amount_cap import check_amount_cap
 from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput
 from pms.kernel.validation import shown

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from db import migrate
-from db.models import Base
+from db.models import load_all
 from pms.kernel.desk import Desk
 from pms.kernel.errors import DatabaseUnavailable
 
@@ -15,8 +18,24 @@ from pms.kernel.errors import DatabaseUnavailable
 def test_autogenerate_finds_nothing_to_migrate(desk: Desk) -> None:
     with desk.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, load_all()) == []
     assert migrate.current_revision(desk.engine) == migrate.head_revision()
+
+
+def test_the_models_no_relationship_joins_load_when_first_named() -> None:
+    """A read command builds only the mappers it reads with: the house, rates, guests, stays and
+    users load with `db.models`; the others (and `db.folios`) when first named or all at once."""
+    script = (
+        "import sys\nimport db.models\n"
+        "on_use = ['db.models.' + m for m in ('channels', 'logs', 'loyalty', 'night_audit', "
+        "'reviews')] + ['db.folios']\n"
+        "print(*[m for m in on_use if m in sys.modules])\n"
+        "db.models.Review\nprint(*[m for m in on_use if m in sys.modules])\n"
+        "tables = len(db.models.load_all().tables)\n"
+        "print(*[m for m in on_use if m not in sys.modules], tables)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines() == ["", "db.models.reviews", str(len(load_all().tables))]
 
 
 def test_a_database_that_was_never_migrated_says_what_to_run(tmp_path) -> None:  # type: ignore[no-untyped-def]

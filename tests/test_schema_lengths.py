@@ -23,13 +23,13 @@ from test_cli import one_line_error, pms
 from db import migrate
 from db.folios import Folio, Posting
 from db.models import (
-    Base,
     Guest,
     LoyaltyProgramme,
     Property,
     Reservation,
     ReviewCategory,
     SignInAttempt,
+    load_all,
 )
 from pms.guests.lookup import GuestInput
 from pms.kernel.desk import Desk
@@ -47,13 +47,15 @@ BEFORE_CHECKS = "d4e7a1b2c3f5"
 TYPED_TEXT_CHECKED = "e5f8b2c4d6a7"
 #: What each backend raises for text past its column: SQLite's CHECK, PostgreSQL's VARCHAR.
 TOO_LONG = (IntegrityError, DataError)
+#: Every table the models declare, those loaded on use too.
+SCHEMA = load_all()
 
 
 def declared_checks() -> set[str]:
     """The names of the length checks the models declare."""
     return {
         str(check.name)
-        for table in Base.metadata.tables.values()
+        for table in SCHEMA.tables.values()
         for check in table.constraints
         if isinstance(check, CheckConstraint) and str(check.name).endswith("_length")
     }
@@ -74,7 +76,7 @@ def limited_columns() -> set[str]:
     """`table.column` of every text column of a set length in the models."""
     return {
         f"{table.name}.{column.name}"
-        for table in Base.metadata.tables.values()
+        for table in SCHEMA.tables.values()
         for column in table.columns
         if isinstance(column.type, String) and column.type.length
     }
@@ -99,13 +101,13 @@ def test_each_check_allows_what_the_validation_allows() -> None:
     # check names that same column and that same length, so the two never disagree.
     checks = {
         str(check.name): (str(check.sqltext), table.name)
-        for table in Base.metadata.tables.values()
+        for table in SCHEMA.tables.values()
         for check in table.constraints
         if isinstance(check, CheckConstraint) and str(check.name).endswith("_length")
     }
     for name, (sql, table) in checks.items():
         column = name.removeprefix(f"ck_{table}_").removesuffix("_length")
-        longest = Base.metadata.tables[table].c[column].type.length
+        longest = SCHEMA.tables[table].c[column].type.length
         assert sql == f"length({column}) <= {longest}", name
 
 

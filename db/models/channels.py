@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, utcnow
+from db.models.lengths import check_lengths
 
 
 class ApiKey(Base):
@@ -66,3 +67,7 @@ class IdempotencyRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: The request as read, for an operator looking into a disputed booking.
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# Loaded on use (see `db.models`): the length checks of these tables are declared here.
+check_lengths(Base.metadata)

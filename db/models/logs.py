@@ -9,6 +9,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base
+from db.models.lengths import check_lengths
 
 
 class AuditLog(Base):
@@ -41,3 +42,7 @@ class ChangeLog(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int] = mapped_column(BigInteger)
     operation: Mapped[str] = mapped_column(String(12))
+
+
+# Loaded on use (see `db.models`): the length checks of these tables are declared here.
+check_lengths(Base.metadata)

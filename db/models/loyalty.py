@@ -24,7 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+import db.folios  # noqa: F401  loyalty_lines.posting_id names postings: a flush must find it
 from db.models.base import Base, utcnow
+from db.models.lengths import check_lengths
 
 
 class LoyaltyProgramme(Base):
@@ -170,3 +172,7 @@ class LoyaltyTierChange(Base):
     measure: Mapped[int] = mapped_column(BigInteger)
     username: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# Loaded on use (see `db.models`): the length checks of these tables are declared here.
+check_lengths(Base.metadata)

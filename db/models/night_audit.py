@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, utcnow
+from db.models.lengths import check_lengths
 
 
 class AuditRun(Base):
@@ -130,3 +131,7 @@ class AuditReport(Base):
     business_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     name: Mapped[str] = mapped_column(String(24), primary_key=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# Loaded on use (see `db.models`): the length checks of these tables are declared here.
+check_lengths(Base.metadata)

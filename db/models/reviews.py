@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, utcnow
+from db.models.lengths import check_lengths
 
 
 class ReviewCategory(Base):
@@ -124,3 +125,7 @@ class ReviewStat(Base):
     threes: Mapped[int] = mapped_column(Integer, default=0)
     fours: Mapped[int] = mapped_column(Integer, default=0)
     fives: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Loaded on use (see `db.models`): the length checks of these tables are declared here.
+check_lengths(Base.metadata)

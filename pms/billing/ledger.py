@@ -26,7 +26,7 @@ from db.models import Property, Reservation, ReservationStatus
 from pms.billing.codes import KINDS, transaction_code
 from pms.billing.ledger_views import folio_label
 from pms.billing.vat import vat_of_charge
-from pms.hotel.property_settings import check_amount_cap
+from pms.hotel.amount_cap import check_amount_cap
 from pms.kernel.audit import record
 from pms.kernel.desk import actor_of
 from pms.kernel.errors import ConcurrentChange, InvalidInput, InvalidTransition, RetryableConflict

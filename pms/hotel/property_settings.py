@@ -2,7 +2,8 @@
 
 They are kept as JSON on the property (only the names set differ from the defaults) and always
 read through `PropertySettings`, a typed model, so that a service asks
-`settings_of(prop).occupancy_basis` and gets a checked value, never a string from a column.
+`settings_of(prop).occupancy_basis` and gets a checked value, never a string from a column (but
+`amount_cap`, which every charge checks: `pms.hotel.amount_cap` reads it without the model).
 A new setting is one more field on the model, with its default and its description (which the
 CLI and the Set-up screen show); nothing else changes.
 """
@@ -14,8 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from db.models import Property
+from pms.hotel.amount_cap import AMOUNT_CAP
 from pms.kernel.errors import InvalidInput
-from pms.kernel.money import format_money, minor_exponent
 
 
 class PropertySettings(BaseModel):
@@ -38,7 +39,7 @@ class PropertySettings(BaseModel):
         "none, half or a full night",
     )
     amount_cap: int = Field(
-        default=1_000_000,
+        default=AMOUNT_CAP,
         ge=1,
         le=100_000_000,
         description="the largest single charge, payment or nightly price, in whole units of "
@@ -116,15 +117,3 @@ def _reason(error: Any) -> str:
     if error["type"] in ("bool_parsing", "bool_type"):
         return "must be true or false"
     return str(error["msg"])
-
-
-def check_amount_cap(prop: Property, amount: int, field: str = "amount") -> int:
-    """An amount (minor units) within the property's `amount_cap`, or InvalidInput."""
-    cap = settings_of(prop).amount_cap * 10 ** minor_exponent(prop.currency)
-    if abs(amount) > cap:
-        raise InvalidInput(
-            field,
-            f"{field.replace('_', ' ')} may be at most {format_money(cap, prop.currency)} "
-            "at this hotel (setting amount_cap)",
-        )
-    return amount

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Rate, RatePlan, RoomType
+from pms.hotel.amount_cap import check_amount_cap
 from pms.hotel.properties import resolve_property, resolve_room_type
-from pms.hotel.property_settings import check_amount_cap
 from pms.inventory.nights import stay_nights
 from pms.kernel.audit import record
 from pms.kernel.errors import InvalidInput

@@ -21,7 +21,6 @@ from pms.hotel.vocabulary import vocabulary
 from pms.inventory.nights import stay_nights
 from pms.kernel.errors import InvalidInput, NotFound
 from pms.kernel.validation import plain_text
-from pms.loyalty.members import find_member
 from pms.rates.entitlement import COMPANY_LENGTH, entitled_companies, why_not_entitled
 from pms.rates.pricing import NightQuote, Party, per_night, stay_total
 from pms.rates.ratesheet import RateSheet, cancel_policy
@@ -156,6 +155,8 @@ def quote(session: Session, request: QuoteRequest) -> list[Offer]:
     company = plain_text(request.company, "company", length=COMPANY_LENGTH)
     request = dataclasses.replace(request, company=company)
     if request.member_number.strip():
+        from pms.loyalty.members import find_member  # loyalty loads for a member's quote only
+
         find_member(session, request.member_number)  # refuses a number that is no member's
         request = dataclasses.replace(request, member=True)
     properties = _properties(session, request)
