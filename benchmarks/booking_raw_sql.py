@@ -135,6 +135,7 @@ class RawStatements:
     def __init__(self, dialect: str, convert: Callable[[Any, Any], Any]) -> None:
         lite = dialect == "sqlite"
         self.mark = mark = "?" if lite else "%s"
+        true = "1" if lite else "true"  # a boolean as each dialect spells it in SQL
 
         def returning(table: str, *columns: str) -> str:  # SQLite unqualified, PostgreSQL not
             return ", ".join(c if lite else f"{table}.{c}" for c in columns)
@@ -203,7 +204,7 @@ class RawStatements:
         )
         self.taxes = _select_columns(
             Tax, ("code", "name", "percent_bp", "per_person", "children_exempt"),
-            f"taxes.property_id = {mark} ORDER BY taxes.code", dialect,
+            f"taxes.property_id = {mark} AND taxes.room IS {true} ORDER BY taxes.code", dialect,
         )  # fmt: skip
         self.pricing_rules = _select_columns(
             PricingRule, ("room_type_id", "threshold_pct", "adjust_bp", "floor", "ceiling"),
