@@ -51,6 +51,9 @@ def build_harbour_hotel_by_commands(url: str) -> None:
         ["rates", "set", "--plan", "BAR", "--room-type", "SUI", "--from", "2026-12-24",
          "--to", "2027-01-01", "--price", "349"],
         ["tax", "add", "VAT", "--name", "VAT 6 %", "--percent", "6"],
+        ["tax", "add", "VAT13", "--name", "VAT 13 %", "--percent", "13", "--on", "FNB"],
+        ["tax", "add", "VAT23", "--name", "VAT 23 %", "--percent", "23",
+         "--on", "MINIBAR,PHONE,LAUNDRY,MISC"],
         ["tax", "add", "CITY", "--name", "Porto city tax", "--per-person", "2.00"],
     ]  # fmt: skip
     for step in steps:
@@ -117,9 +120,11 @@ def test_a_bad_hotel_file_names_every_problem_and_builds_nothing(
         "  room_types[2].max_occupancy: must be at least 1",
     ]
     fixed = bad.read_text().replace("price = 109.5", 'price = "109.50"')
-    bad.write_text(fixed.replace("max_occupancy = 0", "max_occupancy = 4"))
+    fixed = fixed.replace("max_occupancy = 0", "max_occupancy = 4")
+    bad.write_text(fixed.replace('on = ["FNB"]', 'on = ["SPA"]'))
     again = pms(db_url, "init", "--from", str(bad))
     assert again.exit_code == 1 and "rooms[2].type: there is no room type 'TWX'" in again.stderr
+    assert "taxes[1]" in again.stderr and "'SPA' is not a charge code" in again.stderr
     assert desk.is_empty()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from pms.billing.vat import add_vat
 from pms.hotel.features import add_features
 from pms.hotel.properties import PropertyView, create_property, property_view
 from pms.hotel.property_details import PropertyChanges, edit_property
@@ -167,6 +168,10 @@ def build_rate_plan(session: Session, code: str, currency: str, plan: RatePlanSe
 
 
 def _tax(session: Session, code: str, currency: str, tax: TaxSection) -> None:
+    if tax.on:
+        add_vat(session, code, tax.code, tax.name, on=tax.on,
+                percent_bp=percent_bp(tax.percent, "percent") if tax.percent else 0)  # fmt: skip
+        return
     add_tax(
         session,
         code,

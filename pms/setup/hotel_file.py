@@ -179,18 +179,23 @@ class RateSection(_Section):
 
 
 class TaxSection(_Section):
-    """`[[taxes]]`: a percentage of the room price, or an amount per person per night."""
+    """`[[taxes]]`: a percentage of the room price, or an amount per person per night; `on`
+    names the charges a percentage is inside instead (`["FNB"]`; ROOM among them: the room's
+    too), as `pms tax add --on` does."""
 
     code: Code
     name: str = Field(min_length=1, max_length=80)
     percent: Amount | None = None
     per_person: Amount | None = None
     children_pay: bool = False
+    on: list[str] = []
 
     @model_validator(mode="after")
     def _one_kind(self) -> TaxSection:
         if (self.percent is None) == (self.per_person is None):
             raise ValueError("give percent or per_person (one of them)")
+        if self.on and self.percent is None:
+            raise ValueError("on takes a percentage (percent): a charge's VAT")
         return self
 
 
