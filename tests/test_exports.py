@@ -23,6 +23,7 @@ from test_imports import pms, problems
 from pms.billing.folios import post_charge, reverse_posting
 from pms.frontdesk.check_in import check_in
 from pms.guests.lookup import GuestInput
+from pms.imports.exports import EXPORT_COLUMNS
 from pms.kernel.desk import Desk
 from pms.payments.local_payments import Overpayment, take_cash
 from pms.rates.sheet_edits import RestrictionChange, restrict, set_rates
@@ -74,6 +75,18 @@ def test_the_journal_of_postings_goes_out_by_business_date(hotel: Desk) -> None:
     assert [(p["gateway"], p["amount"], p["currency"]) for p in payments] == [
         ("cash", "50.00", "EUR")
     ]
+
+
+def test_every_csv_export_names_its_columns_even_for_days_without_rows(hotel: Desk) -> None:
+    """The accountant's script reads the columns from the first line every morning, the
+    morning after a day without a payment or an invoice too."""
+    _a_month_of_the_hotel(hotel)
+    for kind, columns in EXPORT_COLUMNS.items():
+        header = ",".join(columns)
+        empty = pms(hotel, "export", kind, "--from", "1.1.2030", "--to", "1.1.2030")
+        assert (empty.exit_code, empty.stdout) == (0, header + "\n"), kind
+        whole = pms(hotel, "export", kind).stdout.splitlines()
+        assert whole[0] == header, kind  # the rows' own columns, where the month has rows
 
 
 def test_guests_rates_and_stays_move_to_an_empty_database_unchanged(

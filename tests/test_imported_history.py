@@ -27,6 +27,7 @@ from db.models import (
     Tax,
 )
 from pms.billing.ledger_views import folios_of
+from pms.imports.exports import EXPORT_COLUMNS
 from pms.imports.files import read_rows
 from pms.imports.service import ImportOptions, import_rows
 from pms.kernel.desk import Desk
@@ -85,6 +86,7 @@ def test_imported_stays_give_history_and_last_years_flash(hotel: Desk, tmp_path:
                    "--json")  # fmt: skip
     assert exported.exit_code == 0, exported.output
     rows = json.loads(exported.stdout)
+    assert tuple(rows[0]) == EXPORT_COLUMNS["statistics"]  # the header of a day without rows
     stored = {
         (day.isoformat(), code): figures
         for day in {dt.date.fromisoformat(r["business_date"]) for r in rows}

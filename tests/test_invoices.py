@@ -29,6 +29,7 @@ from pms.billing.folios import (
 )
 from pms.billing.invoice_views import invoice_of_folio, invoice_view, list_invoices
 from pms.billing.invoices import render_invoice_html, render_invoice_text, write_invoice
+from pms.imports.exports import EXPORT_COLUMNS, Period, export_rows
 from pms.kernel.desk import Desk
 from pms.kernel.errors import InvalidInput, InvalidTransition, NotFound, PmsError
 from pms.rates.taxes import add_tax
@@ -171,6 +172,10 @@ def test_check_out_bills_every_used_folio_or_none(hotel: Desk) -> None:
     invoices = hotel.run(close_stay_folios, stay)
     assert [(i.folio_id, i.number) for i in invoices] == [(guest, 1), (acme, 2)]
     assert folio_of(hotel, stay, "Spare").status == "open"
+    # The accountant's file of invoices has the columns its header names on a day without any.
+    exported = hotel.read(lambda s: list(export_rows(s, "invoices", None, Period())))
+    assert [row["number"] for row in exported] == [1, 2]
+    assert tuple(exported[0]) == EXPORT_COLUMNS["invoices"]
 
 
 def test_an_invoice_is_written_as_pdf_html_and_text(hotel: Desk, tmp_path: Path) -> None:

@@ -251,6 +251,26 @@ def _statistics(session: Session, prop: Property, period: Period) -> Iterator[Ro
         }  # fmt: skip
 
 
+#: Every kind of export's columns, in their order: the header of a CSV file, written even when
+#: no row falls in the period, so a script reading the file finds its columns every day.
+EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "guests": GUEST_COLUMNS,
+    "reservations": ("external_ref", "first_name", "last_name", "email", "phone", "country",
+                     "arrival", "departure", "room_type", "rate_plan", "company", "adults",
+                     "children", "status", "room", "total", "source"),
+    "rates": ("plan", "room_type", "from", "to", "price", "min_los", "max_los",
+              "closed_to_arrival", "closed_to_departure", "stop_sell"),
+    "postings": ("business_date", "posting", "posted_at", "folio", "folio_name", "confirmation",
+                 "kind", "code", "description", "amount", "vat_code", "vat", "reverses",
+                 "reason", "user", "imported", "currency"),
+    "invoices": ("number", "business_date", "issued_at", "folio", "folio_name", "confirmation",
+                 "total", "currency", "user"),
+    "payments": ("payment", "created_at", "folio", "confirmation", "gateway", "state", "amount",
+                 "captured", "refunded", "currency", "reference", "user"),
+    "statistics": ("business_date", "room_type", *STATISTIC_COUNTS, *STATISTIC_MONEY,
+                   "currency"),
+}  # fmt: skip
+
 #: Every kind of export: its rows, read as a stream.
 EXPORTS: dict[str, Callable[[Session, Property, Period], Iterator[Row]]] = {
     "guests": _guests,
@@ -281,7 +301,7 @@ def export_to(
         for text, name in zip(dates, ("from", "to"), strict=True)
     )
     rows = export_rows(session, kind, property_code, Period(first, last))
-    return write_rows(out, rows, file_format)
+    return write_rows(out, rows, file_format, header=EXPORT_COLUMNS[kind.strip().lower()])
 
 
 def export_rows(

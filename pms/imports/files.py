@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
@@ -129,11 +129,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_rows(out: TextIO, rows: Iterable[dict[str, Any]], file_format: str) -> int:
+def write_rows(
+    out: TextIO, rows: Iterable[dict[str, Any]], file_format: str, *, header: Sequence[str] = ()
+) -> int:
     """Write the rows to `out` as they come (a stream in, a stream out); returns how many.
 
-    CSV: a header from the first row's columns, `true`/`false`, blank for nothing. JSON: a list
-    of objects, one a line, amounts as text (`"120.50"`) so no reader makes floats of them."""
+    CSV: a header from the first row's columns (`header` when there is no row), `true`/`false`,
+    blank for nothing. JSON: a list of objects, one a line, amounts as text (`"120.50"`) so no
+    reader makes floats of them."""
     count = 0
     if file_format == "json":
         out.write("[")
@@ -148,6 +151,8 @@ def write_rows(out: TextIO, rows: Iterable[dict[str, Any]], file_format: str) ->
             writer.writerow(list(row))
         writer.writerow([_text(value) for value in row.values()])
         count += 1
+    if not count and header:
+        writer.writerow(header)
     return count
 
 
