@@ -14,7 +14,7 @@ from rich.markup import escape
 from commands import JsonOption, PropertyOption, desk_for
 from commands.output import Column, console, print_json, print_rows, signed_percent
 from commands.rate_input import hotel_of, percent_bp, whole_percent
-from pms.billing.vat import add_vat, apply_tax
+from pms.billing.vat import add_vat, apply_tax, exempt_charges
 from pms.hotel.properties import set_extra_charges
 from pms.kernel.money import format_money, to_minor
 from pms.rates.dynamic_pricing import (
@@ -109,6 +109,25 @@ def tax_apply(
         print_json(view)
         return
     console().print(f"Tax [bold]{view.code}[/]: {_charge(view, hotel.currency)}.")
+
+
+@tax_app.command("exempt")
+def tax_exempt(
+    ctx: typer.Context,
+    codes: Annotated[str, typer.Argument(metavar="CODES", help="Charge codes: MINIBAR,PHONE.")],
+    *,
+    property_code: PropertyOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Take the VAT off these charges (managers); charges already posted keep theirs."""
+    desk = desk_for(ctx)
+    hotel = hotel_of(desk, property_code)
+    exempted = desk.run(exempt_charges, hotel.code, codes.split(","))
+    if json_output:
+        print_json({"exempted": exempted})
+        return
+    said = ", ".join(exempted) if exempted else "none of them had a VAT"
+    console().print(f"No VAT inside {codes.upper()} from now on ({said}).")
 
 
 @tax_app.command("list")

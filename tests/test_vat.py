@@ -133,6 +133,25 @@ def test_a_rate_changed_after_posting_leaves_the_posted_vat(hotel: Desk, db_url:
     assert hotel.read(invoice_view, "TST", invoice.number) == invoice  # a reprint reads the same
 
 
+def test_a_vat_set_on_the_wrong_charge_is_taken_off_and_the_posted_line_keeps_it(
+    hotel: Desk, db_url: str
+) -> None:
+    _lisbon(hotel, db_url)
+    stay = _arrive(hotel)
+    before = hotel.run(post_charge, stay, "PHONE", 500)
+    said = _maria(db_url, "tax", "exempt", "phone,laundry")
+    assert said.strip() == "No VAT inside PHONE,LAUNDRY from now on (PHONE)."
+    after = hotel.run(post_charge, stay, "PHONE", 300)
+    assert (before.vat_code, before.vat_amount) == ("VAT23", 93)  # 5.00 · 23/123 = 0.935
+    assert (after.vat_code, after.vat_amount) == (None, None)
+    exempted = hotel.read(lambda s: s.scalars(
+        select(AuditLog.before).where(AuditLog.action == "exempt")
+    ).all())  # fmt: skip
+    assert len(exempted) == 1 and list(exempted[0]["charges"]) == ["PHONE"]
+    refused = pms(db_url, "--user", "ana", "tax", "exempt", "MINIBAR")
+    assert refused.exit_code == 1 and "manager" in one_line_error(refused)
+
+
 def test_a_transferred_charge_takes_its_vat_along(hotel: Desk, db_url: str) -> None:
     _lisbon(hotel, db_url)
     stay = _arrive(hotel)

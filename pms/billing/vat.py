@@ -107,6 +107,28 @@ def apply_tax(
     return next(t for t in list_taxes(session, prop.code) if t.code == tax.code)
 
 
+def exempt_charges(
+    session: Session, property_code: str | None, codes: list[str] | tuple[str, ...]
+) -> list[str]:
+    """Take the VAT off these charge codes (a VAT set on the wrong code, a charge the law
+    exempts); returns the codes that had one. Charges already posted keep the VAT they were
+    posted with."""
+    require(session, "tax.change")
+    prop = resolve_property(session, property_code)
+    wanted = _charge_codes(codes)
+    rows = session.scalars(
+        select(ChargeTax).where(ChargeTax.property_id == prop.id, ChargeTax.code.in_(wanted))
+    ).all()
+    before = {row.code: row.tax_id for row in rows}
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    if before:
+        record(session, "exempt", "property", prop.id, before={"charges": before},
+               after={"charges": {}})  # fmt: skip
+    return sorted(before)
+
+
 def add_vat(
     session: Session,
     property_code: str | None,
