@@ -6,6 +6,7 @@ were typed — a tab moves on before the next letters, a backspace deletes befor
 from __future__ import annotations
 
 import pytest
+from test_tui import SIZE, open_form, settle
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
@@ -13,11 +14,8 @@ from textual.widgets import Input
 
 from pms.kernel.desk import Desk
 from screens.app import FrontDeskApp
-from screens.reservation_form import ReservationFormScreen
 
 pytestmark = pytest.mark.tui
-
-SIZE = (120, 40)
 
 #: What a terminal sends for the named keys.
 _CHARACTERS = {"tab": "\t", "backspace": "\x7f", "enter": "\r"}
@@ -30,12 +28,6 @@ def burst(app: App, *keys: str) -> None:
         app.post_message(events.Key(key, _CHARACTERS.get(key, key if len(key) == 1 else None)))
 
 
-async def settle(pilot: Pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def value(pilot: Pilot, field: str) -> str:
     return pilot.app.screen.query_one(f"#{field}", Input).value
 
@@ -43,9 +35,7 @@ def value(pilot: Pilot, field: str) -> str:
 async def test_a_burst_of_keys_fills_the_booking_form_as_typed(hotel: Desk) -> None:
     async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, ReservationFormScreen)
+        await open_form(pilot)
 
         # Arrival, departure left blank, two nights, then the adults: one, rubbed out, three.
         burst(pilot.app, *"today", "tab", "tab", "2", "tab", "end", "backspace", "3")
@@ -60,8 +50,7 @@ async def test_a_burst_of_keys_fills_the_booking_form_as_typed(hotel: Desk) -> N
 async def test_keys_typed_behind_a_backspace_land_after_it(hotel: Desk) -> None:
     async with FrontDeskApp(hotel).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+        await open_form(pilot)
 
         # "4," mended to "4.", "13" mended to "12", then a leading zero.
         burst(pilot.app, *"4,", "backspace", *".13", "backspace", "2", "home", "0", "tab")
